@@ -32,7 +32,10 @@ public final class HealthCheck implements Callable<Integer> {
   @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap.")
   String bootstrap;
 
-  @Option(names = "--registry", defaultValue = "http://127.0.0.1:8081", description = "Registry URL.")
+  @Option(
+      names = "--registry",
+      defaultValue = "http://127.0.0.1:8081",
+      description = "Registry URL.")
   String registry;
 
   @Option(
@@ -95,7 +98,9 @@ public final class HealthCheck implements Callable<Integer> {
               HttpResponse.BodyHandlers.ofString());
       boolean ok = response.statusCode() == 200;
       return new Result(
-          "registry", ok, url + ", GET /subjects -> " + response.statusCode() + " " + response.body());
+          "registry",
+          ok,
+          url + ", GET /subjects -> " + response.statusCode() + " " + response.body());
     } catch (Exception e) {
       return new Result("registry", false, url + ": " + rootMessage(e));
     }
@@ -108,7 +113,10 @@ public final class HealthCheck implements Callable<Integer> {
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("select 1, current_setting('server_version')")) {
       rs.next();
-      return new Result("postgres", true, jdbcUrl + ", select 1 -> " + rs.getInt(1) + " (PostgreSQL " + rs.getString(2) + ")");
+      return new Result(
+          "postgres",
+          true,
+          jdbcUrl + ", select 1 -> " + rs.getInt(1) + " (PostgreSQL " + rs.getString(2) + ")");
     } catch (Exception e) {
       return new Result("postgres", false, jdbcUrl + ": " + rootMessage(e));
     }

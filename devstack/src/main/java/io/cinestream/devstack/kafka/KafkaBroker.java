@@ -54,7 +54,11 @@ public final class KafkaBroker implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
     server.startup();
-    LOG.info("Kafka broker up on 127.0.0.1:{} (controller :{}), data in {}", port, controllerPort, dataDir);
+    LOG.info(
+        "Kafka broker up on 127.0.0.1:{} (controller :{}), data in {}",
+        port,
+        controllerPort,
+        dataDir);
     return new KafkaBroker(server, port);
   }
 
@@ -79,7 +83,8 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");

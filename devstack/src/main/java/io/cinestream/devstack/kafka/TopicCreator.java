@@ -38,7 +38,8 @@ public final class TopicCreator {
     }
     topics.add(
         new NewTopic(Topics.SCHEMAS, 1, (short) 1)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return topics;
   }
 
@@ -61,7 +62,8 @@ public final class TopicCreator {
         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
       }
       List<String> created = missing.stream().map(NewTopic::name).toList();
-      LOG.info("Topics on {}: created {}, {} already there", bootstrapServers, created, existing.size());
+      LOG.info(
+          "Topics on {}: created {}, {} already there", bootstrapServers, created, existing.size());
       return created;
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e, e);

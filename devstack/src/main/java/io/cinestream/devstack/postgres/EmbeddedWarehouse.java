@@ -89,11 +89,17 @@ public final class EmbeddedWarehouse implements AutoCloseable {
             .locations("classpath:db/migration")
             .load()
             .migrate();
-    LOG.info("Warehouse schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+    LOG.info(
+        "Warehouse schema at version {} ({} migrations applied now)",
+        result.targetSchemaVersion,
+        result.migrationsExecuted);
     return result.migrationsExecuted;
   }
 
-  /** JDBC URL of the warehouse database: {@code jdbc:postgresql://127.0.0.1:<port>/cinestream?user=postgres}. */
+  /**
+   * JDBC URL of the warehouse database: {@code
+   * jdbc:postgresql://127.0.0.1:<port>/cinestream?user=postgres}.
+   */
   public String jdbcUrl() {
     return jdbcUrl(port);
   }

@@ -1,0 +1,156 @@
+package io.cinestream.devstack;
+
+import io.cinestream.devstack.kafka.KafkaBroker;
+import io.cinestream.devstack.kafka.TopicCreator;
+import io.cinestream.devstack.postgres.EmbeddedWarehouse;
+import io.cinestream.devstack.registry.RegistryConfig;
+import io.cinestream.devstack.registry.SchemaRegistryServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point of the local stack: each service runs as its own process, started by {@code
+ * ./pipeline up} as {@code java -cp devstack.jar:lib/* io.cinestream.devstack.DevStack <service>},
+ * and stops cleanly on SIGTERM ({@code ./pipeline down}). {@code health} checks the running stack.
+ *
+ * <p>Exit codes: 0 success, 1 a service failed to start or is unhealthy, 2 bad arguments.
+ */
+@Command(
+    name = "devstack",
+    mixinStandardHelpOptions = true,
+    description = "Cinestream local stack services (127.0.0.1 only).",
+    subcommands = {
+      DevStack.Kafka.class,
+      DevStack.Postgres.class,
+      DevStack.Registry.class,
+      DevStack.CreateTopics.class,
+      HealthCheck.class
+    })
+public final class DevStack {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DevStack.class);
+
+  private DevStack() {}
+
+  /**
+   * Runs the command line.
+   *
+   * @param args a subcommand and its options, see {@code --help}
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(DevStack.class).execute(args));
+  }
+
+  /** Blocks the calling thread until the JVM is asked to stop, then closes {@code service}. */
+  static void serveUntilStopped(String name, AutoCloseable service) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("Stopping {}", name);
+                  try {
+                    service.close();
+                  } catch (Exception e) {
+                    LOG.error("{} did not stop cleanly", name, e);
+                  }
+                  stopped.countDown();
+                },
+                name + "-shutdown"));
+    LOG.info("{} ready", name);
+    stopped.await();
+  }
+
+  /** {@code devstack kafka}: a single-node KRaft broker with the Cinestream topics. */
+  @Command(name = "kafka", description = "Run a single-node KRaft Kafka broker until SIGTERM.")
+  static final class Kafka implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "Log directory.")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Client port (default 9092).")
+    int port;
+
+    @Option(
+        names = "--controller-port",
+        defaultValue = "9093",
+        description = "KRaft controller port (default 9093).")
+    int controllerPort;
+
+    @Override
+    public Integer call() throws Exception {
+      KafkaBroker broker = KafkaBroker.start(dataDir, port, controllerPort);
+      TopicCreator.ensureTopics(broker.bootstrapServers());
+      serveUntilStopped("kafka", broker);
+      return 0;
+    }
+  }
+
+  /** {@code devstack postgres}: the embedded PostgreSQL warehouse, migrated. */
+  @Command(
+      name = "postgres",
+      description = "Run PostgreSQL with the migrated warehouse until SIGTERM.")
+  static final class Postgres implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "PGDATA directory.")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "5432", description = "Port (default 5432).")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+      serveUntilStopped("postgres", EmbeddedWarehouse.start(dataDir, port));
+      return 0;
+    }
+  }
+
+  /** {@code devstack registry}: the schema registry, its state in Kafka's {@code _schemas}. */
+  @Command(
+      name = "registry",
+      description = "Run the Confluent-API schema registry (state in Kafka) until SIGTERM.")
+  static final class Registry implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8081", description = "HTTP port (default 8081).")
+    int port;
+
+    @Option(
+        names = "--host",
+        defaultValue = "127.0.0.1",
+        description = "Bind address (default 127.0.0.1).")
+    String host;
+
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "127.0.0.1:9092",
+        description = "Kafka bootstrap.")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+      RegistryConfig cfg =
+          RegistryConfig.defaults().withHost(host).withPort(port).withBootstrapServers(bootstrap);
+      serveUntilStopped("registry", SchemaRegistryServer.start(cfg));
+      return 0;
+    }
+  }
+
+  /** {@code devstack create-topics}: creates missing topics on a running broker. */
+  @Command(name = "create-topics", description = "Create the Cinestream topics that are missing.")
+  static final class CreateTopics implements Callable<Integer> {
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "127.0.0.1:9092",
+        description = "Kafka bootstrap.")
+    String bootstrap;
+
+    @Override
+    public Integer call() {
+      TopicCreator.ensureTopics(bootstrap);
+      return 0;
+    }
+  }
+}
