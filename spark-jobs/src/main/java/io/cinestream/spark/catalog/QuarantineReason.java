@@ -1,0 +1,24 @@
+package io.cinestream.spark.catalog;
+
+/** Why a catalogue record cannot be used; {@link #code()} is what the quarantine table stores. */
+public enum QuarantineReason {
+  /** The record has no {@code Title} attribute, or only whitespace. */
+  NO_TITLE("no_title"),
+  /** The {@code ListPrice} attribute is present but not a price {@link PriceParser} accepts. */
+  UNPARSEABLE_LIST_PRICE("unparseable_list_price"),
+  /** The text does not start with an {@code ITEM <n>} line (e.g. a preamble before record 1). */
+  NO_ITEM_HEADER("no_item_header");
+
+  private final String code;
+
+  QuarantineReason(String code) {
+    this.code = code;
+  }
+
+  /**
+   * @return the stable snake_case code, e.g. {@code no_title}
+   */
+  public String code() {
+    return code;
+  }
+}
