@@ -10,6 +10,9 @@ SMOKE_HOME="$(mktemp -d /tmp/cinestream-smoke.XXXXXX)"
 export CINESTREAM_HOME="$SMOKE_HOME"
 export CINESTREAM_VENVS="${CINESTREAM_VENVS:-$ROOT/.local/venv}"
 export KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 REGISTRY_PORT=28081 POSTGRES_PORT=25432
+# The derived addresses too: a calling ./pipeline has already exported the defaults.
+export KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" SCHEMA_REGISTRY_URL="http://127.0.0.1:$REGISTRY_PORT"
+export WAREHOUSE_JDBC_URL="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/cinestream?user=postgres"
 P="$ROOT/pipeline"
 
 fail() { echo "SMOKE FAILED: $*" >&2; exit 1; }
