@@ -1,0 +1,82 @@
+package io.cinestream.flink;
+
+import io.cinestream.flink.functions.DeduplicateAndFlagLate;
+import io.cinestream.flink.functions.SplitDecoded;
+import io.cinestream.flink.io.EventWatermarks;
+import io.cinestream.flink.model.DeadLetter;
+import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.LateEvent;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+
+/**
+ * The steps every job starts with (DESIGN section 5): read with watermarks assigned at the source,
+ * route undecodable records to the dead-letter sink, drop duplicate event ids and send events
+ * behind the watermark to the late-event sink.
+ */
+final class CommonSteps {
+
+  private CommonSteps() {}
+
+  /**
+   * @param env the environment to add the steps to
+   * @param options watermark delay, idleness, source parallelism, dedup retention
+   * @param jobName e.g. {@code session-metrics}: prefix of the uids and the job column of late
+   *     events
+   * @param source decoded events or dead letters
+   * @param deadLetters where undecodable records go
+   * @return deduplicated on-time events with event-time timestamps, and the late events (for the
+   *     caller to union with any later late stream and sink with {@link #sinkLate})
+   */
+  static OnTime onTimeEvents(
+      StreamExecutionEnvironment env,
+      JobOptions options,
+      String jobName,
+      Source<Either<DeadLetter, Event>, ?, ?> source,
+      Sink<DeadLetter> deadLetters) {
+    DataStreamSource<Either<DeadLetter, Event>> raw =
+        env.fromSource(source, EventWatermarks.forEvents(options), jobName + "-events");
+    raw.uid(jobName + "-events-source");
+    if (options.sourceParallelism() > 0) {
+      raw.setParallelism(options.sourceParallelism());
+    }
+    SingleOutputStreamOperator<Event> decoded =
+        raw.process(new SplitDecoded<>(TypeInformation.of(Event.class)))
+            .uid(jobName + "-split-undecodable")
+            .name("split-undecodable");
+    // Chained to the source (same parallelism, forward): a rebalance here would let records
+    // overtake watermarks on the way to the dedup step and make lateness depend on timing.
+    decoded.setParallelism(raw.getParallelism());
+    decoded
+        .getSideOutput(SplitDecoded.DEAD_LETTERS)
+        .sinkTo(deadLetters)
+        .uid(jobName + "-dead-letter-sink")
+        .name("dead-letter-sink");
+    SingleOutputStreamOperator<Event> deduped =
+        decoded
+            .keyBy(Event::eventId)
+            .process(new DeduplicateAndFlagLate(jobName, options.dedupRetention()))
+            .uid(jobName + "-dedup-and-late")
+            .name("dedup-and-late");
+    return new OnTime(deduped, deduped.getSideOutput(DeduplicateAndFlagLate.LATE));
+  }
+
+  /** Writes a job's late events to its late-event sink. */
+  static void sinkLate(String jobName, DataStream<LateEvent> late, Sink<LateEvent> lateSink) {
+    late.sinkTo(lateSink).uid(jobName + "-late-event-sink").name("late-event-sink");
+  }
+
+  /**
+   * A job's input after the common steps.
+   *
+   * @param events deduplicated on-time events
+   * @param late events behind the watermark
+   */
+  record OnTime(DataStream<Event> events, DataStream<LateEvent> late) {}
+}

@@ -1,0 +1,235 @@
+package io.cinestream.flink;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * The typed command-line options of the three jobs, parsed once in {@code main} ({@link
+ * #fromArgs(String[])}); tests build them with {@link #defaults()} and the {@code with*} methods.
+ *
+ * <p>Options (durations accept Flink's syntax, e.g. {@code 2 min}, {@code 30s}, {@code 2h}):
+ *
+ * <ul>
+ *   <li>{@code --bootstrap} Kafka bootstrap servers (default {@code 127.0.0.1:9092})
+ *   <li>{@code --registry} schema registry URL (default {@code http://127.0.0.1:8081})
+ *   <li>{@code --jdbc-url} warehouse JDBC URL (default the local PostgreSQL)
+ *   <li>{@code --group-id} Kafka consumer group (default {@code cinestream-flink-<job>})
+ *   <li>{@code --bounded} read each topic up to its end offsets at start, then finish (for {@code
+ *       ./pipeline run}); every window closes at end of input
+ *   <li>{@code --parallelism} job parallelism (default 2)
+ *   <li>{@code --source-parallelism} source parallelism (default 0 = the job's)
+ *   <li>{@code --checkpoint-interval} (default 30 s; 0 disables checkpointing)
+ *   <li>{@code --checkpoint-dir} checkpoint storage URI (default: the cluster's configuration)
+ *   <li>{@code --state-backend} {@code hashmap} (default) or {@code rocksdb}
+ *   <li>{@code --restart-attempts} / {@code --restart-delay} fixed-delay restart strategy (default
+ *       3 attempts, 10 s)
+ *   <li>{@code --max-out-of-orderness} watermark delay (default 2 min, DESIGN section 5)
+ *   <li>{@code --idleness} a source split without records for this long stops holding the watermark
+ *       back (default 1 min; 0 = never)
+ *   <li>{@code --catalog-idleness} the catalogue stops holding the sales watermark back after this
+ *       long without records (default 30 s)
+ *   <li>{@code --session-timeout} session expiry after sign_in (default 2 h, DESIGN section 5)
+ *   <li>{@code --dedup-retention} how long (event time) seen event ids are kept (default 24 h)
+ *   <li>{@code --punctuated-watermarks} emit a watermark after every record instead of periodically
+ *       (deterministic lateness, for tests and replays)
+ * </ul>
+ *
+ * @param bootstrap Kafka bootstrap servers
+ * @param registry schema registry root URL
+ * @param jdbcUrl warehouse JDBC URL (user and password may be URL parameters)
+ * @param groupId Kafka consumer group id, or null for the job's default
+ * @param bounded read to the end offsets present at start, then finish
+ * @param parallelism job parallelism (>= 1)
+ * @param sourceParallelism source parallelism, 0 = same as the job
+ * @param checkpointInterval checkpoint interval; zero disables checkpointing
+ * @param checkpointDir checkpoint storage URI, or null
+ * @param stateBackend {@code hashmap} or {@code rocksdb}
+ * @param restartAttempts fixed-delay restart attempts
+ * @param restartDelay delay between restart attempts
+ * @param maxOutOfOrderness watermark = max event time - this
+ * @param idleness source idleness timeout; zero disables
+ * @param catalogIdleness idleness of the catalogue source (sales job)
+ * @param sessionTimeout session expiry after its sign_in
+ * @param dedupRetention event-time retention of seen event ids
+ * @param punctuatedWatermarks watermark after every record
+ */
+public record JobOptions(
+    String bootstrap,
+    String registry,
+    String jdbcUrl,
+    String groupId,
+    boolean bounded,
+    int parallelism,
+    int sourceParallelism,
+    Duration checkpointInterval,
+    String checkpointDir,
+    String stateBackend,
+    int restartAttempts,
+    Duration restartDelay,
+    Duration maxOutOfOrderness,
+    Duration idleness,
+    Duration catalogIdleness,
+    Duration sessionTimeout,
+    Duration dedupRetention,
+    boolean punctuatedWatermarks) {
+
+  /** Validates the values. */
+  public JobOptions {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
+    }
+    if (sourceParallelism < 0) {
+      throw new IllegalArgumentException("--source-parallelism must be >= 0");
+    }
+    stateBackend = stateBackend.toLowerCase(Locale.ROOT);
+    if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
+      throw new IllegalArgumentException(
+          "--state-backend must be hashmap or rocksdb, got " + stateBackend);
+    }
+    if (maxOutOfOrderness.isNegative() || sessionTimeout.isZero() || sessionTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "--max-out-of-orderness must be >= 0 and --session-timeout > 0");
+    }
+  }
+
+  /** The defaults: the local stack of {@code cinestream.conf}. */
+  public static JobOptions defaults() {
+    return fromArgs(new String[0]);
+  }
+
+  /**
+   * Parses {@code --name value} pairs (and the flags {@code --bounded}, {@code
+   * --punctuated-watermarks}).
+   *
+   * @throws IllegalArgumentException on an unparseable number or duration, or an invalid value
+   */
+  public static JobOptions fromArgs(String[] args) {
+    ParameterTool p = ParameterTool.fromArgs(args);
+    return new JobOptions(
+        p.get("bootstrap", "127.0.0.1:9092"),
+        p.get("registry", "http://127.0.0.1:8081"),
+        p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres"),
+        p.get("group-id", null),
+        p.getBoolean("bounded", false),
+        p.getInt("parallelism", 2),
+        p.getInt("source-parallelism", 0),
+        duration(p, "checkpoint-interval", "30 s"),
+        p.get("checkpoint-dir", null),
+        p.get("state-backend", "hashmap"),
+        p.getInt("restart-attempts", 3),
+        duration(p, "restart-delay", "10 s"),
+        duration(p, "max-out-of-orderness", "2 min"),
+        duration(p, "idleness", "1 min"),
+        duration(p, "catalog-idleness", "30 s"),
+        duration(p, "session-timeout", "2 h"),
+        duration(p, "dedup-retention", "24 h"),
+        p.getBoolean("punctuated-watermarks", false));
+  }
+
+  private static Duration duration(ParameterTool p, String name, String fallback) {
+    String text = p.get(name, fallback);
+    try {
+      return org.apache.flink.util.TimeUtils.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The consumer group of a job: {@code --group-id}, else {@code cinestream-flink-<job>}. */
+  public String groupIdFor(String jobName) {
+    return groupId != null ? groupId : "cinestream-flink-" + jobName;
+  }
+
+  /** A copy with another source parallelism. */
+  public JobOptions withSourceParallelism(int value) {
+    return new JobOptions(
+        bootstrap,
+        registry,
+        jdbcUrl,
+        groupId,
+        bounded,
+        parallelism,
+        value,
+        checkpointInterval,
+        checkpointDir,
+        stateBackend,
+        restartAttempts,
+        restartDelay,
+        maxOutOfOrderness,
+        idleness,
+        catalogIdleness,
+        sessionTimeout,
+        dedupRetention,
+        punctuatedWatermarks);
+  }
+
+  /** A copy with watermarks after every record (and no idleness), for deterministic tests. */
+  public JobOptions withPunctuatedWatermarks() {
+    return new JobOptions(
+        bootstrap,
+        registry,
+        jdbcUrl,
+        groupId,
+        bounded,
+        parallelism,
+        sourceParallelism,
+        checkpointInterval,
+        checkpointDir,
+        stateBackend,
+        restartAttempts,
+        restartDelay,
+        maxOutOfOrderness,
+        Duration.ZERO,
+        Duration.ZERO,
+        sessionTimeout,
+        dedupRetention,
+        true);
+  }
+
+  /** A copy with another session timeout. */
+  public JobOptions withSessionTimeout(Duration value) {
+    return new JobOptions(
+        bootstrap,
+        registry,
+        jdbcUrl,
+        groupId,
+        bounded,
+        parallelism,
+        sourceParallelism,
+        checkpointInterval,
+        checkpointDir,
+        stateBackend,
+        restartAttempts,
+        restartDelay,
+        maxOutOfOrderness,
+        idleness,
+        catalogIdleness,
+        value,
+        dedupRetention,
+        punctuatedWatermarks);
+  }
+
+  /** A copy with another JDBC URL. */
+  public JobOptions withJdbcUrl(String value) {
+    return new JobOptions(
+        bootstrap,
+        registry,
+        value,
+        groupId,
+        bounded,
+        parallelism,
+        sourceParallelism,
+        checkpointInterval,
+        checkpointDir,
+        stateBackend,
+        restartAttempts,
+        restartDelay,
+        maxOutOfOrderness,
+        idleness,
+        catalogIdleness,
+        sessionTimeout,
+        dedupRetention,
+        punctuatedWatermarks);
+  }
+}

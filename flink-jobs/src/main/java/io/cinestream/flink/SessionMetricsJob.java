@@ -1,0 +1,126 @@
+package io.cinestream.flink;
+
+import io.cinestream.flink.functions.CountAggregate;
+import io.cinestream.flink.functions.EmitOrphanMinute;
+import io.cinestream.flink.functions.SessionMinuteTicks;
+import io.cinestream.flink.functions.SessionTracker;
+import io.cinestream.flink.io.KafkaSources;
+import io.cinestream.flink.io.WarehouseSinks;
+import io.cinestream.flink.model.DeadLetter;
+import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.LateEvent;
+import io.cinestream.flink.model.OrphanSignOuts;
+import io.cinestream.flink.model.SessionChange;
+import io.cinestream.flink.model.SessionMetric;
+import io.cinestream.flink.time.EventTime;
+import io.cinestream.schemas.Topic;
+import java.time.Duration;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.types.Either;
+
+/**
+ * {@code session_metrics} and {@code orphan_sign_outs} (DESIGN section 5).
+ *
+ * <p>Pipeline: {@code sign_in} + {@code sign_out} source -> dead letters out -> dedup by event_id /
+ * late events out -> keyed by user_id, {@link SessionTracker} (event-time ordered session state
+ * machine with timeout timers) emitting session changes -> (a) one global {@link
+ * SessionMinuteTicks} emitting a row per event-time minute tick; (b) orphan sign_outs counted per
+ * event-time minute [m, m+1min) in tumbling windows (only minutes with orphans produce a row).
+ *
+ * <p>The tick stage runs on a single key: its aggregates are global by definition, and its input is
+ * one change per sign_in/sign_out, not a hot path.
+ */
+public final class SessionMetricsJob {
+
+  /** The job name (also the {@code job} column of its late events). */
+  public static final String NAME = "session-metrics";
+
+  private static final int ALL_SESSIONS = 0;
+
+  private final JobOptions options;
+  private final Source<Either<DeadLetter, Event>, ?, ?> signEvents;
+  private final Sink<SessionMetric> metrics;
+  private final Sink<OrphanSignOuts> orphans;
+  private final Sink<LateEvent> lateEvents;
+  private final Sink<DeadLetter> deadLetters;
+
+  /**
+   * @param options watermark, dedup, session timeout and source settings
+   * @param signEvents {@code sign_in} and {@code sign_out} events (or dead letters)
+   * @param metrics receives the per-minute rows
+   * @param orphans receives orphan sign_out counts per minute
+   * @param lateEvents receives events behind the watermark
+   * @param deadLetters receives undecodable records
+   */
+  public SessionMetricsJob(
+      JobOptions options,
+      Source<Either<DeadLetter, Event>, ?, ?> signEvents,
+      Sink<SessionMetric> metrics,
+      Sink<OrphanSignOuts> orphans,
+      Sink<LateEvent> lateEvents,
+      Sink<DeadLetter> deadLetters) {
+    this.options = options;
+    this.signEvents = signEvents;
+    this.metrics = metrics;
+    this.orphans = orphans;
+    this.lateEvents = lateEvents;
+    this.deadLetters = deadLetters;
+  }
+
+  /** Adds the job's operators to {@code env}. */
+  public void build(StreamExecutionEnvironment env) {
+    CommonSteps.OnTime input =
+        CommonSteps.onTimeEvents(env, options, NAME, signEvents, deadLetters);
+    CommonSteps.sinkLate(NAME, input.late(), lateEvents);
+    SingleOutputStreamOperator<SessionChange> changes =
+        input
+            .events()
+            .keyBy(Event::userId)
+            .process(new SessionTracker(options.sessionTimeout()))
+            .uid("session-tracker")
+            .name("session-tracker");
+    changes
+        .keyBy(c -> ALL_SESSIONS)
+        .process(new SessionMinuteTicks(options.maxOutOfOrderness()))
+        .uid("session-minute-ticks")
+        .name("session-minute-ticks")
+        .sinkTo(metrics)
+        .uid(NAME + "-metrics-sink")
+        .name("session-metrics-sink");
+    changes
+        .filter(c -> c.kind() == SessionChange.Kind.ORPHAN_SIGN_OUT)
+        .name("orphan-sign-outs")
+        .keyBy(c -> EventTime.floorMinute(c.timeMs()))
+        .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+        .aggregate(new CountAggregate<>(), new EmitOrphanMinute())
+        .uid("orphan-sign-outs-per-minute")
+        .name("orphan-sign-outs-per-minute")
+        .sinkTo(orphans)
+        .uid(NAME + "-orphans-sink")
+        .name("orphan-sign-outs-sink");
+  }
+
+  /**
+   * Runs the job on Kafka and the warehouse.
+   *
+   * @param args see {@link JobOptions}
+   * @throws Exception when the job fails (after the restart strategy gives up)
+   */
+  public static void main(String[] args) throws Exception {
+    JobOptions options = JobOptions.fromArgs(args);
+    StreamExecutionEnvironment env = JobEnvironment.create(options);
+    new SessionMetricsJob(
+            options,
+            KafkaSources.events(options, NAME, Topic.SIGN_IN, Topic.SIGN_OUT),
+            WarehouseSinks.sessionMetrics(options.jdbcUrl()),
+            WarehouseSinks.orphanSignOuts(options.jdbcUrl()),
+            WarehouseSinks.lateEvents(options.jdbcUrl()),
+            WarehouseSinks.deadLetters(options.jdbcUrl()))
+        .build(env);
+    env.execute(NAME);
+  }
+}

@@ -1,0 +1,111 @@
+package io.cinestream.flink.io;
+
+import io.cinestream.flink.model.DeadLetter;
+import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.RecordCoordinates;
+import io.cinestream.schemas.serde.WireFormatException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decodes Kafka records in the Confluent wire format (DESIGN section 2) with our own {@link
+ * ConfluentAvroCodec}, never dropping a record: a decodable value becomes {@code Right(T)}, an
+ * undecodable one {@code Left(DeadLetter)} with its coordinates, raw bytes (base64) and the reason,
+ * for the job to route to a side output.
+ *
+ * <p>A registry that cannot be reached is not a property of the record: it raises an {@link
+ * IOException} so the job fails and the restart strategy retries, instead of dead-lettering good
+ * records.
+ *
+ * @param <T> the decoded value type
+ */
+public abstract class ConfluentRecordDeserializer<T>
+    implements KafkaRecordDeserializationSchema<Either<DeadLetter, T>> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final RegistryClientFactory registry;
+  private transient ConfluentAvroCodec codec;
+
+  /**
+   * @param registry creates the registry client in {@link #open}
+   */
+  protected ConfluentRecordDeserializer(RegistryClientFactory registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    codec = new ConfluentAvroCodec(registry.create());
+  }
+
+  /**
+   * Decodes one record.
+   *
+   * @param record the Kafka record (key and value as bytes)
+   * @param out receives exactly one element per record (nothing for a compacted-topic tombstone)
+   * @throws IOException when the schema registry is unreachable
+   */
+  @Override
+  public void deserialize(
+      ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out)
+      throws IOException {
+    if (codec == null) {
+      open(null);
+    }
+    RecordCoordinates where =
+        new RecordCoordinates(record.topic(), record.partition(), record.offset());
+    if (record.value() == null && skipTombstones()) {
+      return;
+    }
+    try {
+      out.collect(Either.Right(decode(codec, where, record.value())));
+    } catch (WireFormatException e) {
+      if (e.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
+        throw new IOException("schema registry unavailable while decoding " + where, e);
+      }
+      out.collect(Either.Left(deadLetter(record, e.getMessage())));
+    } catch (RuntimeException e) {
+      out.collect(Either.Left(deadLetter(record, where + ": " + e)));
+    }
+  }
+
+  /** True when null values (compacted-topic deletes) are skipped rather than dead-lettered. */
+  protected boolean skipTombstones() {
+    return false;
+  }
+
+  /**
+   * Decodes a payload into the value type.
+   *
+   * @throws WireFormatException when the payload is not a valid record of the topic's schema
+   * @throws IllegalArgumentException when the topic is not one this deserializer reads
+   */
+  protected abstract T decode(ConfluentAvroCodec codec, RecordCoordinates where, byte[] payload);
+
+  /** The value type's Flink type information. */
+  protected abstract TypeInformation<T> valueType();
+
+  @Override
+  public TypeInformation<Either<DeadLetter, T>> getProducedType() {
+    return new EitherTypeInfo<>(TypeInformation.of(DeadLetter.class), valueType());
+  }
+
+  private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, String error) {
+    return new DeadLetter(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+        record.value() == null ? null : Base64.getEncoder().encodeToString(record.value()),
+        error);
+  }
+}

@@ -1,0 +1,76 @@
+package io.cinestream.flink.io;
+
+import io.cinestream.events.AddedToCart;
+import io.cinestream.events.CheckoutToCart;
+import io.cinestream.events.ConsumerRegistration;
+import io.cinestream.events.SignIn;
+import io.cinestream.events.SignOut;
+import io.cinestream.flink.model.Event;
+import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.RecordCoordinates;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * Decodes the user-activity topics the metric jobs read ({@code consumer_registration}, {@code
+ * sign_in}, {@code sign_out}, {@code added_to_cart}, {@code checkout_to_cart}) into {@link Event}.
+ * Which schema to read with is chosen by the record's topic ({@link Topic#byName}).
+ */
+public final class EventDeserializer extends ConfluentRecordDeserializer<Event> {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * @param registry creates the registry client in {@code open}
+   */
+  public EventDeserializer(RegistryClientFactory registry) {
+    super(registry);
+  }
+
+  @Override
+  protected Event decode(ConfluentAvroCodec codec, RecordCoordinates where, byte[] payload) {
+    Topic topic =
+        Topic.byName(where.topic())
+            .orElseThrow(() -> new IllegalArgumentException("unknown topic " + where.topic()));
+    SpecificRecord value = codec.deserialize(where, payload, topic.valueClass());
+    return toEvent(value);
+  }
+
+  /**
+   * Flattens a generated event record into an {@link Event}.
+   *
+   * @throws IllegalArgumentException for a record type the metric jobs do not read
+   */
+  public static Event toEvent(SpecificRecord value) {
+    if (value instanceof ConsumerRegistration r) {
+      return Event.registration(
+          r.getEventId().toString(), r.getTimestamp().toEpochMilli(), r.getUserId());
+    } else if (value instanceof SignIn r) {
+      return Event.signIn(
+          r.getEventId().toString(), r.getTimestamp().toEpochMilli(), r.getUserId());
+    } else if (value instanceof SignOut r) {
+      return Event.signOut(
+          r.getEventId().toString(), r.getTimestamp().toEpochMilli(), r.getUserId());
+    } else if (value instanceof AddedToCart r) {
+      return Event.addedToCart(
+          r.getEventId().toString(),
+          r.getTimestamp().toEpochMilli(),
+          r.getUserId(),
+          r.getCartId().toString(),
+          r.getItemId());
+    } else if (value instanceof CheckoutToCart r) {
+      return Event.checkout(
+          r.getEventId().toString(),
+          r.getTimestamp().toEpochMilli(),
+          r.getUserId(),
+          r.getCartId().toString());
+    }
+    throw new IllegalArgumentException("not a metric event: " + value.getSchema().getFullName());
+  }
+
+  @Override
+  protected TypeInformation<Event> valueType() {
+    return TypeInformation.of(Event.class);
+  }
+}

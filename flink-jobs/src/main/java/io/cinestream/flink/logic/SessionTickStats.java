@@ -1,0 +1,93 @@
+package io.cinestream.flink.logic;
+
+import io.cinestream.flink.model.SessionChange;
+import io.cinestream.flink.model.SessionMetric;
+import io.cinestream.flink.time.EventTime;
+import java.util.Map;
+
+/**
+ * The per-minute session aggregates of DESIGN section 5, in plain Java: what the open sessions and
+ * the recent completions contribute to a tick.
+ *
+ * <p>Open sessions are kept as (count, sum of sign_in ms), so the mean age at T is {@code (count*T
+ * - sum) / count} exactly in ms. Completions (sessions closed by sign_out) are kept in buckets by
+ * the minute boundary at or after their sign_out, because for a minute boundary T a sign_out time c
+ * is in (T-1h, T] exactly when its bucket is in [T-59min, T].
+ */
+public final class SessionTickStats {
+
+  /** One hour in ms: the completion look-back. */
+  public static final long COMPLETION_WINDOW_MS = 60 * EventTime.MINUTE_MS;
+
+  /**
+   * The sessions open now.
+   *
+   * @param count how many
+   * @param signInSumMs the sum of their sign_in times, UTC ms
+   */
+  public record OpenSessions(long count, long signInSumMs) {
+    /** No open session. */
+    public static final OpenSessions NONE = new OpenSessions(0, 0);
+
+    /** Applies an OPENED, CLOSED or EXPIRED change; other kinds change nothing. */
+    public OpenSessions apply(SessionChange c) {
+      return switch (c.kind()) {
+        case OPENED -> new OpenSessions(count + 1, signInSumMs + c.signInMs());
+        case CLOSED, EXPIRED -> new OpenSessions(count - 1, signInSumMs - c.signInMs());
+        case IGNORED_SIGN_IN, ORPHAN_SIGN_OUT -> this;
+      };
+    }
+  }
+
+  /**
+   * Sessions closed by sign_out in one completion bucket.
+   *
+   * @param count how many
+   * @param durationSumMs the sum of their sign_out - sign_in, ms
+   */
+  public record Completions(long count, long durationSumMs) {
+    /** Adds one session of {@code durationMs}. */
+    public Completions plus(long durationMs) {
+      return new Completions(count + 1, durationSumMs + durationMs);
+    }
+  }
+
+  private SessionTickStats() {}
+
+  /** The completion bucket of a sign_out at {@code signOutMs}: the minute boundary at or after. */
+  public static long completionBucket(long signOutMs) {
+    return EventTime.ceilMinute(signOutMs);
+  }
+
+  /** True when bucket {@code bucketMs} counts at tick {@code tickMs}: in [T-59min, T]. */
+  public static boolean inWindow(long bucketMs, long tickMs) {
+    return bucketMs > tickMs - COMPLETION_WINDOW_MS && bucketMs <= tickMs;
+  }
+
+  /**
+   * The row of tick T.
+   *
+   * @param tickMs the minute boundary T, UTC ms
+   * @param open the sessions open at T
+   * @param buckets completion buckets (bucket ms -> completions); only those {@link #inWindow} T
+   *     count
+   * @return the session_metrics row; averages in seconds, null when there is nothing to average
+   */
+  public static SessionMetric metricAt(
+      long tickMs, OpenSessions open, Iterable<Map.Entry<Long, Completions>> buckets) {
+    long completed = 0;
+    long durationSum = 0;
+    for (Map.Entry<Long, Completions> b : buckets) {
+      if (inWindow(b.getKey(), tickMs)) {
+        completed += b.getValue().count();
+        durationSum += b.getValue().durationSumMs();
+      }
+    }
+    Double averageDuration = completed == 0 ? null : durationSum / (completed * 1000.0);
+    Double averageAge =
+        open.count() == 0
+            ? null
+            : (open.count() * tickMs - open.signInSumMs()) / (open.count() * 1000.0);
+    return new SessionMetric(tickMs, open.count(), averageDuration, averageAge, completed);
+  }
+}

@@ -1,0 +1,34 @@
+package io.cinestream.flink.model;
+
+/**
+ * What one sign_in/sign_out event (or a timeout) did to a user's session (DESIGN section 5),
+ * emitted in event-time order per user by the session tracker.
+ *
+ * @param kind what happened
+ * @param userId the user
+ * @param timeMs when it happened, UTC ms: the event time, or sign_in + timeout for {@link
+ *     Kind#EXPIRED}
+ * @param signInMs the sign_in time of the session concerned (OPENED, CLOSED, EXPIRED,
+ *     IGNORED_SIGN_IN: the open session's), else null
+ */
+public record SessionChange(Kind kind, int userId, long timeMs, Long signInMs) {
+
+  /** The possible effects. */
+  public enum Kind {
+    /** A sign_in opened a session. */
+    OPENED,
+    /** A sign_in while a session was open: ignored. */
+    IGNORED_SIGN_IN,
+    /** A sign_out closed the open session. */
+    CLOSED,
+    /** A sign_out with no open session: an orphan. */
+    ORPHAN_SIGN_OUT,
+    /** No sign_out within the timeout: the session closed as timed out (not an event). */
+    EXPIRED
+  }
+
+  /** True for changes caused by an event (all but {@link Kind#EXPIRED}). */
+  public boolean fromEvent() {
+    return kind != Kind.EXPIRED;
+  }
+}

@@ -1,0 +1,47 @@
+package io.cinestream.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinestream.flink.fixtures.MetricScenarios;
+import io.cinestream.flink.fixtures.MetricScenarios.RegistrationScenario;
+import io.cinestream.flink.model.DeadLetter;
+import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.LateEvent;
+import io.cinestream.flink.model.RegistrationMetric;
+import io.cinestream.flink.testing.CollectingSink;
+import io.cinestream.flink.testing.Expected;
+import io.cinestream.flink.testing.MiniClusterTestBase;
+import io.cinestream.flink.testing.TestInputs;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.junit.jupiter.api.Test;
+
+class RegistrationMetricsJobITCase extends MiniClusterTestBase {
+
+  @Test
+  void countsDistinctUsersPerWindowAndDivertsLateDuplicateAndUndecodableRecords() throws Exception {
+    RegistrationScenario scenario = MetricScenarios.registrations();
+    List<Either<DeadLetter, Event>> input =
+        new ArrayList<>(TestInputs.decoded(scenario.arrivals()));
+    DeadLetter undecodable =
+        new DeadLetter("consumer_registration", 1, 17L, "9", "AQID", "BAD_MAGIC_BYTE: 0x01");
+    input.add(4, Either.Left(undecodable));
+    CollectingSink<RegistrationMetric> metrics = new CollectingSink<>();
+    CollectingSink<LateEvent> late = new CollectingSink<>();
+    CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+    JobOptions options = testOptions();
+    StreamExecutionEnvironment env = environment(options);
+
+    new RegistrationMetricsJob(
+            options, TestInputs.source(input, TestInputs.EVENT_TYPE), metrics, late, deadLetters)
+        .build(env);
+    env.execute(RegistrationMetricsJob.NAME);
+
+    assertThat(metrics.values())
+        .containsExactlyInAnyOrderElementsOf(Expected.registrations(scenario.expected()));
+    assertThat(late.values()).containsExactlyElementsOf(Expected.late(scenario.expectedLate()));
+    assertThat(deadLetters.values()).containsExactly(undecodable);
+  }
+}

@@ -1,0 +1,136 @@
+package io.cinestream.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinestream.flink.fixtures.MetricScenarios;
+import io.cinestream.flink.fixtures.MetricScenarios.SessionScenario;
+import io.cinestream.flink.model.DeadLetter;
+import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.LateEvent;
+import io.cinestream.flink.model.OrphanSignOuts;
+import io.cinestream.flink.model.SessionMetric;
+import io.cinestream.flink.testing.CollectingSink;
+import io.cinestream.flink.testing.Expected;
+import io.cinestream.flink.testing.MiniClusterTestBase;
+import io.cinestream.flink.testing.SourceGate;
+import io.cinestream.flink.testing.TestInputs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SessionMetricsJobITCase extends MiniClusterTestBase {
+
+  private static final SessionScenario SCENARIO = MetricScenarios.sessions();
+
+  /** The sinks of one run. */
+  private record Run(
+      CollectingSink<SessionMetric> metrics,
+      CollectingSink<OrphanSignOuts> orphans,
+      CollectingSink<LateEvent> late,
+      CollectingSink<DeadLetter> deadLetters) {
+    Run() {
+      this(
+          new CollectingSink<>(),
+          new CollectingSink<>(),
+          new CollectingSink<>(),
+          new CollectingSink<>());
+    }
+  }
+
+  private static JobOptions options() {
+    return testOptions().withSessionTimeout(SCENARIO.sessionTimeout());
+  }
+
+  private static Run build(StreamExecutionEnvironment env, RateLimiterStrategy<?> pacing) {
+    return build(env, pacing, TestInputs.decoded(SCENARIO.arrivals()));
+  }
+
+  private static Run build(
+      StreamExecutionEnvironment env,
+      RateLimiterStrategy<?> pacing,
+      List<Either<DeadLetter, Event>> input) {
+    Run run = new Run();
+    new SessionMetricsJob(
+            options(),
+            TestInputs.source(input, TestInputs.EVENT_TYPE, pacing),
+            run.metrics(),
+            run.orphans(),
+            run.late(),
+            run.deadLetters())
+        .build(env);
+    return run;
+  }
+
+  @Test
+  void emitsOneRowPerMinuteWithDuplicateSignInOrphansTimeoutAndOverlappingUsers() throws Exception {
+    StreamExecutionEnvironment env = environment(options());
+    Run run = build(env, RateLimiterStrategy.noOp());
+    env.execute(SessionMetricsJob.NAME);
+
+    assertThat(run.metrics().values())
+        .containsExactlyInAnyOrderElementsOf(Expected.sessions(SCENARIO.expected()));
+    assertThat(run.orphans().values())
+        .containsExactlyInAnyOrderElementsOf(Expected.orphans(SCENARIO.expectedOrphans()));
+    assertThat(run.late().values()).isEmpty();
+    assertThat(run.deadLetters().values()).isEmpty();
+  }
+
+  @Test
+  void convergesToTheSameRowsWhenStoppedWithASavepointMidInputAndRestored(@TempDir Path dir)
+      throws Exception {
+    int consumedBeforeStop = 6;
+    StreamExecutionEnvironment first = environment(options());
+    Run before = build(first, SourceGate.closeAfter(consumedBeforeStop));
+    JobClient job = first.executeAsync(SessionMetricsJob.NAME);
+    SourceGate.awaitPaused();
+    String savepoint =
+        job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+            .get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(before.metrics().values())
+        .as("nothing can be final before the gate: the watermark has not passed 12:04")
+        .hasSizeLessThan(SCENARIO.expected().size());
+
+    SourceGate.open();
+    Configuration restore = new Configuration();
+    restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    StreamExecutionEnvironment second = environment(options(), restore);
+    // The records the first run consumed are replaced by dead letters: a run that restored the
+    // source position never reads them, a run that started afresh would.
+    List<Either<DeadLetter, Event>> input =
+        new ArrayList<>(TestInputs.decoded(SCENARIO.arrivals()));
+    for (int i = 0; i < consumedBeforeStop; i++) {
+      input.set(i, Either.Left(new DeadLetter("sign_in", 0, i, null, null, "already consumed")));
+    }
+    Run after = build(second, SourceGate.closeAfter(Long.MAX_VALUE / 2), input);
+    second.execute(SessionMetricsJob.NAME);
+
+    assertThat(after.deadLetters().values()).as("resumed after the savepoint's offset").isEmpty();
+
+    assertThat(upserted(before.metrics().values(), after.metrics().values(), SessionMetric::tickMs))
+        .containsExactlyInAnyOrderElementsOf(Expected.sessions(SCENARIO.expected()));
+    assertThat(
+            upserted(before.orphans().values(), after.orphans().values(), OrphanSignOuts::minuteMs))
+        .containsExactlyInAnyOrderElementsOf(Expected.orphans(SCENARIO.expectedOrphans()));
+  }
+
+  /** What an upserting table holds after both runs: the last row per key. */
+  private static <T, K> List<T> upserted(List<T> first, List<T> second, Function<T, K> key) {
+    Map<K, T> table = new LinkedHashMap<>();
+    first.forEach(r -> table.put(key.apply(r), r));
+    second.forEach(r -> table.put(key.apply(r), r));
+    return List.copyOf(table.values());
+  }
+}
