@@ -13,6 +13,8 @@ export KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 REGISTRY_PORT=28081 POSTGRES
 # The derived addresses too: a calling ./pipeline has already exported the defaults.
 export KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" SCHEMA_REGISTRY_URL="http://127.0.0.1:$REGISTRY_PORT"
 export WAREHOUSE_JDBC_URL="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/cinestream?user=postgres"
+export FLINK_REST_PORT=28082 FLINK_RPC_PORT=26123 FLINK_BLOB_PORT=26124 FLINK_TM_RPC_PORT=26122
+export FLINK_URL="http://127.0.0.1:$FLINK_REST_PORT"
 P="$ROOT/pipeline"
 
 fail() { echo "SMOKE FAILED: $*" >&2; exit 1; }
@@ -22,6 +24,7 @@ trap cleanup EXIT
 "$P" up
 "$P" status || fail "status reports an unhealthy service after up"
 pids_before="$(cat "$SMOKE_HOME"/run/*.pid | sort)"
+[[ "$(echo "$pids_before" | wc -l)" -eq 5 ]] || fail "expected 5 recorded pids (kafka, postgres, registry, Flink JobManager and TaskManager)"
 "$P" up > /dev/null
 [[ "$(cat "$SMOKE_HOME"/run/*.pid | sort)" == "$pids_before" ]] || fail "a second up restarted services"
 

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       DevStack.Postgres.class,
       DevStack.Registry.class,
       DevStack.CreateTopics.class,
-      HealthCheck.class
+      HealthCheck.class,
+      TableCounts.class
     })
 public final class DevStack {
 

@@ -111,7 +111,7 @@ public record JobOptions(
         p.get("registry", "http://127.0.0.1:8081"),
         p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres"),
         p.get("group-id", null),
-        p.getBoolean("bounded", false),
+        flag(p, "bounded"),
         p.getInt("parallelism", 2),
         p.getInt("source-parallelism", 0),
         duration(p, "checkpoint-interval", "30 s"),
@@ -124,7 +124,7 @@ public record JobOptions(
         duration(p, "catalog-idleness", "30 s"),
         duration(p, "session-timeout", "2 h"),
         duration(p, "dedup-retention", "24 h"),
-        p.getBoolean("punctuated-watermarks", false));
+        flag(p, "punctuated-watermarks"));
   }
 
   private static Duration duration(ParameterTool p, String name, String fallback) {
@@ -231,5 +231,14 @@ public record JobOptions(
         sessionTimeout,
         dedupRetention,
         punctuatedWatermarks);
+  }
+
+  /**
+   * A boolean flag: absent = false; {@code --name} alone or {@code --name true} = true; {@code
+   * --name false} = false. {@code ParameterTool.getBoolean} would read a bare flag's placeholder
+   * value as false.
+   */
+  static boolean flag(ParameterTool p, String name) {
+    return p.has(name) && !"false".equalsIgnoreCase(p.get(name));
   }
 }

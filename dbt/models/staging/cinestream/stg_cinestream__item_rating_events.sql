@@ -1,0 +1,66 @@
+-- Item ratings: renamed, typed, one row per event_id.
+
+with
+
+source as (
+
+    select * from {{ source('cinestream', 'item_rating_events') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(user_id as integer) as user_id,
+        item_id,
+
+        ---------- numerics
+        cast(rating as integer) as rating,
+
+        ---------- kafka lineage
+        kafka_topic,
+        cast(kafka_partition as integer) as kafka_partition,
+        cast(kafka_offset as bigint) as kafka_offset,
+
+        ---------- timestamps
+        event_time as rated_at,
+        loaded_at
+
+    from source
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by event_id order by loaded_at, kafka_topic, kafka_partition, kafka_offset
+        ) as event_copy
+
+    from renamed
+
+),
+
+final as (
+
+    select
+        event_id,
+        user_id,
+        item_id,
+        rating,
+        kafka_topic,
+        kafka_partition,
+        kafka_offset,
+        rated_at,
+        loaded_at
+
+    from deduplicated
+    where event_copy = 1
+
+)
+
+select * from final

@@ -1,0 +1,145 @@
+package io.cinestream.generator;
+
+import io.cinestream.generator.event.SimEvent;
+import io.cinestream.generator.sim.RandomStreams;
+import io.cinestream.generator.sim.Simulation;
+import io.cinestream.generator.sink.EventSink;
+import io.cinestream.schemas.Topic;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * Runs a {@link Simulation} into an {@link EventSink}, applying the delivery knobs: out-of-order
+ * sending, duplicates and malformed records.
+ *
+ * <p><b>Out-of-order bound.</b> An event of time {@code t} is given a send delay {@code d} (0, or
+ * for a share {@value #DELAYED_SHARE} of events uniform in (0, maxDelay]) and waits in a buffer
+ * until the simulation has produced an event of time {@code >= t + d}; the buffer releases in order
+ * of {@code t + d}. So every record sent before an event of time {@code t} has an event time of at
+ * most {@code t + maxDelay}: a consumer never sees event time go back by more than {@code
+ * --max-delay}, and a watermark of "max seen minus max-delay" drops nothing. Only the send order
+ * changes; event times never do.
+ *
+ * <p><b>Duplicates</b> are the same event sent again (identical key and value bytes, same
+ * event_id), with their own delay. <b>Malformed</b> records follow the event they were made from,
+ * on its topic and key, and are counted apart. Each knob draws from its own random stream, so the
+ * distinct events of a run do not depend on them.
+ */
+public final class Generator {
+
+  /** Share of events that get a non-zero send delay when {@code maxDelayMs > 0}. */
+  public static final double DELAYED_SHARE = 0.2;
+
+  /** How many events pass between two progress updates. */
+  public static final int PROGRESS_EVERY = 4096;
+
+  private record Pending(SimEvent event, long releaseAt, long seq, boolean duplicate) {}
+
+  private final EventSink sink;
+  private final DeliveryOptions options;
+  private final SplittableRandom delays;
+  private final SplittableRandom duplicates;
+  private final SplittableRandom malformed;
+  private final PriorityQueue<Pending> buffer =
+      new PriorityQueue<>(
+          (a, b) ->
+              a.releaseAt != b.releaseAt
+                  ? Long.compare(a.releaseAt, b.releaseAt)
+                  : Long.compare(a.seq, b.seq));
+  private final Summary summary = new Summary();
+  private long seq;
+  private volatile boolean stopRequested;
+
+  /**
+   * @param sink where records go; not closed by the generator
+   * @param options delivery knobs
+   * @param streams the run's random streams (the delivery ones are used here)
+   */
+  public Generator(EventSink sink, DeliveryOptions options, RandomStreams streams) {
+    this.sink = sink;
+    this.options = options;
+    this.delays = streams.delays;
+    this.duplicates = streams.duplicates;
+    this.malformed = streams.malformed;
+  }
+
+  /**
+   * Asks a running {@link #run} to stop after the current event and flush; safe from any thread
+   * (the CLI's shutdown hook).
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /**
+   * Generates until the simulation ends, {@code maxEvents} events were generated, or a stop is
+   * requested; then sends what is buffered and flushes the sink.
+   *
+   * @param simulation the event source
+   * @param progress told every {@link #PROGRESS_EVERY} events
+   * @return the counts of what was sent, timed from the first send to the end of the flush
+   * @throws InterruptedException when the real-time clock is interrupted
+   * @throws io.cinestream.schemas.serde.RegistryException when a schema cannot be registered
+   */
+  public Summary run(Simulation simulation, ProgressListener progress) throws InterruptedException {
+    long started = System.nanoTime();
+    long generated = 0;
+    while (generated < options.maxEvents() && !stopRequested) {
+      SimEvent e = simulation.next();
+      if (e == null) {
+        break;
+      }
+      generated++;
+      long t = e.timestampMs();
+      enqueue(e, t + delay(), false);
+      if (options.duplicateRate() > 0 && duplicates.nextDouble() < options.duplicateRate()) {
+        enqueue(e, t + delay(), true);
+      }
+      releaseUpTo(t);
+      if (generated % PROGRESS_EVERY == 0) {
+        progress.update(generated, simulation.scheduledNow());
+      }
+    }
+    releaseUpTo(Long.MAX_VALUE);
+    sink.flush();
+    summary.finish(System.nanoTime() - started, sink.failures(), simulation.stats());
+    progress.update(generated, simulation.scheduledNow());
+    return summary;
+  }
+
+  private long delay() {
+    long max = options.maxDelayMs();
+    if (max == 0 || delays.nextDouble() >= DELAYED_SHARE) {
+      return 0;
+    }
+    return 1 + delays.nextLong(max);
+  }
+
+  private void enqueue(SimEvent e, long releaseAt, boolean duplicate) {
+    buffer.add(new Pending(e, releaseAt, seq++, duplicate));
+  }
+
+  private void releaseUpTo(long watermark) {
+    Pending p;
+    while ((p = buffer.peek()) != null && p.releaseAt <= watermark) {
+      buffer.poll();
+      deliver(p.event, p.duplicate);
+    }
+  }
+
+  private void deliver(SimEvent e, boolean duplicate) {
+    Topic topic = e.topic();
+    String key = e.key();
+    // Decimal digits are ASCII: one byte per char, without encoding the key a second time.
+    int keyBytes = key.length();
+    byte[] value = sink.send(e);
+    summary.countEvent(topic, duplicate, keyBytes + value.length);
+    if (!duplicate
+        && options.malformedRate() > 0
+        && malformed.nextDouble() < options.malformedRate()) {
+      byte[] bad = MalformedRecords.corrupt(value, malformed).bytes();
+      sink.sendRaw(topic, key, bad);
+      summary.countMalformed(topic, keyBytes + bad.length);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.cinestream.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinestream.generator.event.SignOutEvent;
+import io.cinestream.generator.event.SimEvent;
+import io.cinestream.generator.sim.Behaviour;
+import io.cinestream.generator.sink.SentRecord;
+import io.cinestream.schemas.Topic;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DeliveryTest {
+
+  @Test
+  void withoutMaxDelayRecordsGoOutInEventTimeOrder() {
+    List<SentRecord> records =
+        Fixtures.run(1_000, Fixtures.DAY_MS, 1, Behaviour.defaults(), DeliveryOptions.clean())
+            .sink()
+            .records();
+
+    for (int i = 1; i < records.size(); i++) {
+      assertThat(records.get(i).event().timestampMs())
+          .isGreaterThanOrEqualTo(records.get(i - 1).event().timestampMs());
+    }
+  }
+
+  @Test
+  void maxEventsStopsAfterThatManyDistinctEvents() {
+    Fixtures.Run run =
+        Fixtures.run(
+            1_000,
+            Fixtures.DAY_MS,
+            1,
+            Behaviour.defaults(),
+            new DeliveryOptions(30_000, 0.1, 0, 2_500));
+
+    assertThat(run.summary().total().events()).isEqualTo(2_500);
+    assertThat(run.sink().records().stream().map(SentRecord::event).distinct()).hasSize(2_500);
+  }
+
+  @Test
+  void noEventFallsOutsideTheWindow() {
+    long window = 3_600_000L;
+    Fixtures.Run run = Fixtures.run(500, window, 5, Behaviour.defaults(), DeliveryOptions.clean());
+
+    assertThat(run.sink().records())
+        .allSatisfy(
+            r ->
+                assertThat(r.event().timestampMs())
+                    .isBetween(Fixtures.START_MS, Fixtures.START_MS + window - 1));
+    assertThat(run.summary().perTopic().get(Topic.CONSUMER_REGISTRATION).events()).isEqualTo(500);
+  }
+
+  @Test
+  void orphanSignOutsAppearOnlyWhenAskedAndAreCounted() {
+    Fixtures.Run run =
+        Fixtures.run(
+            3_000,
+            Fixtures.DAY_MS,
+            9,
+            Behaviour.defaults().withOrphanSignOutRate(0.5),
+            DeliveryOptions.clean());
+
+    // Replay sessions per user in send order (in order: max-delay 0).
+    Map<Integer, Boolean> open = new HashMap<>();
+    long orphans = 0;
+    for (SentRecord r : run.sink().records()) {
+      SimEvent e = r.event();
+      if (r.topic() == Topic.SIGN_IN) {
+        open.put(e.userId(), true);
+      } else if (e instanceof SignOutEvent) {
+        if (!open.getOrDefault(e.userId(), false)) {
+          orphans++;
+        }
+        open.put(e.userId(), false);
+      }
+    }
+    assertThat(orphans).isEqualTo(run.simulation().stats().orphanSignOuts()).isPositive();
+  }
+
+  @Test
+  void sessionsWithoutSignOutFollowTheirRate() {
+    Fixtures.Run none =
+        Fixtures.run(
+            2_000,
+            Fixtures.DAY_MS,
+            4,
+            Behaviour.defaults().withNoSignOutRate(0),
+            DeliveryOptions.clean());
+    Fixtures.Run all =
+        Fixtures.run(
+            2_000,
+            Fixtures.DAY_MS,
+            4,
+            Behaviour.defaults().withNoSignOutRate(1),
+            DeliveryOptions.clean());
+
+    assertThat(none.simulation().stats().sessionsWithoutSignOut()).isZero();
+    assertThat(all.summary().perTopic().get(Topic.SIGN_OUT).events()).isZero();
+    assertThat(all.simulation().stats().sessionsWithoutSignOut()).isPositive();
+  }
+
+  @Test
+  void malformedRecordsFollowTheirEventOnTheSameTopicAndKey() {
+    List<SentRecord> records =
+        Fixtures.run(
+                500,
+                Fixtures.DAY_MS,
+                2,
+                Behaviour.defaults(),
+                new DeliveryOptions(0, 0, 0.05, Long.MAX_VALUE))
+            .sink()
+            .records();
+
+    Set<Integer> malformedPositions = new HashSet<>();
+    for (int i = 0; i < records.size(); i++) {
+      if (records.get(i).isRaw()) {
+        malformedPositions.add(i);
+        SentRecord before = records.get(i - 1);
+        assertThat(before.isRaw()).isFalse();
+        assertThat(records.get(i).topic()).isEqualTo(before.topic());
+        assertThat(records.get(i).key()).isEqualTo(before.key());
+      }
+    }
+    assertThat(malformedPositions).isNotEmpty();
+  }
+}

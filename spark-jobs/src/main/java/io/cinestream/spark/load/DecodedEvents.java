@@ -1,0 +1,95 @@
+package io.cinestream.spark.load;
+
+import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.spark.catalog.SchemaRegistryClientFactory;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Decodes the rows of Spark's Kafka source into one flat row per record, already routed to its raw
+ * table ({@link #SCHEMA}); records that cannot be loaded become dead-letter rows instead of failing
+ * the micro-batch.
+ */
+public final class DecodedEvents {
+
+  /** Value of {@code target} for a record routed to {@code dead_letter_events}. */
+  public static final String DEAD_LETTER = RawTable.DEAD_LETTER_EVENTS.tableName();
+
+  /**
+   * One decoded record. {@code target} is the {@link RawTable#tableName()} the row goes to. Event
+   * rows fill the event fields their table has (the others are null) and leave {@code kafka_key},
+   * {@code raw_value_base64} and {@code error} null; dead-letter rows fill only the Kafka fields,
+   * {@code raw_value_base64} (the value bytes in base64, null for a null value) and {@code error}
+   * ({@code REASON: message}). {@code event_time_ms} is the Avro {@code timestamp-millis} value,
+   * milliseconds since the epoch (UTC): kept as a long so that no session time zone or {@code
+   * java8API} setting can shift it; the writers turn it into TIMESTAMPTZ / TIMESTAMP_TZ.
+   */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("target", DataTypes.StringType, false)
+          .add("event_id", DataTypes.StringType, true)
+          .add("event_name", DataTypes.StringType, true)
+          .add("user_id", DataTypes.IntegerType, true)
+          .add("event_time_ms", DataTypes.LongType, true)
+          .add("age", DataTypes.IntegerType, true)
+          .add("masked_email", DataTypes.StringType, true)
+          .add("preferred_language", DataTypes.StringType, true)
+          .add("item_id", DataTypes.StringType, true)
+          .add("cart_id", DataTypes.StringType, true)
+          .add("payment_method", DataTypes.StringType, true)
+          .add("rating", DataTypes.IntegerType, true)
+          .add("kafka_topic", DataTypes.StringType, false)
+          .add("kafka_partition", DataTypes.IntegerType, false)
+          .add("kafka_offset", DataTypes.LongType, false)
+          .add("kafka_key", DataTypes.StringType, true)
+          .add("raw_value_base64", DataTypes.StringType, true)
+          .add("error", DataTypes.StringType, true);
+
+  private DecodedEvents() {}
+
+  /**
+   * Decodes every record; one {@link ConfluentAvroCodec} (with its schema cache) per partition,
+   * created on the executor.
+   *
+   * @param kafkaRows rows of Spark's Kafka source: {@code key} and {@code value} binary, {@code
+   *     topic} string, {@code partition} int, {@code offset} long (other columns are ignored)
+   * @param registry creates the schema registry client on each executor
+   * @return one row of {@link #SCHEMA} per input row, in the same partitioning
+   * @throws io.cinestream.schemas.serde.WireFormatException (on an action, wrapped by Spark) only
+   *     when the registry is unreachable: that is not the record's fault, so the micro-batch fails
+   *     and is replayed after a restart instead of dead-lettering good records
+   */
+  public static Dataset<Row> decode(Dataset<Row> kafkaRows, SchemaRegistryClientFactory registry) {
+    return kafkaRows
+        .select("topic", "partition", "offset", "key", "value")
+        .mapPartitions(
+            (MapPartitionsFunction<Row, Row>)
+                rows -> {
+                  EventDecoder decoder =
+                      new EventDecoder(new ConfluentAvroCodec(registry.create()));
+                  return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                      return rows.hasNext();
+                    }
+
+                    @Override
+                    public Row next() {
+                      Row r = rows.next();
+                      return decoder.decode(
+                          r.getString(0),
+                          r.getInt(1),
+                          r.getLong(2),
+                          r.isNullAt(3) ? null : (byte[]) r.get(3),
+                          r.isNullAt(4) ? null : (byte[]) r.get(4));
+                    }
+                  };
+                },
+            Encoders.row(SCHEMA));
+  }
+}

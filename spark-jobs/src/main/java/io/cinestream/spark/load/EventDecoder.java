@@ -1,0 +1,214 @@
+package io.cinestream.spark.load;
+
+import io.cinestream.events.AddedToCart;
+import io.cinestream.events.CheckoutToCart;
+import io.cinestream.events.ConsumerRegistration;
+import io.cinestream.events.ItemRating;
+import io.cinestream.events.ItemView;
+import io.cinestream.events.SignIn;
+import io.cinestream.events.SignOut;
+import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.RecordCoordinates;
+import io.cinestream.schemas.serde.WireFormatException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Turns one Kafka record into a row of {@link DecodedEvents#SCHEMA}: a typed event row for its raw
+ * table, or a dead-letter row naming why it cannot be loaded. Not thread-safe across partitions in
+ * the sense that it is meant to live in one task; the codec it wraps is thread-safe.
+ *
+ * <p>Dead-letter reasons: the {@link WireFormatException.Reason} of a decode failure (truncated,
+ * bad magic byte, unknown schema id, bad Avro, incompatible schema); {@code UNKNOWN_TOPIC} for a
+ * record from a topic that feeds no raw table; {@code INVALID_VALUE} for a decoded event that the
+ * table would reject (an {@code event_name} other than its topic, a rating outside 1..5, an age
+ * outside SMALLINT, a NUL character that PostgreSQL text cannot hold). Checking these here keeps a
+ * single bad record from failing the whole micro-batch transaction.
+ */
+public final class EventDecoder {
+
+  /** Dead-letter reason for a record from a topic that feeds no raw table. */
+  public static final String UNKNOWN_TOPIC = "UNKNOWN_TOPIC";
+
+  /** Dead-letter reason for a decoded record whose values its table would reject. */
+  public static final String INVALID_VALUE = "INVALID_VALUE";
+
+  private final ConfluentAvroCodec codec;
+
+  /**
+   * @param codec decodes the Confluent wire format, fetching writer schemas by id (cached)
+   */
+  public EventDecoder(ConfluentAvroCodec codec) {
+    this.codec = codec;
+  }
+
+  /**
+   * Decodes one record.
+   *
+   * @param topic the Kafka topic
+   * @param partition the Kafka partition
+   * @param offset the offset in that partition
+   * @param key the record key bytes (UTF-8 {@code user_id} for events), or null
+   * @param value the record value (Confluent wire format), or null for a tombstone
+   * @return a row of {@link DecodedEvents#SCHEMA}, never null
+   * @throws WireFormatException with reason {@code REGISTRY_UNAVAILABLE} when the registry cannot
+   *     be asked: the batch must fail and be replayed rather than dead-letter good records
+   */
+  public Row decode(String topic, int partition, long offset, byte[] key, byte[] value) {
+    RecordCoordinates where = new RecordCoordinates(topic, partition, offset);
+    Optional<Topic> known = Topic.byName(topic).filter(Topic::isEvent);
+    try {
+      if (known.isEmpty()) {
+        GenericRecord record = codec.deserializeGeneric(where, value);
+        return deadLetter(
+            where,
+            key,
+            value,
+            UNKNOWN_TOPIC
+                + ": "
+                + where
+                + ": decoded as "
+                + record.getSchema().getFullName()
+                + " but the topic feeds no raw table");
+      }
+      SpecificRecord event = codec.deserialize(where, value, known.get().valueClass());
+      return eventRow(known.get(), event, where);
+    } catch (WireFormatException e) {
+      if (e.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
+        throw e;
+      }
+      return deadLetter(where, key, value, e.reason() + ": " + e.getMessage());
+    } catch (InvalidValueException e) {
+      return deadLetter(where, key, value, INVALID_VALUE + ": " + where + ": " + e.getMessage());
+    }
+  }
+
+  private static Row eventRow(Topic topic, SpecificRecord event, RecordCoordinates where) {
+    RawTable table = RawTable.forTopic(topic).orElseThrow();
+    // Field order of DecodedEvents.SCHEMA.
+    Object[] v = new Object[DecodedEvents.SCHEMA.size()];
+    v[0] = table.tableName();
+    v[12] = where.topic();
+    v[13] = where.partition();
+    v[14] = where.offset();
+    // Java 17: no pattern matching in switch yet, hence the instanceof chain.
+    if (event instanceof ConsumerRegistration e) {
+      common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
+      v[5] = smallint("age", e.getAge());
+      v[6] = text("masked_email", e.getMaskedEmail());
+      v[7] = e.getPreferredLanguage().name();
+    } else if (event instanceof SignIn e) {
+      common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
+    } else if (event instanceof SignOut e) {
+      common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
+    } else if (event instanceof ItemView e) {
+      common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
+      v[8] = text("item_id", e.getItemId());
+    } else if (event instanceof AddedToCart e) {
+      common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
+      v[8] = text("item_id", e.getItemId());
+      v[9] = e.getCartId().toString();
+    } else if (event instanceof CheckoutToCart e) {
+      common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
+      v[9] = e.getCartId().toString();
+      v[10] = e.getPaymentMethod().name();
+    } else if (event instanceof ItemRating e) {
+      common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
+      v[8] = text("item_id", e.getItemId());
+      if (e.getRating() < 1 || e.getRating() > 5) {
+        throw new InvalidValueException("rating " + e.getRating() + " outside 1..5");
+      }
+      v[11] = e.getRating();
+    } else {
+      throw new IllegalStateException(
+          "topic " + topic.topicName() + " maps to " + event.getClass() + " with no mapping");
+    }
+    return RowFactory.create(v);
+  }
+
+  private static void common(
+      Object[] v,
+      Topic topic,
+      java.util.UUID eventId,
+      String eventName,
+      int userId,
+      java.time.Instant timestamp) {
+    if (!topic.topicName().equals(eventName)) {
+      throw new InvalidValueException(
+          "event_name '" + eventName + "' on topic " + topic.topicName());
+    }
+    v[1] = eventId.toString();
+    v[2] = eventName;
+    v[3] = userId;
+    v[4] = timestamp.toEpochMilli();
+  }
+
+  private static int smallint(String field, int value) {
+    if (value < Short.MIN_VALUE || value > Short.MAX_VALUE) {
+      throw new InvalidValueException(field + " " + value + " outside SMALLINT");
+    }
+    return value;
+  }
+
+  private static String text(String field, String value) {
+    if (value.indexOf('\0') >= 0) {
+      throw new InvalidValueException(field + " contains a NUL character");
+    }
+    return value;
+  }
+
+  private static Row deadLetter(RecordCoordinates where, byte[] key, byte[] value, String error) {
+    Object[] v = new Object[DecodedEvents.SCHEMA.size()];
+    v[0] = DecodedEvents.DEAD_LETTER;
+    v[12] = where.topic();
+    v[13] = where.partition();
+    v[14] = where.offset();
+    v[15] = keyText(key);
+    v[16] = value == null ? null : Base64.getEncoder().encodeToString(value);
+    v[17] = error.replace('\0', '\uFFFD');
+    return RowFactory.create(v);
+  }
+
+  /**
+   * @return the key as UTF-8 text, or {@code base64:<key>} when it is not valid UTF-8 or holds a
+   *     NUL character (PostgreSQL text can hold neither)
+   */
+  static String keyText(byte[] key) {
+    if (key == null) {
+      return null;
+    }
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(key))
+              .toString();
+      if (text.indexOf('\0') < 0) {
+        return text;
+      }
+    } catch (CharacterCodingException e) {
+      // falls through to base64: the raw key must survive unchanged
+    }
+    return "base64:" + Base64.getEncoder().encodeToString(key);
+  }
+
+  /** A decoded value that its raw table would reject. */
+  private static final class InvalidValueException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidValueException(String message) {
+      super(message);
+    }
+  }
+}
