@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Smoke test of the local stack through the real command line, on ports and a home of its own so
-# that it never touches a developer's running stack:
-#   up -> status (all healthy) -> up again (same pids: idempotent) -> catalog on Movies.txt ->
-#   read the topic back through the registry with Confluent's client and compare with the table ->
-#   down -> no process of this stack left.
+# End-to-end smoke of the local stack through the real command line, on ports and a home of its
+# own so that it never touches a developer's running stack:
+#   up -> status (all healthy) -> up again (same pids: idempotent) -> run at a small size
+#   (catalogue on Movies.txt, generate, load, Flink metrics, dbt build) -> read the catalogue topic
+#   back through the registry with Confluent's client and compare with the table -> check the raw
+#   and metric tables -> the dbt fixture suite (its own scratch database) -> down -> no process of
+#   this stack left.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SMOKE_HOME="$(mktemp -d /tmp/cinestream-smoke.XXXXXX)"
@@ -16,6 +18,7 @@ export WAREHOUSE_JDBC_URL="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/cinestream
 export FLINK_REST_PORT=28082 FLINK_RPC_PORT=26123 FLINK_BLOB_PORT=26124 FLINK_TM_RPC_PORT=26122
 export FLINK_URL="http://127.0.0.1:$FLINK_REST_PORT"
 P="$ROOT/pipeline"
+DSN="host=127.0.0.1 port=$POSTGRES_PORT dbname=cinestream user=postgres"
 
 fail() { echo "SMOKE FAILED: $*" >&2; exit 1; }
 cleanup() { "$P" down > /dev/null 2>&1 || true; rm -rf "$SMOKE_HOME"; }
@@ -24,18 +27,23 @@ trap cleanup EXIT
 "$P" up
 "$P" status || fail "status reports an unhealthy service after up"
 pids_before="$(cat "$SMOKE_HOME"/run/*.pid | sort)"
-[[ "$(echo "$pids_before" | wc -l)" -eq 5 ]] || fail "expected 5 recorded pids (kafka, postgres, registry, Flink JobManager and TaskManager)"
+[[ "$(echo "$pids_before" | wc -l)" -eq 5 ]] \
+  || fail "expected 5 recorded pids (kafka, postgres, registry, Flink JobManager and TaskManager)"
 "$P" up > /dev/null
 [[ "$(cat "$SMOKE_HOME"/run/*.pid | sort)" == "$pids_before" ]] || fail "a second up restarted services"
 
-"$P" catalog "$ROOT/data/Movies.txt"
+# The main job end to end at a small size.
+"$P" run --users 300 --hours 6 --seed 11 || fail "./pipeline run failed"
 "$CINESTREAM_VENVS/interop/bin/python" "$ROOT/tests/read_catalog_topic.py" \
-  --bootstrap "127.0.0.1:$KAFKA_PORT" --registry "http://127.0.0.1:$REGISTRY_PORT" \
-  --dsn "host=127.0.0.1 port=$POSTGRES_PORT dbname=cinestream user=postgres" \
+  --bootstrap "$KAFKA_BOOTSTRAP" --registry "$SCHEMA_REGISTRY_URL" --dsn "$DSN" \
   || fail "the catalogue topic read back through the registry does not match movies_catalog"
+"$CINESTREAM_VENVS/interop/bin/python" "$ROOT/tests/check_run_tables.py" --dsn "$DSN" \
+  || fail "the run left empty or inconsistent tables"
+DBT_VENV="$CINESTREAM_VENVS/dbt" POSTGRES_PORT="$POSTGRES_PORT" "$ROOT/dbt/ci/test.sh" \
+  || fail "the dbt fixture suite failed"
 
 "$P" down
 sleep 1
 left="$(pgrep -f "$SMOKE_HOME" || true)"
 [[ -z "$left" ]] || fail "processes left after down: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-echo "smoke: 4 passed, 0 failed"
+echo "smoke: 7 passed, 0 failed"
