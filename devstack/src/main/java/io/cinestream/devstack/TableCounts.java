@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code devstack table-counts}: prints the row count of each warehouse table, one {@code table
- * count} line each; metric tables are split by {@code engine}. Used by {@code ./pipeline} after each
- * step so a run shows what it wrote. Exit code 0, or 1 when the warehouse cannot be queried.
+ * count} line each; metric tables are split by {@code engine}. Used by {@code ./pipeline} after
+ * each step so a run shows what it wrote. Exit code 0, or 1 when the warehouse cannot be queried.
  */
 @Command(name = "table-counts", description = "Row counts of the warehouse tables.")
 public final class TableCounts implements Callable<Integer> {

@@ -1,10 +1,11 @@
 package io.cinestream.schemas.serde;
 
 import io.cinestream.schemas.serde.WireFormatException.Reason;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
@@ -51,6 +52,51 @@ public final class ConfluentAvroCodec {
   private record ReaderKey(int writerId, Schema reader, boolean specific) {}
 
   /**
+   * Per-thread encoding buffers: serialize is on the producer's hot path (one call per event), so
+   * the output buffer and Avro's buffered encoder are reused instead of allocated per record.
+   */
+  private static final ThreadLocal<EncodeBuffers> ENCODE_BUFFERS =
+      ThreadLocal.withInitial(EncodeBuffers::new);
+
+  private static final class EncodeBuffers {
+    final GrowableBytes bytes = new GrowableBytes();
+    BinaryEncoder encoder;
+  }
+
+  /** An unsynchronized, reusable byte sink (ByteArrayOutputStream locks on every write). */
+  private static final class GrowableBytes extends OutputStream {
+    private byte[] buf = new byte[256];
+    private int count;
+
+    void reset() {
+      count = 0;
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, count);
+    }
+
+    private void ensure(int extra) {
+      if (count + extra > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + extra));
+      }
+    }
+  }
+
+  /**
    * @param registry where schemas are registered on write and fetched by id on read
    */
   public ConfluentAvroCodec(SchemaRegistryClient registry) {
@@ -71,16 +117,18 @@ public final class ConfluentAvroCodec {
   public byte[] serialize(String subject, GenericContainer record) {
     Schema schema = record.getSchema();
     int id = registry.register(subject, schema);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    EncodeBuffers buffers = ENCODE_BUFFERS.get();
+    GrowableBytes out = buffers.bytes;
+    out.reset();
     out.write(MAGIC_BYTE);
     out.write(id >>> 24);
     out.write(id >>> 16);
     out.write(id >>> 8);
     out.write(id);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    buffers.encoder = EncoderFactory.get().binaryEncoder(out, buffers.encoder);
     try {
-      writerFor(record).write(record, encoder);
-      encoder.flush();
+      writerFor(record).write(record, buffers.encoder);
+      buffers.encoder.flush();
     } catch (IOException e) {
       throw new AvroRuntimeException("cannot encode record of " + schema.getFullName(), e);
     }
