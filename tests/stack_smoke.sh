@@ -10,7 +10,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SMOKE_HOME="$(mktemp -d /tmp/cinestream-smoke.XXXXXX)"
 export CINESTREAM_HOME="$SMOKE_HOME"
-export CINESTREAM_VENVS="${CINESTREAM_VENVS:-$ROOT/.local/venv}"
+CINESTREAM_VENVS="${CINESTREAM_VENVS:-.local/venv}"
+[[ "$CINESTREAM_VENVS" = /* ]] || CINESTREAM_VENVS="$ROOT/$CINESTREAM_VENVS"
+export CINESTREAM_VENVS
 export KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 REGISTRY_PORT=28081 POSTGRES_PORT=25432
 # The derived addresses too: a calling ./pipeline has already exported the defaults.
 export KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" SCHEMA_REGISTRY_URL="http://127.0.0.1:$REGISTRY_PORT"

@@ -2,8 +2,6 @@ package io.cinestream.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinestream.flink.fixtures.MetricScenarios;
-import io.cinestream.flink.fixtures.MetricScenarios.SalesScenario;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.MovieSalesMetric;
@@ -11,6 +9,8 @@ import io.cinestream.flink.testing.CollectingSink;
 import io.cinestream.flink.testing.Expected;
 import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.TestInputs;
+import io.cinestream.verify.fixtures.MetricScenarios;
+import io.cinestream.verify.fixtures.MetricScenarios.SalesScenario;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 

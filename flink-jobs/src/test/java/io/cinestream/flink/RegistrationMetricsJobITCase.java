@@ -2,8 +2,6 @@ package io.cinestream.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinestream.flink.fixtures.MetricScenarios;
-import io.cinestream.flink.fixtures.MetricScenarios.RegistrationScenario;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.LateEvent;
@@ -12,6 +10,8 @@ import io.cinestream.flink.testing.CollectingSink;
 import io.cinestream.flink.testing.Expected;
 import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.TestInputs;
+import io.cinestream.verify.fixtures.MetricScenarios;
+import io.cinestream.verify.fixtures.MetricScenarios.RegistrationScenario;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -1,15 +1,15 @@
 package io.cinestream.flink.testing;
 
-import io.cinestream.flink.fixtures.MetricScenarios.LateRow;
-import io.cinestream.flink.fixtures.MetricScenarios.OrphanRow;
-import io.cinestream.flink.fixtures.MetricScenarios.RegistrationRow;
-import io.cinestream.flink.fixtures.MetricScenarios.SalesRow;
-import io.cinestream.flink.fixtures.MetricScenarios.SessionRow;
 import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.MovieSalesMetric;
 import io.cinestream.flink.model.OrphanSignOuts;
 import io.cinestream.flink.model.RegistrationMetric;
 import io.cinestream.flink.model.SessionMetric;
+import io.cinestream.verify.fixtures.MetricScenarios.LateRow;
+import io.cinestream.verify.fixtures.MetricScenarios.OrphanRow;
+import io.cinestream.verify.fixtures.MetricScenarios.RegistrationRow;
+import io.cinestream.verify.fixtures.MetricScenarios.SalesRow;
+import io.cinestream.verify.fixtures.MetricScenarios.SessionRow;
 import java.util.List;
 
 /** Converts the fixtures' expected rows into the jobs' row types, for exact comparison. */

@@ -1,10 +1,10 @@
 package io.cinestream.flink.testing;
 
-import io.cinestream.flink.fixtures.MetricScenarios.CatalogEntry;
-import io.cinestream.flink.fixtures.MetricScenarios.InputEvent;
 import io.cinestream.flink.model.CatalogPrice;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
+import io.cinestream.verify.fixtures.MetricScenarios.CatalogEntry;
+import io.cinestream.verify.fixtures.MetricScenarios.InputEvent;
 import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

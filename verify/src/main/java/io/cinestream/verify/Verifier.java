@@ -1,0 +1,306 @@
+package io.cinestream.verify;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Compares the flink, spark and reference rows of the four metric tables of DESIGN section 5.
+ *
+ * <p>An engine with no row at all in a table is "not run" for that metric and is not judged. For
+ * every other engine the horizon of a window type is the largest window end it emitted for that
+ * type (session ticks: the tick itself; orphan minutes: minute + 1 min); for a type it has no row
+ * of, its largest window end over all types of the metric. A row key is closed for an engine when
+ * its window end is at or before that engine's horizon for the key's window type. A key present for
+ * any engine is compared among the engines for which it is closed, when there are at least two:
+ * equal when all have the row with equal values, different when values differ, missing for each
+ * such engine without the row (a missing row is a difference). Counts compare exactly, averages
+ * within {@value #AVERAGE_TOLERANCE}, money to the cent.
+ */
+public final class Verifier {
+
+  /** Engines in report order. */
+  public static final List<String> ENGINES = List.of("flink", "spark", "reference");
+
+  /** Absolute tolerance of the session averages, in seconds. */
+  public static final double AVERAGE_TOLERANCE = 1e-6;
+
+  private enum Kind {
+    TEXT,
+    TIME,
+    COUNT,
+    AVERAGE,
+    MONEY
+  }
+
+  private record Column(String sql, String label, Kind kind) {}
+
+  private record Table(
+      String name, List<Column> key, String groupColumn, String endSql, List<Column> values) {}
+
+  private record Row(List<Object> key, String group, Instant end, List<Object> values) {}
+
+  private static final List<Table> TABLES =
+      List.of(
+          new Table(
+              "user_registration_metrics",
+              List.of(col("window_type", Kind.TEXT), col("window_start", Kind.TIME)),
+              "window_type",
+              "window_end",
+              List.of(col("registration_count", Kind.COUNT))),
+          new Table(
+              "session_metrics",
+              List.of(col("\"timestamp\"", Kind.TIME)),
+              null,
+              "\"timestamp\"",
+              List.of(
+                  col("active_sessions_count", Kind.COUNT),
+                  col("average_session_duration_s", Kind.AVERAGE),
+                  col("average_active_session_age_s", Kind.AVERAGE),
+                  col("completed_sessions", Kind.COUNT))),
+          new Table(
+              "orphan_sign_outs",
+              List.of(col("minute", Kind.TIME)),
+              null,
+              "minute + interval '1 minute'",
+              List.of(col("orphan_count", Kind.COUNT))),
+          new Table(
+              "movie_sales_metrics",
+              List.of(
+                  col("window_type", Kind.TEXT),
+                  col("movie_id", Kind.TEXT),
+                  col("window_start", Kind.TIME)),
+              "window_type",
+              "window_end",
+              List.of(col("total_sales", Kind.MONEY), col("units_sold", Kind.COUNT))));
+
+  /**
+   * The comparison of one metric table.
+   *
+   * @param metric table name
+   * @param run engines with at least one row
+   * @param notRun engines with no row ("not run", not a difference)
+   * @param compared keys compared (closed for at least two engines that ran)
+   * @param equal compared keys equal on every engine
+   * @param different compared keys where values differ
+   * @param missing per engine that ran: compared keys closed for it but without its row
+   * @param differences one line per differing or missing key, in key order
+   */
+  public record MetricReport(
+      String metric,
+      List<String> run,
+      List<String> notRun,
+      int compared,
+      int equal,
+      int different,
+      Map<String, Integer> missing,
+      List<String> differences) {
+
+    /**
+     * @return true when a compared key differs or is missing for an engine
+     */
+    public boolean hasDifferences() {
+      return !differences.isEmpty();
+    }
+  }
+
+  private final Connection connection;
+
+  /**
+   * @param connection an open connection to the warehouse; not closed by this class
+   */
+  public Verifier(Connection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Compares all four metric tables.
+   *
+   * @return one report per table, in the order registration, session, orphan, sales
+   * @throws SQLException on any database error
+   */
+  public List<MetricReport> compareAll() throws SQLException {
+    List<MetricReport> reports = new ArrayList<>();
+    for (Table table : TABLES) {
+      reports.add(compare(table));
+    }
+    return reports;
+  }
+
+  private MetricReport compare(Table table) throws SQLException {
+    Map<String, Map<List<Object>, Row>> byEngine = read(table);
+    List<String> run = ENGINES.stream().filter(e -> !byEngine.get(e).isEmpty()).toList();
+    List<String> notRun = ENGINES.stream().filter(e -> byEngine.get(e).isEmpty()).toList();
+
+    Map<String, Map<String, Instant>> horizon = new HashMap<>();
+    TreeMap<String, Row> union = new TreeMap<>();
+    for (String engine : run) {
+      Map<String, Instant> h = new HashMap<>();
+      for (Row row : byEngine.get(engine).values()) {
+        h.merge(row.group(), row.end(), (a, b) -> a.isAfter(b) ? a : b);
+        union.putIfAbsent(keyText(row.key()), row);
+      }
+      horizon.put(engine, h);
+    }
+
+    int compared = 0;
+    int equal = 0;
+    int different = 0;
+    Map<String, Integer> missing = new LinkedHashMap<>();
+    run.forEach(e -> missing.put(e, 0));
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, Row> entry : union.entrySet()) {
+      Row any = entry.getValue();
+      List<String> judges = run.stream().filter(e -> closed(horizon.get(e), any)).toList();
+      if (judges.size() < 2) {
+        continue;
+      }
+      compared++;
+      Map<String, Row> present = new LinkedHashMap<>();
+      List<String> absent = new ArrayList<>();
+      for (String e : judges) {
+        Row r = byEngine.get(e).get(any.key());
+        if (r == null) {
+          absent.add(e);
+          missing.merge(e, 1, Integer::sum);
+        } else {
+          present.put(e, r);
+        }
+      }
+      boolean same = sameValues(table, present.values().stream().toList());
+      if (!same) {
+        different++;
+      } else if (absent.isEmpty()) {
+        equal++;
+      }
+      if (!same || !absent.isEmpty()) {
+        lines.add(describe(table, entry.getKey(), present, absent));
+      }
+    }
+    return new MetricReport(table.name(), run, notRun, compared, equal, different, missing, lines);
+  }
+
+  /** Closed at the type's horizon, or at the metric's when the engine has no row of the type. */
+  private static boolean closed(Map<String, Instant> horizon, Row row) {
+    Instant limit = horizon.get(row.group());
+    if (limit == null) {
+      limit = horizon.values().stream().max(Instant::compareTo).orElse(Instant.MIN);
+    }
+    return !row.end().isAfter(limit);
+  }
+
+  private Map<String, Map<List<Object>, Row>> read(Table table) throws SQLException {
+    Map<String, Map<List<Object>, Row>> byEngine = new HashMap<>();
+    ENGINES.forEach(e -> byEngine.put(e, new HashMap<>()));
+    List<Column> cols = new ArrayList<>(table.key());
+    cols.addAll(table.values());
+    String sql =
+        "SELECT engine, "
+            + (table.groupColumn() == null ? "''" : table.groupColumn())
+            + ", "
+            + table.endSql()
+            + ", "
+            + cols.stream().map(Column::sql).collect(Collectors.joining(", "))
+            + " FROM "
+            + table.name();
+    try (PreparedStatement st = connection.prepareStatement(sql);
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        List<Object> key = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < cols.size(); i++) {
+          Object v = value(rs, 4 + i, cols.get(i).kind());
+          (i < table.key().size() ? key : values).add(v);
+        }
+        Row row =
+            new Row(
+                key, rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(), values);
+        byEngine.get(rs.getString(1)).put(key, row);
+      }
+    }
+    return byEngine;
+  }
+
+  private static Object value(ResultSet rs, int index, Kind kind) throws SQLException {
+    switch (kind) {
+      case TIME:
+        return rs.getObject(index, OffsetDateTime.class).toInstant();
+      case COUNT:
+        return rs.getLong(index);
+      case AVERAGE:
+        double d = rs.getDouble(index);
+        return rs.wasNull() ? null : d;
+      case MONEY:
+        return rs.getBigDecimal(index);
+      default:
+        return rs.getString(index);
+    }
+  }
+
+  private static boolean sameValues(Table table, List<Row> rows) {
+    for (int r = 1; r < rows.size(); r++) {
+      for (int i = 0; i < table.values().size(); i++) {
+        Object a = rows.get(0).values().get(i);
+        Object b = rows.get(r).values().get(i);
+        if (!same(table.values().get(i).kind(), a, b)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean same(Kind kind, Object a, Object b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    switch (kind) {
+      case AVERAGE:
+        return Math.abs((Double) a - (Double) b) <= AVERAGE_TOLERANCE;
+      case MONEY:
+        // NUMERIC(18,2) already holds whole cents; compare cents so 1.5 equals 1.50.
+        return ((BigDecimal) a).movePointRight(2).compareTo(((BigDecimal) b).movePointRight(2))
+            == 0;
+      default:
+        return Objects.equals(a, b);
+    }
+  }
+
+  private static String describe(
+      Table table, String key, Map<String, Row> present, List<String> absent) {
+    StringBuilder line = new StringBuilder(table.name()).append(' ').append(key).append(':');
+    present.forEach(
+        (engine, row) -> {
+          line.append(' ').append(engine).append("=(");
+          for (int i = 0; i < table.values().size(); i++) {
+            line.append(i == 0 ? "" : ", ")
+                .append(table.values().get(i).label())
+                .append('=')
+                .append(row.values().get(i));
+          }
+          line.append(')');
+        });
+    absent.forEach(engine -> line.append(' ').append(engine).append("=MISSING"));
+    return line.toString();
+  }
+
+  private static String keyText(List<Object> key) {
+    return key.stream().map(String::valueOf).collect(Collectors.joining(" "));
+  }
+
+  private static Column col(String sql, Kind kind) {
+    return new Column(sql, sql.replace("\"", ""), kind);
+  }
+}
