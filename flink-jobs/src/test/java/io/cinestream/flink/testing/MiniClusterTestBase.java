@@ -3,18 +3,39 @@ package io.cinestream.flink.testing;
 import io.cinestream.flink.JobEnvironment;
 import io.cinestream.flink.JobOptions;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Base of the job ITCases: one MiniCluster per test class (1 TaskManager, 2 slots), jobs at
  * parallelism 2 with a parallelism-1 source (so the fixtures' arrival order, and hence which events
  * are late, is deterministic) and one watermark per record.
+ *
+ * <p>Every test has a timeout, and jobs still running after a test are cancelled, so that a job
+ * that never finishes fails its test (and Surefire's retry) instead of hanging the build or holding
+ * the shared cluster's slots.
  */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
 public abstract class MiniClusterTestBase {
+
+  /** Cancels the jobs a test left running (after a timeout or an assertion failure mid-job). */
+  @AfterEach
+  void cancelLeftoverJobs(@InjectClusterClient ClusterClient<?> client) throws Exception {
+    for (JobStatusMessage job : client.listJobs().get(30, TimeUnit.SECONDS)) {
+      if (!job.getJobState().isGloballyTerminalState()) {
+        client.cancel(job.getJobId()).get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
 
   /** The shared cluster. */
   @RegisterExtension
