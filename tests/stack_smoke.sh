@@ -35,7 +35,7 @@ pids_before="$(cat "$SMOKE_HOME"/run/*.pid | sort)"
 [[ "$(cat "$SMOKE_HOME"/run/*.pid | sort)" == "$pids_before" ]] || fail "a second up restarted services"
 
 # The main job end to end at a small size.
-"$P" run --users 300 --hours 6 --seed 11 || fail "./pipeline run failed"
+timeout 1200 "$P" run --users 300 --hours 6 --seed 11 || fail "./pipeline run failed (exit 124: over 20 minutes)"
 "$CINESTREAM_VENVS/interop/bin/python" "$ROOT/tests/read_catalog_topic.py" \
   --bootstrap "$KAFKA_BOOTSTRAP" --registry "$SCHEMA_REGISTRY_URL" --dsn "$DSN" \
   || fail "the catalogue topic read back through the registry does not match movies_catalog"

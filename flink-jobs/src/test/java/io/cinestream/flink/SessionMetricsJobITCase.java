@@ -19,13 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.Test;
@@ -96,9 +94,7 @@ class SessionMetricsJobITCase extends MiniClusterTestBase {
     Run before = build(first, SourceGate.closeAfter(consumedBeforeStop));
     JobClient job = first.executeAsync(SessionMetricsJob.NAME);
     SourceGate.awaitPaused();
-    String savepoint =
-        job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
-            .get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    String savepoint = stopWithSavepoint(job, dir);
     assertThat(before.metrics().values())
         .as("nothing can be final before the gate: the watermark has not passed 12:04")
         .hasSizeLessThan(SCENARIO.expected().size());
