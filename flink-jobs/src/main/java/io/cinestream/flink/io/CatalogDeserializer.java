@@ -4,6 +4,7 @@ import io.cinestream.events.MovieCatalogEnriched;
 import io.cinestream.flink.model.CatalogPrice;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -17,7 +18,7 @@ public final class CatalogDeserializer extends ConfluentRecordDeserializer<Catal
   /**
    * @param registry creates the registry client in {@code open}
    */
-  public CatalogDeserializer(RegistryClientFactory registry) {
+  public CatalogDeserializer(SchemaRegistryClientFactory registry) {
     super(registry);
   }
 

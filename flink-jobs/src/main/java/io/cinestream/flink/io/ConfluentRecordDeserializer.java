@@ -3,6 +3,7 @@ package io.cinestream.flink.io;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import io.cinestream.schemas.serde.WireFormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,13 +33,13 @@ public abstract class ConfluentRecordDeserializer<T>
 
   private static final long serialVersionUID = 1L;
 
-  private final RegistryClientFactory registry;
+  private final SchemaRegistryClientFactory registry;
   private transient ConfluentAvroCodec codec;
 
   /**
    * @param registry creates the registry client in {@link #open}
    */
-  protected ConfluentRecordDeserializer(RegistryClientFactory registry) {
+  protected ConfluentRecordDeserializer(SchemaRegistryClientFactory registry) {
     this.registry = registry;
   }
 

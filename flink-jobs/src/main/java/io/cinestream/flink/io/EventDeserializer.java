@@ -9,6 +9,7 @@ import io.cinestream.flink.model.Event;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -24,7 +25,7 @@ public final class EventDeserializer extends ConfluentRecordDeserializer<Event> 
   /**
    * @param registry creates the registry client in {@code open}
    */
-  public EventDeserializer(RegistryClientFactory registry) {
+  public EventDeserializer(SchemaRegistryClientFactory registry) {
     super(registry);
   }
 

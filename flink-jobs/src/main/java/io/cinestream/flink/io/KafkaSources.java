@@ -5,6 +5,7 @@ import io.cinestream.flink.model.CatalogPrice;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import java.util.Arrays;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -32,7 +33,7 @@ public final class KafkaSources {
     KafkaSourceBuilder<Either<DeadLetter, Event>> builder =
         KafkaSource.<Either<DeadLetter, Event>>builder()
             .setDeserializer(
-                new EventDeserializer(RegistryClientFactory.forUrl(options.registry())))
+                new EventDeserializer(SchemaRegistryClientFactory.forUrl(options.registry())))
             .setTopics(Arrays.stream(topics).map(Topic::topicName).toList());
     return configure(builder, options, jobName).build();
   }
@@ -46,7 +47,7 @@ public final class KafkaSources {
     KafkaSourceBuilder<Either<DeadLetter, CatalogPrice>> builder =
         KafkaSource.<Either<DeadLetter, CatalogPrice>>builder()
             .setDeserializer(
-                new CatalogDeserializer(RegistryClientFactory.forUrl(options.registry())))
+                new CatalogDeserializer(SchemaRegistryClientFactory.forUrl(options.registry())))
             .setTopics(Topic.MOVIES_CATALOG_ENRICHED.topicName());
     configure(builder, options, jobName + "-catalog");
     builder.setStartingOffsets(OffsetsInitializer.earliest());

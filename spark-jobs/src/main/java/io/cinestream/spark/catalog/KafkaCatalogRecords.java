@@ -2,6 +2,7 @@ package io.cinestream.spark.catalog;
 
 import io.cinestream.events.MovieCatalogEnriched;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

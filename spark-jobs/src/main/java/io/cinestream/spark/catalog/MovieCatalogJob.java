@@ -1,6 +1,6 @@
 package io.cinestream.spark.catalog;
 
-import io.cinestream.schemas.serde.CachingSchemaRegistryClient;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -86,7 +86,7 @@ public final class MovieCatalogJob {
       if (options.kafkaEnabled()) {
         String registryUrl = options.registry();
         KafkaCatalogRecords.toKafkaRecords(
-                products, () -> new CachingSchemaRegistryClient(registryUrl), options.topic())
+                products, SchemaRegistryClientFactory.forUrl(registryUrl), options.topic())
             .write()
             .format("kafka")
             .option("kafka.bootstrap.servers", options.bootstrap())

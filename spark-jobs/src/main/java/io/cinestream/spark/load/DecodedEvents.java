@@ -1,7 +1,7 @@
 package io.cinestream.spark.load;
 
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
-import io.cinestream.spark.catalog.SchemaRegistryClientFactory;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;

@@ -1,8 +1,7 @@
 package io.cinestream.spark.load;
 
 import io.cinestream.schemas.Topic;
-import io.cinestream.schemas.serde.CachingSchemaRegistryClient;
-import io.cinestream.spark.catalog.SchemaRegistryClientFactory;
+import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -145,7 +144,7 @@ public final class RawEventLoader {
       throws TimeoutException {
     writer.prepare();
     String registryUrl = options.registry();
-    SchemaRegistryClientFactory registry = () -> new CachingSchemaRegistryClient(registryUrl);
+    SchemaRegistryClientFactory registry = SchemaRegistryClientFactory.forUrl(registryUrl);
     String topics =
         options.topics().stream().map(Topic::topicName).collect(Collectors.joining(","));
     DataStreamReader reader =
