@@ -13,11 +13,15 @@ export CINESTREAM_HOME="$SMOKE_HOME"
 CINESTREAM_VENVS="${CINESTREAM_VENVS:-.local/venv}"
 [[ "$CINESTREAM_VENVS" = /* ]] || CINESTREAM_VENVS="$ROOT/$CINESTREAM_VENVS"
 export CINESTREAM_VENVS
-export KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 REGISTRY_PORT=28081 POSTGRES_PORT=25432
+# Ports: the default ports with a leading digit (SMOKE_PORT_PREFIX, default 2: 29092, 28081, ...),
+# so that smokes of several checkouts can run side by side with prefixes 1-5.
+PP="${SMOKE_PORT_PREFIX:-2}"
+[[ "$PP" =~ ^[1-5]$ ]] || { echo "SMOKE_PORT_PREFIX must be one digit 1-5, not '$PP'" >&2; exit 2; }
+export KAFKA_PORT=${PP}9092 KAFKA_CONTROLLER_PORT=${PP}9093 REGISTRY_PORT=${PP}8081 POSTGRES_PORT=${PP}5432
 # The derived addresses too: a calling ./pipeline has already exported the defaults.
 export KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" SCHEMA_REGISTRY_URL="http://127.0.0.1:$REGISTRY_PORT"
 export WAREHOUSE_JDBC_URL="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/cinestream?user=postgres"
-export FLINK_REST_PORT=28082 FLINK_RPC_PORT=26123 FLINK_BLOB_PORT=26124 FLINK_TM_RPC_PORT=26122
+export FLINK_REST_PORT=${PP}8082 FLINK_RPC_PORT=${PP}6123 FLINK_BLOB_PORT=${PP}6124 FLINK_TM_RPC_PORT=${PP}6122
 export FLINK_URL="http://127.0.0.1:$FLINK_REST_PORT"
 P="$ROOT/pipeline"
 DSN="host=127.0.0.1 port=$POSTGRES_PORT dbname=cinestream user=postgres"
