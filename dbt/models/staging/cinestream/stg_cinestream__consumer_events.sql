@@ -38,13 +38,7 @@ renamed as (
 -- Producers retry, and Snowflake does not enforce primary keys: keep the first load of an event.
 deduplicated as (
 
-    select
-        *,
-        row_number() over (
-            partition by event_id order by loaded_at, kafka_topic, kafka_partition, kafka_offset
-        ) as event_copy
-
-    from renamed
+    {{ first_load_per_event('renamed') }}
 
 ),
 
@@ -64,7 +58,6 @@ final as (
         loaded_at
 
     from deduplicated
-    where event_copy = 1
 
 )
 
