@@ -14,6 +14,8 @@ package io.cinestream.bench;
  * @param emitToSink latency from the row's {@code emitted_at} to visible, after warm-up
  * @param rows metric rows seen in the sink
  * @param untimedRows rows whose window end no watermark observation reached
+ * @param clampedRows rows seen before the watermark observation that passed their window end,
+ *     counted as 0 ms (polling resolution; when most are, the window-to-sink figure says little)
  * @param cpuSeconds CPU time of the engine's processes over the run, s
  * @param cpuSecondsPerMillion {@code cpuSeconds} per million input events
  * @param peakRssMb peak resident memory of the engine's processes, MiB
@@ -31,6 +33,7 @@ public record BenchResult(
     LatencySummary emitToSink,
     int rows,
     int untimedRows,
+    int clampedRows,
     double cpuSeconds,
     double cpuSecondsPerMillion,
     double peakRssMb,
@@ -39,6 +42,6 @@ public record BenchResult(
 
   /** A failed run: only the job, engine and reason. */
   public static BenchResult failed(String job, String engine, String error) {
-    return new BenchResult(job, engine, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, null, error);
+    return new BenchResult(job, engine, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, null, error);
   }
 }

@@ -117,7 +117,7 @@ public final class FlinkEngine implements Engine {
       }
       int rc = p.waitFor();
       ResourceSampler.Usage usage = sampler.usage();
-      JsonNode detail = get("/jobs/" + jobId);
+      JsonNode detail = awaitTerminal(jobId);
       if (rc != 0 || !"FINISHED".equals(detail.path("state").asText())) {
         throw new IllegalStateException(
             "flink run of "
@@ -139,6 +139,23 @@ public final class FlinkEngine implements Engine {
       JsonNode cp = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
       Long state = cp.isMissingNode() || cp.isNull() ? null : cp.path("state_size").asLong();
       return new EngineRun(first, last, timeline, usage, state, log);
+    }
+  }
+
+  /**
+   * The job's details once the REST API shows a terminal state: its execution-graph cache can still
+   * show RUNNING for a few seconds after the attached client has received the result.
+   */
+  private JsonNode awaitTerminal(String jobId) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      JsonNode detail = get("/jobs/" + jobId);
+      String state = detail.path("state").asText();
+      if (List.of("FINISHED", "FAILED", "CANCELED").contains(state)
+          || System.currentTimeMillis() > deadline) {
+        return detail;
+      }
+      Thread.sleep(200);
     }
   }
 

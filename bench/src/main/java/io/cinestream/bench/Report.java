@@ -49,7 +49,9 @@ public record Report(
   /**
    * The Markdown table: one row per job and engine, in the order of {@link #results}; events/s as
    * an integer, the ratio to the ceiling in percent, latencies in ms ({@code -} when not measured),
-   * CPU-s per million events with one decimal, peak RSS in MiB. Failed runs show their error.
+   * CPU-s per million events with one decimal, peak RSS in MiB. Rows counted as 0 ms latency (seen
+   * before the watermark observation) are named beside the percentiles. Failed runs show their
+   * error.
    */
   public String markdownTable() {
     StringBuilder sb = new StringBuilder();
@@ -79,7 +81,12 @@ public record Report(
               100 * r.ratioToCeiling(),
               r.windowToSink() == null
                   ? "-"
-                  : r.windowToSink().p50Ms() + " / " + r.windowToSink().p99Ms(),
+                  : r.windowToSink().p50Ms()
+                      + " / "
+                      + r.windowToSink().p99Ms()
+                      + (r.clampedRows() > 0
+                          ? " (" + r.clampedRows() + " of " + r.rows() + " rows at 0)"
+                          : ""),
               r.emitToSink() == null ? "-" : Long.toString(r.emitToSink().p99Ms()),
               r.cpuSecondsPerMillion(),
               r.peakRssMb()));

@@ -67,7 +67,7 @@ class ReportTest {
                 + " | emit-to-sink p99 ms | CPU-s per M events | peak RSS MiB |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
                 + "| registration | ceiling | 100000 | 400000 | 100 % | - | - | 5.0 | 0 |\n"
-                + "| registration | flink | 100000 | 125000 | 31 % | 120 / 870 | 45 | 12.6 | 612 |\n"
+                + "| registration | flink | 100000 | 125000 | 31 % | 120 / 870 (3 of 120 rows at 0) | 45 | 12.6 | 612 |\n"
                 + "| registration | spark | failed: exit 1 / see log | | | | | | |\n");
   }
 
