@@ -1,0 +1,218 @@
+package io.cinestream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a Flink metric job on the bench stack's standalone cluster with the real {@code flink run}
+ * (attached, {@code --bounded}, a fresh consumer group so it reads the topics from the beginning)
+ * and measures it through the cluster's REST API:
+ *
+ * <ul>
+ *   <li>processing span: the earliest vertex {@code start-time} to the latest vertex {@code
+ *       end-time} (tasks deployed and running to all finished; the client's JVM, jar upload and job
+ *       graph compilation are outside it);
+ *   <li>watermarks: the input watermark of the vertex holding the timed sink (the lowest of its
+ *       subtasks), polled every {@code pollMs} from {@code /jobs/:id/vertices/:v/watermarks}. The
+ *       REST values come from the JobManager's metric fetcher, so the cluster must run with a short
+ *       {@code metrics.fetcher.update-interval} ({@code ./pipeline bench} sets 100 ms);
+ *   <li>CPU and memory: the TaskManager and JobManager JVMs of this cluster (found by their {@code
+ *       --configDir}), not the {@code flink run} client;
+ *   <li>state size: {@code state_size} of the last completed checkpoint, if any completed.
+ * </ul>
+ */
+public final class FlinkEngine implements Engine {
+
+  private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path flinkBin;
+  private final Path confDir;
+  private final Path jobJar;
+  private final String restUrl;
+  private final long pollMs;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /**
+   * @param flinkBin the {@code flink} CLI script
+   * @param confDir the cluster's {@code FLINK_CONF_DIR}
+   * @param jobJar the shaded flink-jobs jar
+   * @param restUrl JobManager REST root, e.g. {@code http://127.0.0.1:21082}
+   * @param pollMs watermark polling interval
+   */
+  public FlinkEngine(Path flinkBin, Path confDir, Path jobJar, String restUrl, long pollMs) {
+    this.flinkBin = flinkBin;
+    this.confDir = confDir;
+    this.jobJar = jobJar;
+    this.restUrl = restUrl.replaceAll("/$", "");
+    this.pollMs = pollMs;
+  }
+
+  @Override
+  public String name() {
+    return "flink";
+  }
+
+  @Override
+  public EngineRun run(MetricJob job, Stack stack, Path workDir) throws Exception {
+    Path log = workDir.resolve("flink-run.log");
+    URI rest = URI.create(restUrl);
+    List<String> cmd =
+        List.of(
+            flinkBin.toString(),
+            "run",
+            "-m",
+            rest.getHost() + ":" + rest.getPort(),
+            "-c",
+            "io.cinestream.flink." + job.className(),
+            jobJar.toString(),
+            "--bootstrap",
+            stack.bootstrap(),
+            "--registry",
+            stack.registry(),
+            "--jdbc-url",
+            stack.jdbcUrl(),
+            "--parallelism",
+            Integer.toString(stack.parallelism()),
+            "--group-id",
+            "bench-" + job.id() + "-" + UUID.randomUUID(),
+            "--bounded");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    pb.environment().put("FLINK_CONF_DIR", confDir.toString());
+    String conf = confDir.toString();
+    WatermarkTimeline timeline = new WatermarkTimeline();
+    try (ResourceSampler sampler =
+        new ResourceSampler(
+                () -> {
+                  List<Long> pids = new ArrayList<>();
+                  pids.addAll(ProcStats.pidsWithCommandLine("TaskManagerRunner", conf));
+                  pids.addAll(
+                      ProcStats.pidsWithCommandLine("StandaloneSessionClusterEntrypoint", conf));
+                  return pids;
+                },
+                200,
+                false)
+            .start()) {
+      Process p = pb.start();
+      String jobId = awaitJobId(p, log);
+      String vertex = sinkVertex(jobId, job.flinkSinkName(), log);
+      while (p.isAlive()) {
+        pollWatermark(jobId, vertex, timeline);
+        Thread.sleep(pollMs);
+      }
+      int rc = p.waitFor();
+      ResourceSampler.Usage usage = sampler.usage();
+      JsonNode detail = awaitTerminal(jobId);
+      if (rc != 0 || !"FINISHED".equals(detail.path("state").asText())) {
+        throw new IllegalStateException(
+            "flink run of "
+                + job.className()
+                + " ended with exit "
+                + rc
+                + ", job state "
+                + detail.path("state").asText()
+                + " (log "
+                + log
+                + ")");
+      }
+      long first = Long.MAX_VALUE;
+      long last = 0;
+      for (JsonNode v : detail.path("vertices")) {
+        first = Math.min(first, v.path("start-time").asLong());
+        last = Math.max(last, v.path("end-time").asLong());
+      }
+      JsonNode cp = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+      Long state = cp.isMissingNode() || cp.isNull() ? null : cp.path("state_size").asLong();
+      return new EngineRun(first, last, timeline, usage, state, log);
+    }
+  }
+
+  /**
+   * The job's details once the REST API shows a terminal state: its execution-graph cache can still
+   * show RUNNING for a few seconds after the attached client has received the result.
+   */
+  private JsonNode awaitTerminal(String jobId) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      JsonNode detail = get("/jobs/" + jobId);
+      String state = detail.path("state").asText();
+      if (List.of("FINISHED", "FAILED", "CANCELED").contains(state)
+          || System.currentTimeMillis() > deadline) {
+        return detail;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private String awaitJobId(Process p, Path log) throws IOException, InterruptedException {
+    while (true) {
+      Matcher m = JOB_ID.matcher(Files.readString(log));
+      if (m.find()) {
+        return m.group(1);
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException(
+            "flink run exited with " + p.exitValue() + " before submitting (log " + log + ")");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private String sinkVertex(String jobId, String sinkName, Path log) throws Exception {
+    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+      if (v.path("name").asText().contains(sinkName)) {
+        return v.path("id").asText();
+      }
+    }
+    throw new IllegalStateException(
+        "job " + jobId + " has no vertex named like '" + sinkName + "' (log " + log + ")");
+  }
+
+  private void pollWatermark(String jobId, String vertex, WatermarkTimeline timeline) {
+    try {
+      JsonNode wms = get("/jobs/" + jobId + "/vertices/" + vertex + "/watermarks");
+      long now = System.currentTimeMillis();
+      long min = Long.MAX_VALUE;
+      int n = 0;
+      for (JsonNode w : wms) {
+        if (w.path("id").asText().endsWith("currentInputWatermark")) {
+          min = Math.min(min, w.path("value").asLong());
+          n++;
+        }
+      }
+      if (n > 0) {
+        timeline.observe(now, min);
+      }
+    } catch (Exception e) {
+      // the job is finishing and its vertices are going away: the last observation stands
+    }
+  }
+
+  private JsonNode get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(restUrl + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+}

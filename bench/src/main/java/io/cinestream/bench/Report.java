@@ -1,0 +1,150 @@
+package io.cinestream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * The results of one bench run and their three renderings: JSON (everything), a Markdown table
+ * (engine x job) and a bar chart of events/s per job and engine, ceiling included.
+ *
+ * @param date run date, ISO-8601 UTC
+ * @param machine host name
+ * @param cores available processors
+ * @param loadAverage 1-minute load average at the end of the run
+ * @param events events the workload step pre-loaded (generator {@code --max-events})
+ * @param seed generator seed
+ * @param parallelism job parallelism / Spark local cores
+ * @param warmupFraction share of the first windows left out of the latency figures
+ * @param command the command that produced it
+ * @param results one row per job and engine
+ */
+public record Report(
+    String date,
+    String machine,
+    int cores,
+    double loadAverage,
+    long events,
+    long seed,
+    int parallelism,
+    double warmupFraction,
+    String command,
+    List<BenchResult> results) {
+
+  /** Writes the report as indented JSON. */
+  public void writeJson(Path file) throws IOException {
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+  }
+
+  /**
+   * The Markdown table: one row per job and engine, in the order of {@link #results}; events/s as
+   * an integer, the ratio to the ceiling in percent, latencies in ms ({@code -} when not measured),
+   * CPU-s per million events with one decimal, peak RSS in MiB. Rows counted as 0 ms latency (seen
+   * before the watermark observation) are named beside the percentiles. Failed runs show their
+   * error.
+   */
+  public String markdownTable() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        "| job | engine | events | events/s | vs ceiling | window-to-sink p50 / p99 ms"
+            + " | emit-to-sink p99 ms | CPU-s per M events | peak RSS MiB |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (BenchResult r : results) {
+      if (r.error() != null) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | failed: %s | | | | | | |%n",
+                r.job(),
+                r.engine(),
+                r.error().replace('|', '/').replace('\n', ' ')));
+        continue;
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %.0f | %.0f %% | %s | %s | %.1f | %.0f |%n",
+              r.job(),
+              r.engine(),
+              r.events(),
+              r.eventsPerSecond(),
+              100 * r.ratioToCeiling(),
+              r.windowToSink() == null
+                  ? "-"
+                  : r.windowToSink().p50Ms()
+                      + " / "
+                      + r.windowToSink().p99Ms()
+                      + (r.clampedRows() > 0
+                          ? " (" + r.clampedRows() + " of " + r.rows() + " rows at 0)"
+                          : ""),
+              r.emitToSink() == null ? "-" : Long.toString(r.emitToSink().p99Ms()),
+              r.cpuSecondsPerMillion(),
+              r.peakRssMb()));
+    }
+    return sb.toString();
+  }
+
+  /** The whole Markdown file: a heading with the run's context, the table and the command. */
+  public String markdown() {
+    return String.format(
+            Locale.ROOT,
+            "### Engine benchmark, %d events (seed %d), parallelism %d, %s%n%n"
+                + "Machine %s, %d cores, load average %.2f at the end; latency percentiles after"
+                + " leaving out the first %.0f %% of windows.%n%n",
+            events,
+            seed,
+            parallelism,
+            date,
+            machine,
+            cores,
+            loadAverage,
+            100 * warmupFraction)
+        + markdownTable()
+        + "\nCommand: `"
+        + command
+        + "`\n";
+  }
+
+  /** A PNG bar chart: events/s per job (x) and engine (series), the ceiling as one series. */
+  public void writeChart(Path png) throws IOException {
+    Set<String> jobs = new LinkedHashSet<>();
+    Set<String> engines = new LinkedHashSet<>();
+    for (BenchResult r : results) {
+      jobs.add(r.job());
+      engines.add(r.engine());
+    }
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(900)
+            .height(500)
+            .title("Events/s per job, " + events + " events")
+            .xAxisTitle("job")
+            .yAxisTitle("events/s")
+            .build();
+    List<String> x = new ArrayList<>(jobs);
+    for (String engine : engines) {
+      List<Double> y = new ArrayList<>();
+      for (String job : x) {
+        y.add(
+            results.stream()
+                .filter(r -> r.job().equals(job) && r.engine().equals(engine))
+                .mapToDouble(BenchResult::eventsPerSecond)
+                .findFirst()
+                .orElse(0));
+      }
+      chart.addSeries(engine, x, y);
+    }
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+}

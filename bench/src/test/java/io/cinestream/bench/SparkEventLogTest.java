@@ -1,0 +1,51 @@
+package io.cinestream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SparkEventLogTest {
+
+  // Shapes of Spark 3.5's JSON event log (JsonProtocol), trimmed to the fields that are read.
+  private static final List<String> LOG =
+      List.of(
+          "{\"Event\":\"SparkListenerApplicationStart\",\"Timestamp\":1700000000000}",
+          "{\"Event\":\"SparkListenerJobStart\",\"Job ID\":0,\"Submission Time\":1700000005000}",
+          "{\"Event\":\"SparkListenerJobEnd\",\"Job ID\":0,\"Completion Time\":1700000007000}",
+          "{\"Event\":\"org.apache.spark.sql.streaming.StreamingQueryListener$QueryProgressEvent\","
+              + "\"progress\":{\"batchId\":0,\"timestamp\":\"2023-11-14T22:13:25.000Z\","
+              + "\"eventTime\":{\"watermark\":\"1970-01-01T00:00:00.000Z\"},"
+              + "\"stateOperators\":[{\"memoryUsedBytes\":1000},{\"memoryUsedBytes\":24}]}}",
+          "{\"Event\":\"SparkListenerJobStart\",\"Job ID\":1,\"Submission Time\":1700000007100}",
+          "{\"Event\":\"SparkListenerJobEnd\",\"Job ID\":1,\"Completion Time\":1700000009500}",
+          "{\"Event\":\"org.apache.spark.sql.streaming.StreamingQueryListener$QueryProgressEvent\","
+              + "\"progress\":{\"batchId\":1,\"timestamp\":\"2023-11-14T22:13:27.100Z\","
+              + "\"eventTime\":{\"watermark\":\"2026-01-01T01:58:00.000Z\"},"
+              + "\"stateOperators\":[{\"memoryUsedBytes\":2048}]}}",
+          "");
+
+  @Test
+  void spanRunsFromFirstJobSubmissionToLastJobCompletion() {
+    SparkEventLog log = SparkEventLog.parse(LOG);
+    assertThat(log.firstJobMs()).isEqualTo(1_700_000_005_000L);
+    assertThat(log.lastJobMs()).isEqualTo(1_700_000_009_500L);
+    assertThat(log.stateBytes()).isEqualTo(2048L);
+  }
+
+  @Test
+  void eachBatchWatermarkIsObservedAtTheBatchStart() {
+    SparkEventLog log = SparkEventLog.parse(LOG);
+    // 2026-01-01T01:58Z = 1767232680000 ms; batch 1 started at 2023-11-14T22:13:27.100Z
+    assertThat(log.watermarks().passedAt(1_767_232_680_000L)).hasValue(1_700_000_007_100L);
+    assertThat(log.watermarks().passedAt(1_767_232_680_001L)).isEmpty();
+  }
+
+  @Test
+  void aLogWithoutJobsIsAnError() {
+    assertThatThrownBy(() -> SparkEventLog.parse(List.of(LOG.get(0))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no completed Spark job");
+  }
+}
