@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -226,7 +227,9 @@ public final class VerifyCli implements Callable<Integer> {
       String id = runId != null ? runId : dir.getFileName().toString();
       ReportData data;
       try (Connection c = DriverManager.getConnection(jdbcUrl)) {
-        data = new ReportReader(c).read(id, Instant.now(), parameters, steps);
+        data =
+            new ReportReader(c)
+                .read(id, Instant.now().truncatedTo(ChronoUnit.SECONDS), parameters, steps);
       } catch (SQLException e) {
         LOG.error("Reading the report's figures failed", e);
         return DATABASE_ERROR;

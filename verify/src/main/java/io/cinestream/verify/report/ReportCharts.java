@@ -27,6 +27,7 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
@@ -149,6 +150,8 @@ public final class ReportCharts {
       renderer.setSeriesStroke(i, stroke(engine));
     }
     plot.setRenderer(renderer);
+    // Series in engine order, the reference's dashed line last, on top of the engines' lines.
+    plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
     style(chart);
     plot.setNoDataMessage("no rows");
     return chart(file, title, chart, HEIGHT);
@@ -245,7 +248,7 @@ public final class ReportCharts {
   private static BasicStroke stroke(String engine) {
     if ("reference".equals(engine)) {
       return new BasicStroke(
-          1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {5f, 4f}, 0f);
+          1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f);
     }
     return new BasicStroke("flink".equals(engine) ? 4f : 2.5f);
   }
