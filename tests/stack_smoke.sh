@@ -2,10 +2,11 @@
 # End-to-end smoke of the local stack through the real command line, on ports and a home of its
 # own so that it never touches a developer's running stack:
 #   up -> status (all healthy) -> up again (same pids: idempotent) -> run at a small size
-#   (catalogue on Movies.txt, generate, load, Flink metrics, dbt build) -> read the catalogue topic
-#   back through the registry with Confluent's client and compare with the table -> check the raw
-#   and metric tables -> the dbt fixture suite (its own scratch database) -> down -> no process of
-#   this stack left.
+#   (catalogue on Movies.txt, generate, load, Flink metrics, dbt build, run report) -> read the
+#   catalogue topic back through the registry with Confluent's client and compare with the table ->
+#   check the raw and metric tables -> the run report's summary.json (parity ok, figures for every
+#   engine present) and its rendering in headless Chromium -> the dbt fixture suite (its own scratch
+#   database) -> down -> no process of this stack left.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SMOKE_HOME="$(mktemp -d /tmp/cinestream-smoke.XXXXXX)"
@@ -39,12 +40,20 @@ pids_before="$(cat "$SMOKE_HOME"/run/*.pid | sort)"
 [[ "$(cat "$SMOKE_HOME"/run/*.pid | sort)" == "$pids_before" ]] || fail "a second up restarted services"
 
 # The main job end to end at a small size.
-timeout 1200 "$P" run --users 300 --hours 6 --seed 11 || fail "./pipeline run failed (exit 124: over 20 minutes)"
+run_id="smoke-$(date -u +%Y%m%dT%H%M%SZ)-$$"
+timeout 1200 "$P" run --users 300 --hours 6 --seed 11 --run-id "$run_id" \
+  || fail "./pipeline run failed (exit 124: over 20 minutes)"
 "$CINESTREAM_VENVS/interop/bin/python" "$ROOT/tests/read_catalog_topic.py" \
   --bootstrap "$KAFKA_BOOTSTRAP" --registry "$SCHEMA_REGISTRY_URL" --dsn "$DSN" \
   || fail "the catalogue topic read back through the registry does not match movies_catalog"
 "$CINESTREAM_VENVS/interop/bin/python" "$ROOT/tests/check_run_tables.py" --dsn "$DSN" \
   || fail "the run left empty or inconsistent tables"
+report="$ROOT/reports/$run_id"
+[[ -f "$report/index.html" && -f "$report/summary.json" ]] || fail "./pipeline run wrote no report in $report"
+python3 "$ROOT/tests/check_report_summary.py" "$report/summary.json" \
+  || fail "the run report's summary.json: parity not ok or empty figures ($report)"
+"$ROOT/tests/report_render.sh" "$report" "$SMOKE_HOME/report-screenshot.png" \
+  || fail "the run report does not render in headless Chromium ($report)"
 DBT_VENV="$CINESTREAM_VENVS/dbt" POSTGRES_PORT="$POSTGRES_PORT" "$ROOT/dbt/ci/test.sh" \
   || fail "the dbt fixture suite failed"
 
@@ -52,4 +61,4 @@ DBT_VENV="$CINESTREAM_VENVS/dbt" POSTGRES_PORT="$POSTGRES_PORT" "$ROOT/dbt/ci/te
 sleep 1
 left="$(pgrep -f "$SMOKE_HOME" || true)"
 [[ -z "$left" ]] || fail "processes left after down: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-echo "smoke: 7 passed, 0 failed"
+echo "smoke: 9 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"

@@ -116,6 +116,71 @@ public final class Verifier {
     }
   }
 
+  /** The verdict of a comparison. */
+  public enum Verdict {
+    /** At least one key was compared and no compared key differs or is missing. */
+    OK,
+    /** A compared key differs or is missing for an engine. */
+    DIFFERENCES,
+    /** No key was closed for two engines that ran (e.g. only the reference ran): nothing judged. */
+    NOT_COMPARED
+  }
+
+  /**
+   * The comparison of all four metric tables: what {@code verify compare} prints and the run report
+   * renders.
+   *
+   * @param metrics one report per table, in the order registration, session, orphan, sales
+   */
+  public record Comparison(List<MetricReport> metrics) {
+
+    /**
+     * @return {@link Verdict#DIFFERENCES} when any metric has a difference, else {@link Verdict#OK}
+     *     when any key was compared, else {@link Verdict#NOT_COMPARED}
+     */
+    public Verdict verdict() {
+      if (metrics.stream().anyMatch(MetricReport::hasDifferences)) {
+        return Verdict.DIFFERENCES;
+      }
+      return metrics.stream().anyMatch(m -> m.compared() > 0) ? Verdict.OK : Verdict.NOT_COMPARED;
+    }
+
+    /**
+     * The comparison as text: per metric one summary line, then up to {@code maxLines} difference
+     * lines indented by two spaces and a {@code ... N more} line for the rest; last a {@code
+     * RESULT: OK}, {@code RESULT: OK (nothing compared: ...)} or {@code RESULT: DIFFERENCES} line.
+     *
+     * @param maxLines difference lines shown per metric, at least 0
+     * @return the lines, without line terminators
+     */
+    public List<String> lines(int maxLines) {
+      List<String> out = new ArrayList<>();
+      for (MetricReport r : metrics) {
+        out.add(
+            String.format(
+                "%s: compared=%d equal=%d different=%d missing=%s run=%s not run=%s",
+                r.metric(),
+                r.compared(),
+                r.equal(),
+                r.different(),
+                r.missing(),
+                r.run(),
+                r.notRun()));
+        r.differences().stream().limit(maxLines).forEach(line -> out.add("  " + line));
+        if (r.differences().size() > maxLines) {
+          out.add(String.format("  ... %d more", r.differences().size() - maxLines));
+        }
+      }
+      out.add(
+          switch (verdict()) {
+            case OK -> "RESULT: OK";
+            case NOT_COMPARED -> "RESULT: OK (nothing compared: fewer than two engines ran)";
+            case DIFFERENCES -> "RESULT: DIFFERENCES";
+          });
+      return out;
+    }
+  }
+
   private final Connection connection;
 
   /**
@@ -128,15 +193,16 @@ public final class Verifier {
   /**
    * Compares all four metric tables.
    *
-   * @return one report per table, in the order registration, session, orphan, sales
+   * @return one report per table, in the order registration, session, orphan, sales, with the
+   *     verdict
    * @throws SQLException on any database error
    */
-  public List<MetricReport> compareAll() throws SQLException {
+  public Comparison compareAll() throws SQLException {
     List<MetricReport> reports = new ArrayList<>();
     for (Table table : TABLES) {
       reports.add(compare(table));
     }
-    return reports;
+    return new Comparison(List.copyOf(reports));
   }
 
   private MetricReport compare(Table table) throws SQLException {

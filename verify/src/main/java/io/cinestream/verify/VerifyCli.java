@@ -1,11 +1,20 @@
 package io.cinestream.verify;
 
 import io.cinestream.verify.model.RawEvent;
+import io.cinestream.verify.report.ReportData;
+import io.cinestream.verify.report.ReportReader;
+import io.cinestream.verify.report.RunReport;
+import io.cinestream.verify.report.TimingsFile;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,15 +27,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar verify.jar reference|compare --jdbc-url URL}: computes the reference metrics of
- * DESIGN section 5 from the raw warehouse tables, or compares flink vs spark vs reference. Exit
- * status: 0 on success / no difference, 1 when {@code compare} finds a difference, 2 on a usage
- * error, 3 on a database error.
+ * {@code java -jar verify.jar reference|compare|report --jdbc-url URL}: computes the reference
+ * metrics of DESIGN section 5 from the raw warehouse tables, compares flink vs spark vs reference,
+ * or writes the run report (DESIGN section 8). Exit status: 0 on success / no difference, 1 when
+ * {@code compare} finds a difference, 2 on a usage error (also a malformed timings file), 3 on a
+ * database error, 4 when the report cannot be written.
  */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    subcommands = {VerifyCli.Reference.class, VerifyCli.Compare.class},
+    subcommands = {VerifyCli.Reference.class, VerifyCli.Compare.class, VerifyCli.Report.class},
     description = "Reference metrics and the flink/spark/reference comparison (DESIGN section 5).")
 public final class VerifyCli implements Callable<Integer> {
 
@@ -37,6 +47,9 @@ public final class VerifyCli implements Callable<Integer> {
 
   /** Exit status on a database error. */
   public static final int DATABASE_ERROR = 3;
+
+  /** Exit status when the report files cannot be written. */
+  public static final int WRITE_ERROR = 4;
 
   /** How many difference lines {@code compare} prints per metric. */
   public static final int MAX_LINES = 20;
@@ -147,27 +160,90 @@ public final class VerifyCli implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      List<Verifier.MetricReport> reports;
+      Verifier.Comparison comparison;
       try (Connection c = DriverManager.getConnection(jdbcUrl)) {
-        reports = new Verifier(c).compareAll();
+        comparison = new Verifier(c).compareAll();
       } catch (SQLException e) {
         LOG.error("Comparison failed", e);
         return DATABASE_ERROR;
       }
-      boolean differences = false;
-      for (Verifier.MetricReport r : reports) {
-        out.printf(
-            "%s: compared=%d equal=%d different=%d missing=%s run=%s not run=%s%n",
-            r.metric(), r.compared(), r.equal(), r.different(), r.missing(), r.run(), r.notRun());
-        r.differences().stream().limit(MAX_LINES).forEach(line -> out.println("  " + line));
-        if (r.differences().size() > MAX_LINES) {
-          out.printf("  ... %d more%n", r.differences().size() - MAX_LINES);
-        }
-        differences |= r.hasDifferences();
-      }
-      out.println(differences ? "RESULT: DIFFERENCES" : "RESULT: OK");
+      comparison.lines(MAX_LINES).forEach(out::println);
       out.flush();
+      boolean differences = comparison.verdict() == Verifier.Verdict.DIFFERENCES;
       return differences ? DIFFERENCES : CommandLine.ExitCode.OK;
+    }
+  }
+
+  /**
+   * Writes the run report (index.html, summary.json, chart PNGs) of what the warehouse holds. The
+   * report is written whatever the parity verdict (it shows it); {@code compare} is the gate.
+   */
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description = "Write the run report: index.html, summary.json and charts in --out.")
+  static final class Report implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--jdbc-url",
+        required = true,
+        description = "Warehouse JDBC URL (user/password in the URL).")
+    String jdbcUrl;
+
+    @Option(
+        names = "--out",
+        required = true,
+        description = "Report directory, e.g. reports/<run-id> (created when missing).")
+    Path dir;
+
+    @Option(
+        names = "--timings",
+        description = "Step timings of the run: one line per step, name<TAB>seconds.")
+    Path timings;
+
+    @Option(names = "--run-id", description = "The run's id (default: the --out directory's name).")
+    String runId;
+
+    @Option(
+        names = "--param",
+        description = "A run parameter to show, KEY=VALUE (repeatable, shown in the order given).")
+    LinkedHashMap<String, String> parameters = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      List<ReportData.Timing> steps = List.of();
+      if (timings != null) {
+        try {
+          steps = TimingsFile.read(timings);
+        } catch (IllegalArgumentException | IOException e) {
+          err.println("report: bad timings file: " + e.getMessage());
+          err.flush();
+          return CommandLine.ExitCode.USAGE;
+        }
+      }
+      String id = runId != null ? runId : dir.getFileName().toString();
+      ReportData data;
+      try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+        data =
+            new ReportReader(c)
+                .read(id, Instant.now().truncatedTo(ChronoUnit.SECONDS), parameters, steps);
+      } catch (SQLException e) {
+        LOG.error("Reading the report's figures failed", e);
+        return DATABASE_ERROR;
+      }
+      try {
+        Path index = RunReport.write(dir, data);
+        out.println("report written: " + index);
+        out.flush();
+        return CommandLine.ExitCode.OK;
+      } catch (IOException e) {
+        err.println("report: cannot write " + dir + ": " + e.getMessage());
+        err.flush();
+        return WRITE_ERROR;
+      }
     }
   }
 }
