@@ -96,6 +96,9 @@ public final class Verifier {
    * @param equal compared keys equal on every engine
    * @param different compared keys where values differ
    * @param missing per engine that ran: compared keys closed for it but without its row
+   * @param notClosed per engine that ran: keys some engine has that end after this engine's
+   *     horizon, so this engine is not judged on them (e.g. Spark's append mode emits a window only
+   *     after its watermark passed the end, and a bounded Spark run has no end-of-input watermark)
    * @param differences one line per differing or missing key, in key order
    */
   public record MetricReport(
@@ -106,6 +109,7 @@ public final class Verifier {
       int equal,
       int different,
       Map<String, Integer> missing,
+      Map<String, Integer> notClosed,
       List<String> differences) {
 
     /**
@@ -160,10 +164,15 @@ public final class Verifier {
     int different = 0;
     Map<String, Integer> missing = new LinkedHashMap<>();
     run.forEach(e -> missing.put(e, 0));
+    Map<String, Integer> notClosed = new LinkedHashMap<>();
+    run.forEach(e -> notClosed.put(e, 0));
     List<String> lines = new ArrayList<>();
     for (Map.Entry<String, Row> entry : union.entrySet()) {
       Row any = entry.getValue();
       List<String> judges = run.stream().filter(e -> closed(horizon.get(e), any)).toList();
+      run.stream()
+          .filter(e -> !judges.contains(e))
+          .forEach(e -> notClosed.merge(e, 1, Integer::sum));
       if (judges.size() < 2) {
         continue;
       }
@@ -189,7 +198,8 @@ public final class Verifier {
         lines.add(describe(table, entry.getKey(), present, absent));
       }
     }
-    return new MetricReport(table.name(), run, notRun, compared, equal, different, missing, lines);
+    return new MetricReport(
+        table.name(), run, notRun, compared, equal, different, missing, notClosed, lines);
   }
 
   /** Closed at the type's horizon, or at the metric's when the engine has no row of the type. */

@@ -171,10 +171,13 @@ public final class MetricsSparkJob {
                       (VoidFunction2<Dataset<SessionRow>, Long>)
                           (batch, id) -> log(job, id, writer.writeSessions(batch.collectAsList())));
           case SALES -> {
+            java.util.Properties jdbc = options.jdbcProperties();
+            // spark-submit's class loader hides the driver from DriverManager: name it.
+            jdbc.setProperty("driver", "org.postgresql.Driver");
             Dataset<Row> prices =
                 spark
                     .read()
-                    .jdbc(options.jdbcUrl(), "movies_catalog", options.jdbcProperties())
+                    .jdbc(options.jdbcUrl(), "movies_catalog", jdbc)
                     .select("item_id", "list_price_cents");
             yield MovieSalesMetrics.rows(
                     MetricEvents.fromKafka(

@@ -5,7 +5,6 @@ import io.cinestream.spark.metrics.SessionMetrics.SessionRow;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -153,7 +152,10 @@ public final class MetricsWriter implements Serializable {
   }
 
   private Connection connect() throws SQLException {
-    Connection c = DriverManager.getConnection(jdbcUrl, properties);
+    Connection c = new org.postgresql.Driver().connect(jdbcUrl, properties);
+    if (c == null) {
+      throw new SQLException("not a PostgreSQL JDBC URL (jdbc:postgresql://...)");
+    }
     c.setAutoCommit(false);
     return c;
   }

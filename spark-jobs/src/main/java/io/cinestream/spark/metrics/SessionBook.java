@@ -70,6 +70,7 @@ public final class SessionBook implements Serializable {
   private final TreeMap<Long, long[]> completions = new TreeMap<>();
   private final TreeMap<Long, Long> orphans = new TreeMap<>();
   private Long nextTickMs;
+  private Long appliedUpToMs;
 
   /**
    * @param timeoutMs session timeout after sign_in, ms (DESIGN default 2 h)
@@ -129,8 +130,6 @@ public final class SessionBook implements Serializable {
     }
     return new Output(ticks, finalOrphans);
   }
-
-  private Long appliedUpToMs;
 
   /**
    * @return the earliest instant whose processing is still due (a buffered event, an expiry, the

@@ -22,12 +22,12 @@ import org.apache.spark.sql.streaming.OutputMode;
  *
  * <p><b>Design.</b> Watermark + drop repeated event ids ({@link MetricEvents#onTimeDistinct}) ->
  * one append-mode {@code flatMapGroupsWithState} on a single constant key whose state is the {@link
- * SessionBook} of all users, with an event-time timeout -> rows of {@link Row kind} {@code tick} or
- * {@code orphans}. Each call adds the batch's sign events to the book and applies everything at or
- * before Spark's current watermark (final: Spark accepts no later event at or before it), emitting
- * the minute ticks T <= watermark and the orphan minutes that ended; the timeout is set to the next
- * due instant, so ticks and expiries advance in batches that bring no sign events for the key, and
- * the no-data batch Spark runs when the watermark moves.
+ * SessionBook} of all users, with an event-time timeout -> {@link SessionRow}s of kind {@code tick}
+ * or {@code orphans}. Each call adds the batch's sign events to the book and applies everything at
+ * or before Spark's current watermark (final: Spark accepts no later event at or before it),
+ * emitting the minute ticks T <= watermark and the orphan minutes that ended; the timeout is set to
+ * the next due instant, so ticks and expiries advance in batches that bring no sign events for the
+ * key, and the no-data batch Spark runs when the watermark moves.
  *
  * <p>Why one key: the per-minute aggregates are global, and the alternatives each break something
  * in Spark 3.5. A per-user {@code flatMapGroupsWithState} chained into a second one (or into a
