@@ -96,6 +96,9 @@ public final class Verifier {
    * @param equal compared keys equal on every engine
    * @param different compared keys where values differ
    * @param missing per engine that ran: compared keys closed for it but without its row
+   * @param notClosed per engine that ran: keys some engine has that end after this engine's
+   *     horizon, so this engine is not judged on them (e.g. Spark's append mode emits a window only
+   *     after its watermark passed the end, and a bounded Spark run has no end-of-input watermark)
    * @param differences one line per differing or missing key, in key order
    */
   public record MetricReport(
@@ -106,6 +109,7 @@ public final class Verifier {
       int equal,
       int different,
       Map<String, Integer> missing,
+      Map<String, Integer> notClosed,
       List<String> differences) {
 
     /**
@@ -125,6 +129,22 @@ public final class Verifier {
     /** No key was closed for two engines that ran (e.g. only the reference ran): nothing judged. */
     NOT_COMPARED
   }
+
+  /** Why an engine legitimately has no row for keys after its horizon. */
+  static final Map<String, String> NOT_CLOSED_REASON =
+      Map.of(
+          "spark",
+          "Spark append mode emits a window once its watermark passes the end; a bounded run"
+              + " has no end-of-input watermark, unlike Flink's +infinity",
+          "flink",
+          "Flink closes a window when its watermark passes the end");
+
+  /** Printed whenever spark ran: its late events are not in late_events, and why. */
+  static final String SPARK_LATE_EVENTS_NOTE =
+      "note: spark writes no late_events rows: its stateful operators drop rows behind the"
+          + " watermark without handing them to user code (counted in its query progress,"
+          + " numRowsDroppedByWatermark), and its watermark moves per micro-batch, so it"
+          + " calls at most the events Flink calls late";
 
   /**
    * The comparison of all four metric tables: what {@code verify compare} prints and the run report
@@ -166,10 +186,23 @@ public final class Verifier {
                 r.missing(),
                 r.run(),
                 r.notRun()));
+        r.notClosed()
+            .forEach(
+                (engine, n) -> {
+                  if (n > 0) {
+                    out.add(
+                        String.format(
+                            "  not judged for %s: %d key(s) ending after its last emitted window (%s)",
+                            engine, n, NOT_CLOSED_REASON.getOrDefault(engine, "its horizon")));
+                  }
+                });
         r.differences().stream().limit(maxLines).forEach(line -> out.add("  " + line));
         if (r.differences().size() > maxLines) {
           out.add(String.format("  ... %d more", r.differences().size() - maxLines));
         }
+      }
+      if (metrics.stream().anyMatch(r -> r.run().contains("spark"))) {
+        out.add(SPARK_LATE_EVENTS_NOTE);
       }
       out.add(
           switch (verdict()) {
@@ -226,10 +259,15 @@ public final class Verifier {
     int different = 0;
     Map<String, Integer> missing = new LinkedHashMap<>();
     run.forEach(e -> missing.put(e, 0));
+    Map<String, Integer> notClosed = new LinkedHashMap<>();
+    run.forEach(e -> notClosed.put(e, 0));
     List<String> lines = new ArrayList<>();
     for (Map.Entry<String, Row> entry : union.entrySet()) {
       Row any = entry.getValue();
       List<String> judges = run.stream().filter(e -> closed(horizon.get(e), any)).toList();
+      run.stream()
+          .filter(e -> !judges.contains(e))
+          .forEach(e -> notClosed.merge(e, 1, Integer::sum));
       if (judges.size() < 2) {
         continue;
       }
@@ -255,7 +293,8 @@ public final class Verifier {
         lines.add(describe(table, entry.getKey(), present, absent));
       }
     }
-    return new MetricReport(table.name(), run, notRun, compared, equal, different, missing, lines);
+    return new MetricReport(
+        table.name(), run, notRun, compared, equal, different, missing, notClosed, lines);
   }
 
   /** Closed at the type's horizon, or at the metric's when the engine has no row of the type. */

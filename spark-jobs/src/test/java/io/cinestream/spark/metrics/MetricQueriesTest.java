@@ -1,0 +1,319 @@
+package io.cinestream.spark.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinestream.spark.metrics.MovieSalesMetrics.SalesRow;
+import io.cinestream.spark.metrics.SessionMetrics.SessionRow;
+import io.cinestream.verify.fixtures.MetricScenarios;
+import io.cinestream.verify.fixtures.MetricScenarios.InputEvent;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.MemoryStream;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.Option;
+import scala.collection.JavaConverters;
+
+/**
+ * The three Spark metric queries on local[2] with the hand-computed {@link MetricScenarios} shared
+ * with the Flink ITCases and the reference implementation: events go into a {@link MemoryStream} in
+ * the micro-batches named in each test, and every row the query writes is compared with the
+ * fixture.
+ *
+ * <p>Spark's watermark moves only between micro-batches (see {@link MetricEvents}); where that
+ * decides an event's fate, the test says which batching makes Spark's rule give the per-record
+ * result of the fixture.
+ */
+class MetricQueriesTest {
+
+  private static final AtomicInteger STREAM_IDS = new AtomicInteger(100);
+  private static SparkSession spark;
+
+  @TempDir Path checkpoints;
+
+  @BeforeAll
+  static void session() {
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("spark-jobs-tests")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .getOrCreate();
+  }
+
+  @Test
+  void countsDistinctUsersPerWindowAndDropsTheRegistrationBehindTheWatermark() throws Exception {
+    MetricScenarios.RegistrationScenario scenario = MetricScenarios.registrations();
+    List<InputEvent> arrivals = scenario.arrivals();
+    MemoryStream<Row> input = stream();
+    List<Row> written = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery query =
+        RegistrationMetrics.slidingCounts(input.toDF(), MetricScenarios.MAX_OUT_OF_ORDERNESS)
+            .writeStream()
+            .option("checkpointLocation", checkpoints.resolve("registration").toString())
+            .foreachBatch(
+                (VoidFunction2<Dataset<Row>, Long>)
+                    (batch, id) ->
+                        written.addAll(RegistrationMetrics.withWindowTypes(batch).collectAsList()))
+            .start();
+    try {
+      // Event 7 (11:10) is late because event 6 (11:30) came before it: Spark can only see that
+      // when 6 is in an earlier micro-batch, so the batches end right after 6. Event 9 sits exactly
+      // at DESIGN's W (11:28) and stays on time: Spark's watermark is W - 1 ms.
+      addBatch(input, query, arrivals.subList(0, 7));
+      addBatch(input, query, arrivals.subList(7, arrivals.size()));
+      // Spark's watermark is now 11:27:59.999: append mode has emitted only the windows ending by
+      // then. A registration of an unrelated user at 14:00 moves it past every fixture window (its
+      // own windows all end after the new watermark, so it adds no row).
+      assertThat(keys(written))
+          .containsExactlyInAnyOrderElementsOf(
+              scenario.expected().stream()
+                  .filter(e -> !e.windowEnd().isAfter(Instant.parse("2024-01-01T11:27:59.999Z")))
+                  .map(e -> e.windowType() + " " + e.windowStart())
+                  .collect(Collectors.toList()));
+      addBatch(
+          input,
+          query,
+          List.of(
+              new InputEvent(
+                  "consumer_registration",
+                  MetricScenarios.id(999),
+                  Instant.parse("2024-01-01T14:00:00Z"),
+                  99,
+                  null,
+                  null)));
+    } finally {
+      query.stop();
+    }
+    Map<String, Long> actual = new TreeMap<>();
+    for (Row r : written) {
+      assertThat(r.getTimestamp(2).toInstant())
+          .isEqualTo(r.getTimestamp(1).toInstant().plusSeconds(3600));
+      Long previous =
+          actual.put(r.getString(0) + " " + r.getTimestamp(1).toInstant(), r.getLong(3));
+      assertThat(previous).as("append mode emits each window once").isNull();
+    }
+    Map<String, Long> expected = new TreeMap<>();
+    scenario
+        .expected()
+        .forEach(e -> expected.put(e.windowType() + " " + e.windowStart(), e.registrationCount()));
+    assertThat(actual).isEqualTo(expected);
+    assertThat(droppedBehindWatermark(query)).as("event 7, late").isEqualTo(1);
+  }
+
+  @Test
+  void emitsEveryMinuteTickAndOrphanMinuteOfTheSessionScenario() throws Exception {
+    MetricScenarios.SessionScenario scenario = MetricScenarios.sessions();
+    List<InputEvent> arrivals = scenario.arrivals();
+    MemoryStream<Row> input = stream();
+    List<SessionRow> written = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery query =
+        SessionMetrics.rows(
+                input.toDF(), MetricScenarios.MAX_OUT_OF_ORDERNESS, scenario.sessionTimeout())
+            .writeStream()
+            .option("checkpointLocation", checkpoints.resolve("sessions").toString())
+            .foreachBatch(
+                (VoidFunction2<Dataset<SessionRow>, Long>)
+                    (batch, id) -> written.addAll(batch.collectAsList()))
+            .start();
+    try {
+      // Two batches, so sessions span micro-batches; the repeated sign_in 102 (12:01) of the
+      // second batch is then behind Spark's watermark (12:04 - 2 min - 1 ms) and dropped as late,
+      // where Flink drops it as a duplicate: either way it counts nowhere.
+      addBatch(input, query, arrivals.subList(0, 4));
+      addBatch(input, query, arrivals.subList(4, arrivals.size()));
+      // The last event (12:20) leaves Spark's watermark at 12:17:59.999, so tick 12:18 (= W) is
+      // not final yet: Flink emits it only because its bounded input ends with watermark +inf.
+      assertThat(ticks(written)).doesNotContainKey(Instant.parse("2024-01-01T12:18:00Z"));
+      assertThat(ticks(written).keySet())
+          .allMatch(t -> t.isBefore(Instant.parse("2024-01-01T12:18:00Z")));
+      // A later sign_in of an unrelated user moves the watermark past 12:18; it changes no tick
+      // <= 12:18 (it opens at 12:30) and no orphan minute.
+      addBatch(
+          input,
+          query,
+          List.of(
+              new InputEvent(
+                  "sign_in",
+                  MetricScenarios.id(999),
+                  Instant.parse("2024-01-01T12:30:00Z"),
+                  99,
+                  null,
+                  null)));
+    } finally {
+      query.stop();
+    }
+    Map<Instant, String> expected = new TreeMap<>();
+    scenario
+        .expected()
+        .forEach(
+            e ->
+                expected.put(
+                    e.timestamp(),
+                    e.activeSessions()
+                        + " "
+                        + e.averageSessionDurationS()
+                        + " "
+                        + e.averageActiveSessionAgeS()
+                        + " "
+                        + e.completedSessions()));
+    Map<Instant, String> actual = new TreeMap<>(ticks(written));
+    actual.keySet().removeIf(t -> t.isAfter(Instant.parse("2024-01-01T12:18:00Z")));
+    assertThat(actual).isEqualTo(expected);
+    Map<Instant, Long> orphans = new TreeMap<>();
+    for (SessionRow r : written) {
+      if (SessionMetrics.ORPHANS.equals(r.getKind())) {
+        assertThat(orphans.put(Instant.ofEpochMilli(r.getTimeMs()), r.getOrphanCount())).isNull();
+      }
+    }
+    Map<Instant, Long> expectedOrphans = new TreeMap<>();
+    scenario.expectedOrphans().forEach(o -> expectedOrphans.put(o.minute(), o.orphanCount()));
+    assertThat(orphans).isEqualTo(expectedOrphans);
+  }
+
+  @Test
+  void joinsCheckoutsWithTheirCartsAndPricesDailyWeeklyAndCumulativeSales() throws Exception {
+    MetricScenarios.SalesScenario scenario = MetricScenarios.sales();
+    List<InputEvent> arrivals = scenario.arrivals();
+    MemoryStream<Row> input = stream();
+    StructType priceSchema =
+        new StructType()
+            .add("item_id", DataTypes.StringType)
+            .add("list_price_cents", DataTypes.LongType);
+    Dataset<Row> prices =
+        spark.createDataFrame(
+            scenario.catalog().stream()
+                .map(c -> RowFactory.create(c.itemId(), c.listPriceCents()))
+                .collect(Collectors.toList()),
+            priceSchema);
+    List<SalesRow> written = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery query =
+        MovieSalesMetrics.rows(input.toDF(), prices, MetricScenarios.MAX_OUT_OF_ORDERNESS)
+            .writeStream()
+            .option("checkpointLocation", checkpoints.resolve("sales").toString())
+            .foreachBatch(
+                (VoidFunction2<Dataset<SalesRow>, Long>)
+                    (batch, id) -> written.addAll(batch.collectAsList()))
+            .start();
+    try {
+      // Three batches, so join state and movie books span micro-batches; none of the later
+      // batches holds an event behind the earlier batches' watermark.
+      addBatch(input, query, arrivals.subList(0, 4));
+      addBatch(input, query, arrivals.subList(4, 9));
+      addBatch(input, query, arrivals.subList(9, arrivals.size()));
+    } finally {
+      query.stop();
+    }
+    // Rows are upserts: the last emitted value of a key is what the table holds.
+    Map<String, String> actual = new TreeMap<>();
+    for (SalesRow r : written) {
+      actual.put(
+          r.getWindowType()
+              + " "
+              + r.getMovieId()
+              + " "
+              + Instant.ofEpochMilli(r.getWindowStartMs()),
+          Instant.ofEpochMilli(r.getWindowEndMs())
+              + " "
+              + MetricsWriter.dollars(r.getTotalCents())
+              + " "
+              + r.getUnitsSold());
+    }
+    Map<String, String> expected = new TreeMap<>();
+    scenario
+        .expected()
+        .forEach(
+            e ->
+                expected.put(
+                    e.windowType() + " " + e.movieId() + " " + e.windowStart(),
+                    e.windowEnd() + " " + e.totalSales().setScale(2) + " " + e.unitsSold()));
+    assertThat(actual).isEqualTo(expected);
+    assertThat(MetricsWriter.dollars(1999)).isEqualByComparingTo(new BigDecimal("19.99"));
+  }
+
+  private static List<String> keys(List<Row> written) {
+    return List.copyOf(written).stream()
+        .map(r -> r.getString(0) + " " + r.getTimestamp(1).toInstant())
+        .collect(Collectors.toList());
+  }
+
+  private static Map<Instant, String> ticks(List<SessionRow> written) {
+    Map<Instant, String> ticks = new TreeMap<>();
+    for (SessionRow r : List.copyOf(written)) {
+      if (SessionMetrics.TICK.equals(r.getKind())) {
+        String values =
+            r.getActiveSessions()
+                + " "
+                + r.getAverageSessionDurationS()
+                + " "
+                + r.getAverageActiveSessionAgeS()
+                + " "
+                + r.getCompletedSessions();
+        assertThat(ticks.put(Instant.ofEpochMilli(r.getTimeMs()), values)).isNull();
+      }
+    }
+    return ticks;
+  }
+
+  private static MemoryStream<Row> stream() {
+    return new MemoryStream<>(
+        STREAM_IDS.incrementAndGet(),
+        spark.sqlContext(),
+        Option.empty(),
+        Encoders.row(MetricEvents.SCHEMA));
+  }
+
+  /** Adds one micro-batch and waits until it and the no-data batch moving the watermark ran. */
+  private static void addBatch(MemoryStream<Row> input, StreamingQuery query, List<InputEvent> ev) {
+    Function<InputEvent, Row> row =
+        e ->
+            RowFactory.create(
+                e.eventId(),
+                e.topic(),
+                e.userId(),
+                Timestamp.from(e.eventTime()),
+                e.eventTime().toEpochMilli(),
+                e.itemId(),
+                e.cartId());
+    List<Row> rows = ev.stream().map(row).collect(Collectors.toList());
+    input.addData(JavaConverters.asScalaIteratorConverter(rows.iterator()).asScala());
+    query.processAllAvailable();
+  }
+
+  private static long droppedBehindWatermark(StreamingQuery query) {
+    long dropped = 0;
+    for (StreamingQueryProgress p : query.recentProgress()) {
+      for (StateOperatorProgress op : p.stateOperators()) {
+        dropped += op.numRowsDroppedByWatermark();
+      }
+    }
+    return dropped;
+  }
+}
