@@ -53,6 +53,32 @@ def test_parses_every_figure_of_the_summary_inside_the_pipeline_output():
     )
 
 
+# From `./pipeline airflow dags test movie_catalog` on data/Movies.txt (the task's return value;
+# only the first line is shortened: "-> Kafka movies_catalog_enriched + warehouse movies_catalog").
+REAL_RUN = """==> Movie catalogue: /tmp/airflow-home/incoming/Movies-2026-11-23.txt -> Kafka ...
+    ✓ spark-submit io.cinestream.spark.catalog.MovieCatalogJob (34s)
+movie catalogue data quality
+  records read                             8,701
+  usable records                           8,701
+  distinct products                        7,392
+  merged duplicates                        1,309
+  priced records (list price > 0)          6,494
+  priced products (list price > 0)         5,306
+  list price cents/amount disagreements    0
+  quarantined                              0
+  max list price                           999.99
+"""
+
+
+def test_parses_the_output_of_a_real_run_and_it_passes():
+    quality = parse_summary(REAL_RUN)
+    assert (quality.records_read, quality.usable_records, quality.distinct_products) == (8701, 8701, 7392)
+    assert (quality.merged_duplicates, quality.priced_records, quality.priced_products) == (1309, 6494, 5306)
+    assert (quality.list_price_disagreements, quality.quarantined, quality.quarantined_by_reason) == (0, 0, {})
+    assert quality.max_list_price_dollars == Decimal("999.99")
+    assert check_quality(quality, expected_records=8701) == []
+
+
 def test_parses_counts_grouped_by_another_locale_and_a_missing_max_price():
     text = SAMPLE.replace("8,701", "8.701").replace("999.99", "-")
     quality = parse_summary(text)

@@ -37,10 +37,11 @@ def run_pipeline(pipeline: Path, args: Sequence[str], env: Mapping[str, str] | N
     :param pipeline: path of the ``pipeline`` script (its folder is the working directory)
     :param args: the command and its options, e.g. ``["catalog", "/data/Movies.txt"]``
     :param env: the environment (default: inherited)
-    :return: the whole output (stdout and stderr interleaved)
-    :raises PipelineCommandError: when it exits non-zero
     Interrupted (e.g. by the task's execution timeout), it sends SIGTERM to the command's process
     group before re-raising.
+
+    :return: the whole output (stdout and stderr interleaved)
+    :raises PipelineCommandError: when it exits non-zero
     """
     command = [str(pipeline), *args]
     log.info("running %s", " ".join(command))

@@ -5,11 +5,13 @@
 
     movie catalogue data quality
       records read                             8,701
-      usable records                           8,690
+      usable records                           8,701
+      distinct products                        7,392
       ...
-      quarantined                              11
-        quarantined: no_title                  11
+      quarantined                              0
       max list price                           999.99
+
+(one more line ``    quarantined: <reason>  <count>`` per quarantine reason when there are any).
 
 Counts use Java's ``%,d`` (grouping separators of the JVM's locale); the max list price is
 dollars with two decimals, or ``-`` when no record is priced.
@@ -43,7 +45,7 @@ _GROUPING = re.compile(r"[,.'\u00a0\u202f ]")
 DEFAULT_THRESHOLDS: dict[str, float] = {
     # A delivery with less is a truncated export, not a catalogue.
     "min_records_read": 1,
-    # Quarantined / read. Movies.txt quarantines well under 1 %; 5 % means a broken export.
+    # Quarantined / read. Movies.txt quarantines none; 5 % means a broken export.
     "max_quarantined_ratio": 0.05,
     # Priced records / usable records. Movies.txt: 6,494 of 8,701 (75 %); half means prices were lost.
     "min_priced_ratio": 0.5,
