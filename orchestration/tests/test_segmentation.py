@@ -1,0 +1,177 @@
+"""Flink job bookkeeping, the segmentation steps' arguments and the ./pipeline runner."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from cinestream.config import Settings
+from cinestream.flink_jobs import (
+    FlinkJobStatus,
+    latest_restore_point,
+    missing_jobs,
+    parse_flink_list,
+    read_ledger,
+    resumable_job_ids,
+)
+from cinestream.pipeline_cli import PipelineCommandError, run_pipeline
+from cinestream.segmentation import dbt_build_args, ensure_flink_jobs, raw_loader_args
+
+REG = "a" * 32
+SES = "b" * 32
+OLD_SALES = "c" * 32
+BOUNDED_SALES = "d" * 32
+
+FLINK_LIST = f"""Waiting for response...
+------------------ Running/Restarting Jobs -------------------
+05.01.2026 10:00:00 : {REG} : registration-metrics (RUNNING)
+05.01.2026 10:00:01 : {SES} : session-metrics (RESTARTING)
+--------------------------------------------------------------
+---------------------- Terminated Jobs -----------------------
+05.01.2026 09:00:00 : {BOUNDED_SALES} : movie-sales (FINISHED)
+05.01.2026 08:00:00 : {OLD_SALES} : movie-sales (CANCELED)
+--------------------------------------------------------------
+"""
+
+
+def test_parses_flink_list_and_finds_the_jobs_not_alive():
+    statuses = parse_flink_list(FLINK_LIST)
+    assert statuses == [
+        FlinkJobStatus(REG, "registration-metrics", "RUNNING"),
+        FlinkJobStatus(SES, "session-metrics", "RESTARTING"),
+        FlinkJobStatus(BOUNDED_SALES, "movie-sales", "FINISHED"),
+        FlinkJobStatus(OLD_SALES, "movie-sales", "CANCELED"),
+    ]
+    assert [s.name for s in missing_jobs(statuses)] == ["movie-sales"]
+
+
+def test_finished_bounded_runs_are_never_resumed_but_ledger_and_cancelled_jobs_are():
+    ids = resumable_job_ids(parse_flink_list(FLINK_LIST), {"movie-sales": ["e" * 32]})
+    assert ids == {"movie-sales": {"e" * 32, OLD_SALES}}
+
+
+def touch(path: Path, mtime: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"meta")
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_latest_restore_point_is_the_newest_complete_checkpoint_or_savepoint(tmp_path):
+    chk, sav = tmp_path / "checkpoints", tmp_path / "savepoints"
+    touch(chk / OLD_SALES / "chk-7" / "_metadata", 100)
+    touch(chk / OLD_SALES / "chk-9" / "_metadata", 300)
+    (chk / OLD_SALES / "chk-10").mkdir()  # in progress: no _metadata yet
+    touch(sav / f"savepoint-{OLD_SALES[:6]}-0123456789ab" / "_metadata", 200)
+    touch(chk / REG / "chk-50" / "_metadata", 900)  # another job's
+    assert latest_restore_point(chk, sav, [OLD_SALES]) == chk / OLD_SALES / "chk-9"
+    touch(sav / f"savepoint-{OLD_SALES[:6]}-ba9876543210" / "_metadata", 400)
+    assert latest_restore_point(chk, sav, [OLD_SALES]) == sav / f"savepoint-{OLD_SALES[:6]}-ba9876543210"
+    assert latest_restore_point(chk, sav, []) is None
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    root = tmp_path / "checkout"
+    root.mkdir()
+    (root / "cinestream.conf").write_text(
+        "CINESTREAM_HOME=.local\nKAFKA_PORT=9092\nKAFKA_BOOTSTRAP=127.0.0.1:${KAFKA_PORT}\n"
+        "SCHEMA_REGISTRY_URL=http://127.0.0.1:8081\nFLINK_REST_PORT=8082\nFLINK_PARALLELISM=2\n"
+        "WAREHOUSE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres\n"
+    )
+    variables = {"cinestream_root": str(root), "cinestream_conf": json.dumps({"KAFKA_PORT": "19092"})}
+    return Settings.load(variables.get, environ={"FLINK_REST_PORT": "18082"})
+
+
+def test_settings_come_from_variables_then_environment_then_the_conf_file(settings, tmp_path):
+    root = tmp_path / "checkout"
+    assert settings.conf["FLINK_REST_PORT"] == "18082"  # environment over file
+    assert settings.conf["KAFKA_PORT"] == "19092"  # Variable over file
+    # ${KAFKA_PORT} expands while the file is read, as in ./pipeline; the Variable comes after.
+    assert settings.conf["KAFKA_BOOTSTRAP"] == "127.0.0.1:9092"
+    assert settings.home == root / ".local"
+    assert settings.incoming_dir == root / ".local" / "incoming"
+    assert settings.pipeline_env({"PATH": "/bin"}) == {"PATH": "/bin", "KAFKA_PORT": "19092"}
+
+
+def test_invalid_variables_are_named(settings, tmp_path):
+    root = str(tmp_path / "checkout")
+    with pytest.raises(ValueError, match="cinestream_conf: not valid JSON"):
+        Settings.load({"cinestream_root": root, "cinestream_conf": "{"}.get, environ={})
+    with pytest.raises(ValueError, match="cinestream_raw_loader_mode: 'always'"):
+        Settings.load({"cinestream_root": root, "cinestream_raw_loader_mode": "always"}.get, environ={})
+
+
+def test_ensure_flink_jobs_submits_only_the_missing_job_from_its_restore_point(settings):
+    flink = settings.home / "data" / "flink"
+    touch(flink / "checkpoints" / OLD_SALES / "chk-3" / "_metadata", 100)
+    touch(flink / "checkpoints" / BOUNDED_SALES / "chk-4" / "_metadata", 200)  # newer, but bounded
+    calls = []
+
+    def runner(pipeline, args, env):
+        calls.append(list(args))
+        assert pipeline == settings.root / "pipeline"
+        assert env["KAFKA_PORT"] == "19092"
+        return FLINK_LIST if args[:2] == ["flink", "list"] else "Job has been submitted with JobID " + "f" * 32
+
+    result = ensure_flink_jobs(settings, runner)
+    restore = flink / "checkpoints" / OLD_SALES / "chk-3"
+    assert calls == [
+        ["flink", "list", "-a"],
+        [
+            "flink", "run", "-d", "-m", "127.0.0.1:18082", "-s", str(restore),
+            "-c", "io.cinestream.flink.MovieSalesJob", str(settings.root / "flink-jobs" / "target" / "flink-jobs.jar"),
+            "--bootstrap", "127.0.0.1:9092", "--registry", "http://127.0.0.1:8081",
+            "--jdbc-url", "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres", "--parallelism", "2",
+        ],
+    ]  # fmt: skip
+    assert result == {"registration-metrics": f"running {REG}", "movie-sales": f"submitted {'f' * 32} from {restore}"}
+    assert read_ledger(settings.home / "run" / "flink-job-ledger.json") == {"movie-sales": ["f" * 32]}
+
+
+def test_ensure_flink_jobs_fails_when_a_submission_prints_no_job_id(settings):
+    def runner(pipeline, args, env):
+        return "" if args[1] == "list" else "Could not connect"
+
+    with pytest.raises(RuntimeError, match="flink run registration-metrics: no job id"):
+        ensure_flink_jobs(settings, runner)
+
+
+def test_dbt_builds_incrementally_except_at_midnight_utc_or_when_forced():
+    utc = UTC
+    assert dbt_build_args(datetime(2026, 1, 5, 0, 0, tzinfo=utc), False) == ["dbt", "build", "--full-refresh"]
+    assert dbt_build_args(datetime(2026, 1, 5, 13, 0, tzinfo=utc), False) == ["dbt", "build"]
+    # 01:00 at UTC+1 is 00:00 UTC.
+    cet = timezone(timedelta(hours=1))
+    assert dbt_build_args(datetime(2026, 1, 5, 1, 0, tzinfo=cet), False) == ["dbt", "build", "--full-refresh"]
+    assert dbt_build_args(None, False) == ["dbt", "build"]
+    assert dbt_build_args(datetime(2026, 1, 5, 13, 0, tzinfo=utc), True) == ["dbt", "build", "--full-refresh"]
+
+
+def test_raw_loader_modes():
+    assert raw_loader_args("continuous") == ["load", "--detach"]
+    assert raw_loader_args("once") == ["load"]
+    with pytest.raises(ValueError):
+        raw_loader_args("sometimes")
+
+
+def test_run_pipeline_returns_the_output_and_names_a_failure(tmp_path):
+    script = tmp_path / "pipeline"
+    script.write_text(
+        "#!/usr/bin/env bash\n"
+        'echo "args: $*"; echo "cwd: $PWD"\n'
+        '[[ "$1" != fail ]] || { echo "FAILED step: x" >&2; exit 3; }\n'
+    )
+    script.chmod(0o755)
+    assert run_pipeline(script, ["verify"], {"PATH": os.environ["PATH"]}) == f"args: verify\ncwd: {tmp_path}\n"
+    with pytest.raises(PipelineCommandError) as e:
+        run_pipeline(script, ["fail", "now"], {"PATH": os.environ["PATH"]})
+    assert e.value.returncode == 3
+    assert (
+        str(e.value)
+        == f"{script} fail now exited with status 3; last output:\nargs: fail now\ncwd: {tmp_path}\nFAILED step: x"
+    )
