@@ -84,8 +84,11 @@ public final class BenchCli implements Callable<Integer> {
   @Option(names = "--spark-jar")
   Path sparkJar;
 
-  @Option(names = "--spark-package", defaultValue = "io.cinestream.spark.metrics")
-  String sparkPackage;
+  @Option(
+      names = "--spark-class",
+      defaultValue = "io.cinestream.spark.metrics.MetricsSparkJob",
+      description = "The Spark metrics application (default ${DEFAULT-VALUE}).")
+  String sparkClass;
 
   @Option(names = "--spark-driver-memory", defaultValue = "1536m")
   String sparkDriverMemory;
@@ -269,7 +272,7 @@ public final class BenchCli implements Callable<Integer> {
           new SparkEngine(
               require(sparkSubmit, "--spark-submit"),
               require(sparkJar, "--spark-jar"),
-              sparkPackage,
+              sparkClass,
               sparkDriverMemory,
               sparkLog4j);
       default ->

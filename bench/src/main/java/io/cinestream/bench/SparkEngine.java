@@ -21,22 +21,23 @@ public final class SparkEngine implements Engine {
 
   private final Path sparkSubmit;
   private final Path jobJar;
-  private final String classPackage;
+  private final String jobClass;
   private final String driverMemory;
   private final Path log4jConfig;
 
   /**
    * @param sparkSubmit the {@code spark-submit} script
    * @param jobJar the shaded spark-jobs jar
-   * @param classPackage package of the metric job classes
+   * @param jobClass the Spark metrics application, run with {@code --jobs <job id>} so that it runs
+   *     only the measured job's query
    * @param driverMemory {@code --driver-memory}
    * @param log4jConfig log4j2 configuration of the driver, or null
    */
   public SparkEngine(
-      Path sparkSubmit, Path jobJar, String classPackage, String driverMemory, Path log4jConfig) {
+      Path sparkSubmit, Path jobJar, String jobClass, String driverMemory, Path log4jConfig) {
     this.sparkSubmit = sparkSubmit;
     this.jobJar = jobJar;
-    this.classPackage = classPackage;
+    this.jobClass = jobClass;
     this.driverMemory = driverMemory;
     this.log4jConfig = log4jConfig;
   }
@@ -75,8 +76,10 @@ public final class SparkEngine implements Engine {
     cmd.addAll(
         List.of(
             "--class",
-            classPackage + "." + job.className(),
+            jobClass,
             jobJar.toString(),
+            "--jobs",
+            job.id(),
             "--bootstrap",
             stack.bootstrap(),
             "--registry",
@@ -97,7 +100,15 @@ public final class SparkEngine implements Engine {
       usage = sampler.usage();
       if (rc != 0) {
         throw new IllegalStateException(
-            "spark-submit " + job.className() + " exited with " + rc + " (log " + log + ")");
+            "spark-submit "
+                + jobClass
+                + " --jobs "
+                + job.id()
+                + " exited with "
+                + rc
+                + " (log "
+                + log
+                + ")");
       }
     }
     Path eventLog;
