@@ -4,6 +4,9 @@
   the check is that the loader wrote something for every table the generator feeds.
 * Flink metric tables: rows with ``engine = 'flink'`` in all three metric tables.
 * dbt marts: ``analytics.dim_user`` holds exactly the distinct users of the raw registrations.
+* No unmasked e-mail: every ``masked_email`` of the raw registrations matches ``^\*{4}@`` (DESIGN
+  section 2: the local part is masked before it leaves the producer), and no text column of the
+  raw tables or the dead letters' decoded keys holds anything shaped like a plain address.
 * Sales parity: for every (movie, UTC day), Flink's ``daily`` ``movie_sales_metrics`` row equals
   the sum of dbt's ``fct_sales`` lines (a SQL join of the raw cart events, written independently
   of the Flink job), in dollars and units, with no day or movie missing on either side.
@@ -18,6 +21,39 @@ import psycopg
 
 RAW_TABLES = ["consumer_events", "item_view_events", "cart_events", "item_rating_events"]
 METRIC_TABLES = ["user_registration_metrics", "session_metrics", "movie_sales_metrics"]
+
+
+MASKED = r"^\*{4}@"
+# An address with a real local part: a letter or digit right before the '@'.
+PLAIN_EMAIL = r"[A-Za-z0-9._%+-]*[A-Za-z0-9]@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
+
+
+def check_no_unmasked_email(conn) -> list:
+    """Problems (empty when none): registrations whose masked_email does not match ``^\*{4}@``,
+    and raw text columns that hold something shaped like a plain e-mail address."""
+    problems = []
+    (total, unmasked) = conn.execute(
+        "select count(*), count(*) filter (where masked_email is null or masked_email !~ %s)"
+        " from consumer_events where event_name = 'consumer_registration'",
+        (MASKED,),
+    ).fetchone()
+    print(f"masked e-mail: {total} registrations, {unmasked} not matching {MASKED}")
+    if total == 0 or unmasked:
+        problems.append(f"{unmasked} of {total} registrations carry an e-mail not masked as ****@")
+    columns = conn.execute(
+        "select table_name, column_name from information_schema.columns"
+        " where table_schema = 'public' and data_type in ('text', 'character varying')"
+        " and table_name = any(%s)",
+        (RAW_TABLES + ["dead_letter_events"],),
+    ).fetchall()
+    for table, column in columns:
+        (n,) = conn.execute(
+            f'select count(*) from {table} where "{column}" ~ %s', (PLAIN_EMAIL,)
+        ).fetchone()
+        if n:
+            problems.append(f"{n} rows of {table}.{column} hold a plain e-mail address")
+    print(f"plain e-mail: {len(columns)} raw text columns searched")
+    return problems
 
 
 def main() -> int:
@@ -45,6 +81,8 @@ def main() -> int:
         print(f"dbt dim_user: {dim_users} rows, raw registrations: {users} users")
         if users != dim_users:
             problems.append(f"dim_user has {dim_users} rows for {users} registered users")
+
+        problems.extend(check_no_unmasked_email(conn))
 
         flink = {
             (movie, day): (total, units)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end smoke of the local stack through the real command line, on ports and a home of its
 # own so that it never touches a developer's running stack:
-#   up -> status (all healthy) -> up again (same pids: idempotent) -> run at a small size
-#   (catalogue on Movies.txt, generate, load, Flink metrics, dbt build, run report) -> read the
-#   catalogue topic back through the registry with Confluent's client and compare with the table ->
-#   check the raw and metric tables -> the run report's summary.json (parity ok, figures for every
-#   engine present) and its rendering in headless Chromium -> the dbt fixture suite (its own scratch
-#   database) -> down -> no process of this stack left.
+#   up -> status (all healthy) -> every listening socket on loopback -> up again (same pids:
+#   idempotent) -> run at a small size (catalogue on Movies.txt, generate, load, Flink and Spark
+#   metrics, verify, dbt build, run report) -> read the catalogue topic back through the registry
+#   with Confluent's client and compare with the table -> check the raw and metric tables -> the run
+#   report's summary.json (parity ok, figures for every engine present) and its rendering in
+#   headless Chromium -> the dbt fixture suite (its own scratch database) -> down -> no process of
+#   this stack left.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SMOKE_HOME="$(mktemp -d /tmp/cinestream-smoke.XXXXXX)"
@@ -33,6 +34,8 @@ trap cleanup EXIT
 
 "$P" up
 "$P" status || fail "status reports an unhealthy service after up"
+"$ROOT/tests/check_loopback.sh" $( (cat "$SMOKE_HOME"/run/*.pid; pgrep -f "$SMOKE_HOME") | sort -u) \
+  || fail "a service of the stack listens on a non-loopback address"
 pids_before="$(cat "$SMOKE_HOME"/run/*.pid | sort)"
 [[ "$(echo "$pids_before" | wc -l)" -eq 5 ]] \
   || fail "expected 5 recorded pids (kafka, postgres, registry, Flink JobManager and TaskManager)"
@@ -61,4 +64,4 @@ DBT_VENV="$CINESTREAM_VENVS/dbt" POSTGRES_PORT="$POSTGRES_PORT" "$ROOT/dbt/ci/te
 sleep 1
 left="$(pgrep -f "$SMOKE_HOME" || true)"
 [[ -z "$left" ]] || fail "processes left after down: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-echo "smoke: 9 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"
+echo "smoke: 10 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"

@@ -6,6 +6,7 @@ import io.cinestream.devstack.kafka.KafkaBroker;
 import io.cinestream.devstack.kafka.TopicCreator;
 import io.cinestream.devstack.registry.RegistryConfig;
 import io.cinestream.devstack.registry.SchemaRegistryServer;
+import io.cinestream.events.ConsumerRegistration;
 import io.cinestream.events.ItemView;
 import io.cinestream.events.MovieCatalogEnriched;
 import io.cinestream.generator.catalog.CatalogueItem;
@@ -30,6 +31,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,6 +83,10 @@ class KafkaGeneratorIntegrationTest {
     }
   }
 
+  /** An address with a real local part: a letter or digit right before the '@'. */
+  private static final Pattern PLAIN_EMAIL =
+      Pattern.compile("[A-Za-z0-9._%+-]*[A-Za-z0-9]@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+
   @Test
   void producesTenThousandEventsThatReadBackThroughTheRegistryInTheSummarysCounts()
       throws Exception {
@@ -114,7 +121,16 @@ class KafkaGeneratorIntegrationTest {
     Map<Topic, long[]> read = new EnumMap<>(Topic.class);
     Set<UUID> distinct = new HashSet<>();
     Set<String> viewed = new HashSet<>();
+    List<String> registrations = new ArrayList<>();
+    List<String> plainEmails = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : readAll(Topic.events())) {
+      // No plain address in any record's bytes, decodable or not (security: DESIGN section 2).
+      Matcher plain =
+          PLAIN_EMAIL.matcher(
+              r.value() == null ? "" : new String(r.value(), StandardCharsets.ISO_8859_1));
+      if (plain.find()) {
+        plainEmails.add(r.topic() + "@" + r.offset() + ": " + plain.group());
+      }
       Topic topic = Topic.byName(r.topic()).orElseThrow();
       long[] c = read.computeIfAbsent(topic, t -> new long[2]);
       try {
@@ -128,6 +144,9 @@ class KafkaGeneratorIntegrationTest {
         assertThat(r.key()).isEqualTo(v.get(3).toString());
         if (v instanceof ItemView view) {
           viewed.add(view.getItemId());
+        }
+        if (v instanceof ConsumerRegistration registration) {
+          registrations.add(registration.getMaskedEmail());
         }
       } catch (WireFormatException e) {
         c[1]++;
@@ -144,6 +163,9 @@ class KafkaGeneratorIntegrationTest {
               assertThat(c[1]).as("malformed records of " + topic).isEqualTo(counts.malformed());
             });
     assertThat(distinct).hasSize(10_000);
+    // Every registration on the consumer_registration topic carries a masked e-mail only.
+    assertThat(registrations).isNotEmpty().allMatch(e -> e.matches("\\*{4}@[^@]+"), "****@domain");
+    assertThat(plainEmails).isEmpty();
     assertThat(summary.total().duplicates()).isPositive();
     assertThat(summary.total().malformed()).isPositive();
     // The tombstoned product and the superseded price never reach the simulation.

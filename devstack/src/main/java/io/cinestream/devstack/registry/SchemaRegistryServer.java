@@ -9,13 +9,21 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every failure is answered as {@code {"error_code":N,"message":"..."}} (see {@link
  * RegistryRestException}); a malformed request body is HTTP 400 / error_code 400 as in Confluent's
- * rest-utils, an unsupported content type 415, a body over the size limit 413, an unexpected
- * failure 500 (logged here, never sent as a stack trace). The server keeps serving after each.
+ * rest-utils, an unsupported content type 415, a body over the size limit 413, a known path with a
+ * method it does not serve 405, a request Jetty refuses before routing (e.g. the ambiguous path
+ * {@code /..}) its status with the same JSON body, an unexpected failure 500 (logged here, never
+ * sent as a stack trace). The server keeps serving after each.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
@@ -78,6 +88,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
               config.showJavalinBanner = false;
               config.startupWatcherEnabled = false;
               config.router.ignoreTrailingSlashes = true;
+              // A known resource with a method it does not serve is 405, as in Confluent's
+              // registry (Jersey), not 404.
+              config.http.prefer405over404 = true;
+              // Requests Jetty refuses before routing (an ambiguous path such as /.., a bad
+              // header) get Confluent's JSON error body too, not Jetty's HTML page.
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              config.jetty.modifyServletContextHandler(
+                  handler -> handler.setErrorHandler(new JsonErrorHandler()));
             });
     routes();
     errors();
@@ -438,6 +456,41 @@ public final class SchemaRegistryServer implements AutoCloseable {
       ctx.contentType(CONTENT_TYPE).result(JSON.writeValueAsString(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render a JSON answer", e);
+    }
+  }
+
+  /**
+   * Jetty's own error answers (requests refused before they reach a route) in Confluent's body:
+   * {@code {"error_code": <status>, "message": "HTTP <status> <reason>"}}.
+   */
+  private static final class JsonErrorHandler extends ErrorHandler {
+
+    @Override
+    protected void generateAcceptableResponse(
+        Request baseRequest,
+        HttpServletRequest request,
+        HttpServletResponse response,
+        int code,
+        String message)
+        throws IOException {
+      baseRequest.setHandled(true);
+      response.setContentType(CONTENT_TYPE);
+      response.getOutputStream().write(errorBody(code, message));
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      fields.put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+      return ByteBuffer.wrap(errorBody(status, reason));
+    }
+
+    private static byte[] errorBody(int code, String reason) {
+      String message = "HTTP " + code + (reason == null || reason.isBlank() ? "" : " " + reason);
+      return JSON.createObjectNode()
+          .put("error_code", code)
+          .put("message", message)
+          .toString()
+          .getBytes(StandardCharsets.UTF_8);
     }
   }
 

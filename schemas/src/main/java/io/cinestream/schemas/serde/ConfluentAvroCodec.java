@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -33,7 +35,10 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Layout (Confluent documentation, "Wire format"): byte 0 = magic byte {@code 0}; bytes 1-4 =
  * schema id, big-endian signed int; bytes 5.. = the Avro binary encoding of the record with that
  * writer schema. Decoding resolves the writer schema (fetched by id, cached) against the reader
- * schema with Avro's schema-resolution rules, so BACKWARD-compatible evolution just works.
+ * schema with Avro's schema-resolution rules, so BACKWARD-compatible evolution just works. A writer
+ * schema those rules cannot resolve to the reader class (Avro specification, "Schema Resolution":
+ * another record name without an alias, a new reader field without a default, a type change) is
+ * refused as {@code INCOMPATIBLE_SCHEMA} before the body is read.
  *
  * <p>Thread-safe: readers and writers are cached per schema; encoders and decoders are per call.
  */
@@ -200,10 +205,13 @@ public final class ConfluentAvroCodec {
       datumReader =
           readers.computeIfAbsent(
               new ReaderKey(id, reader, specific),
-              k ->
-                  specific
-                      ? new SpecificDatumReader<>(writer, reader)
-                      : new GenericDatumReader<>(writer, writer, genericModel()));
+              k -> {
+                if (specific) {
+                  requireResolvable(where, id, writer, reader);
+                  return new SpecificDatumReader<>(writer, reader);
+                }
+                return new GenericDatumReader<>(writer, writer, genericModel());
+              });
     } catch (AvroRuntimeException e) {
       throw new WireFormatException(
           Reason.INCOMPATIBLE_SCHEMA, where, "writer schema id " + id + ": " + e.getMessage(), e);
@@ -236,6 +244,43 @@ public final class ConfluentAvroCodec {
       throw new WireFormatException(Reason.BAD_AVRO, where, e.getMessage(), e);
     }
     return value;
+  }
+
+  /**
+   * Checks the Avro specification's resolution rules, record names included, before a reader is
+   * built: Avro's Java resolver does not compare record names, so without this check a payload of
+   * another record type with the same field layout (a {@code SignOut} under the schema id of {@code
+   * sign_out}, read as a {@code SignIn}) would decode into the wrong class without an error.
+   *
+   * @throws WireFormatException INCOMPATIBLE_SCHEMA naming both schemas and Avro's first finding
+   */
+  private static void requireResolvable(
+      RecordCoordinates where, int id, Schema writer, Schema reader) {
+    SchemaCompatibility.SchemaPairCompatibility check =
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+    if (check.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      List<SchemaCompatibility.Incompatibility> found = check.getResult().getIncompatibilities();
+      String first =
+          found.isEmpty()
+              ? check.getDescription()
+              : found.get(0).getType()
+                  + " at "
+                  + found.get(0).getLocation()
+                  + ": "
+                  + found.get(0).getMessage();
+      throw new WireFormatException(
+          Reason.INCOMPATIBLE_SCHEMA,
+          where,
+          "writer schema id "
+              + id
+              + " ("
+              + writer.getFullName()
+              + ") cannot be read as "
+              + reader.getFullName()
+              + ": "
+              + first,
+          null);
+    }
   }
 
   @SuppressWarnings("unchecked")

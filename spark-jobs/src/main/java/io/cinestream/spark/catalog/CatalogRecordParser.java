@@ -26,11 +26,13 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@link ParseResult.Parsed} with typed core columns, see {@link CatalogRecord}, and every
  *       other attribute in {@code attributes}. The item id follows {@link ItemIds}.
- *   <li>{@link ParseResult.Rejected} when the record has no usable Title ({@link
- *       QuarantineReason#NO_TITLE}), a non-blank ListPrice that {@link PriceParser} refuses ({@link
- *       QuarantineReason#UNPARSEABLE_LIST_PRICE}; a blank ListPrice counts as absent), or no {@code
- *       ITEM} header ({@link QuarantineReason#NO_ITEM_HEADER}). The first applicable reason in that
- *       order wins.
+ *   <li>{@link ParseResult.Rejected} when the record has no {@code ITEM} header ({@link
+ *       QuarantineReason#NO_ITEM_HEADER}), holds a second {@code ITEM <n>} line, i.e. several
+ *       records run together because no line feed separated them ({@link
+ *       QuarantineReason#RECORDS_RUN_TOGETHER}), has no usable Title ({@link
+ *       QuarantineReason#NO_TITLE}), or a non-blank ListPrice that {@link PriceParser} refuses
+ *       ({@link QuarantineReason#UNPARSEABLE_LIST_PRICE}; a blank ListPrice counts as absent). The
+ *       first applicable reason in that order wins.
  *   <li>{@link ParseResult.Blank} for whitespace only.
  * </ul>
  *
@@ -54,6 +56,10 @@ public final class CatalogRecordParser {
 
   private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
   private static final Pattern HEADER = Pattern.compile("ITEM(\\s+\\S.*)?");
+
+  /** An ITEM line after the first: attribute lines always carry a {@code Key=}. */
+  private static final Pattern INNER_HEADER = Pattern.compile("ITEM\\s+\\d+");
+
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
@@ -119,6 +125,18 @@ public final class CatalogRecordParser {
         continue;
       }
       int eq = line.indexOf('=');
+      if (eq < 0 && INNER_HEADER.matcher(line.strip()).matches()) {
+        return new ParseResult.Rejected(
+            itemLabel,
+            QuarantineReason.RECORDS_RUN_TOGETHER,
+            "line "
+                + (i + 1)
+                + " '"
+                + abbreviate(line.strip())
+                + "' starts another record: records not separated by a line feed"
+                + " (CR-only line endings?)",
+            raw);
+      }
       String key = eq < 0 ? "" : line.substring(0, eq).strip();
       if (key.isEmpty()) {
         unparsed.add(line);

@@ -7,7 +7,13 @@ public enum QuarantineReason {
   /** The {@code ListPrice} attribute is present but not a price {@link PriceParser} accepts. */
   UNPARSEABLE_LIST_PRICE("unparseable_list_price"),
   /** The text does not start with an {@code ITEM <n>} line (e.g. a preamble before record 1). */
-  NO_ITEM_HEADER("no_item_header");
+  NO_ITEM_HEADER("no_item_header"),
+  /**
+   * A second {@code ITEM <n>} line inside the record: records that the splitter could not separate
+   * because no line feed precedes the next header (a file with CR-only line endings). Quarantined
+   * whole, so that the records it holds are visible instead of merged into the first one.
+   */
+  RECORDS_RUN_TOGETHER("records_run_together");
 
   private final String code;
 

@@ -12,6 +12,7 @@ import io.cinestream.events.SignOut;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.CachingSchemaRegistryClient;
 import io.cinestream.schemas.serde.ConfluentAvroSerializer;
+import io.cinestream.schemas.serde.SchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A fixed, seeded workload for the loader tests: a small simulated shop (every event type), every
- * event in ten (seeded) sent twice (a producer retry: same key, same bytes), and seven records that
+ * event in ten (seeded) sent twice (a producer retry: same key, same bytes), and nine records that
  * cannot be loaded, each of a different kind. After {@link #produce} it knows where every record
  * landed, so it can state the exact rows each table must end with: an independent oracle, not the
  * loader's own mapping.
@@ -206,6 +207,41 @@ final class LoadWorkload {
             serializer.serialize("item_rating", badRating),
             null,
             "INVALID_VALUE"));
+
+    // A producer whose serializer talks to another registry (a staging one, say): the schema is
+    // ours but its id means nothing to the registry the loader asks.
+    SchemaRegistryClient foreignRegistry =
+        new SchemaRegistryClient() {
+          @Override
+          public int register(String subject, org.apache.avro.Schema schema) {
+            return 424_242;
+          }
+
+          @Override
+          public org.apache.avro.Schema getById(int id) {
+            throw new IllegalStateException("not used for writing");
+          }
+        };
+    SignIn foreign =
+        SignIn.newBuilder().setEventId(uuid(random)).setTimestamp(START).setUserId(14).build();
+    sent.add(
+        new Sent(
+            Topic.SIGN_IN,
+            "14",
+            new ConfluentAvroSerializer(foreignRegistry).serialize("sign_in", foreign),
+            null,
+            "UNKNOWN_SCHEMA_ID"));
+
+    // A registered id of the wrong type: a SignOut (same field layout) produced to sign_in.
+    SignOut wrongType =
+        SignOut.newBuilder().setEventId(uuid(random)).setTimestamp(START).setUserId(15).build();
+    sent.add(
+        new Sent(
+            Topic.SIGN_IN,
+            "15",
+            serializer.serialize("sign_out", wrongType),
+            null,
+            "INCOMPATIBLE_SCHEMA"));
 
     SignIn misnamed =
         SignIn.newBuilder()
