@@ -171,14 +171,15 @@ _CLIENTS = {}
 def admin():
     """One admin client for the run (librdkafka reconnects by itself after a broker restart)."""
     if "admin" not in _CLIENTS:
-        _CLIENTS["admin"] = AdminClient({"bootstrap.servers": BOOTSTRAP})
+        _CLIENTS["admin"] = AdminClient({"bootstrap.servers": BOOTSTRAP, "log_level": 0})
     return _CLIENTS["admin"]
 
 
 def probe():
     """One consumer that never subscribes, for metadata and watermark offsets."""
     if "probe" not in _CLIENTS:
-        _CLIENTS["probe"] = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "chaos-probe", "enable.auto.commit": False})
+        _CLIENTS["probe"] = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "chaos-probe",
+                                      "enable.auto.commit": False, "log_level": 0})
     return _CLIENTS["probe"]
 
 
@@ -380,24 +381,30 @@ class Flink:
         except requests.RequestException:
             return False
 
-    def submit(self, job, checkpoint=None):
-        with open(ENV["FLINK_JAR"], "rb") as jar:
-            r = self.rest("POST", "/jars/upload", files={"jarfile": ("flink-jobs.jar", jar, "application/x-java-archive")}, timeout=120)
-        r.raise_for_status()
-        jar_id = Path(r.json()["filename"]).name
-        body = {
-            "entryClass": f"io.cinestream.flink.{job}",
-            "programArgsList": ["--bootstrap", BOOTSTRAP, "--registry", REGISTRY, "--jdbc-url", JDBC_URL,
-                                "--parallelism", ENV["FLINK_PARALLELISM"], "--checkpoint-interval", CHECKPOINT_INTERVAL],
-        }
-        if checkpoint:
-            body["savepointPath"] = checkpoint
-        r = self.rest("POST", f"/jars/{jar_id}/run", json=body, timeout=180)
-        if not r.ok:
-            raise ChaosError(f"submitting {job} failed: {r.status_code} {r.text[:500]}")
-        self.job_ids[job] = r.json()["jobid"]
-        self.submissions += 1
-        log(f"{job} submitted as {self.job_ids[job]}" + (f" from {checkpoint}" if checkpoint else ""))
+    def submit(self, *jobs, checkpoints=None):
+        """`flink run -d [-s CHECKPOINT]` of the jobs, side by side (as `./pipeline metrics` does;
+        the REST jar-run endpoint would run main() inside the JobManager, whose metaspace fills up
+        after a few dozen submissions of our 29 MB jar)."""
+        checkpoints = checkpoints or {}
+        procs = {}
+        for job in jobs:
+            cmd = [f"{ENV['FLINK_HOME']}/bin/flink", "run", "-d", "-m", FLINK_URL.split("//")[1]]
+            if checkpoints.get(job):
+                cmd += ["-s", checkpoints[job]]
+            cmd += ["-c", f"io.cinestream.flink.{job}", ENV["FLINK_JAR"], "--bootstrap", BOOTSTRAP,
+                    "--registry", REGISTRY, "--jdbc-url", JDBC_URL, "--parallelism", ENV["FLINK_PARALLELISM"],
+                    "--checkpoint-interval", CHECKPOINT_INTERVAL]
+            procs[job] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                          env={**ENV, "FLINK_CONF_DIR": str(HOME / "flink-conf")})
+        for job, proc in procs.items():
+            out = proc.communicate(timeout=300)[0]
+            (LOGS / f"flink-run-{job}-{self.submissions}.log").write_text(out)
+            m = re.search(r"JobID ([0-9a-f]{32})", out)
+            if proc.returncode != 0 or not m:
+                raise ChaosError(f"flink run {job} failed (exit {proc.returncode}): {out.strip().splitlines()[-1:]}")
+            self.job_ids[job] = m.group(1)
+            self.submissions += 1
+            log(f"{job} submitted as {m.group(1)}" + (f" from {checkpoints[job]}" if checkpoints.get(job) else ""))
 
     def state(self, job):
         """The job's state, 'GONE' when the JobManager does not know it, None when it does not answer."""
@@ -424,13 +431,17 @@ class Flink:
         found = [(int(d.name[4:]), d) for d in (FLINK_CHECKPOINTS / job_id).glob("chk-*") if (d / "_metadata").exists()]
         return f"file://{max(found)[1]}" if found else None
 
-    def resubmit_if_down(self, job):
-        """Operator: a job that is gone (JobManager restarted) or failed comes back from its checkpoint."""
-        state = self.state(job)
-        if state in ("GONE", "FAILED", "CANCELED"):
-            checkpoint = self.newest_retained_checkpoint(self.job_ids[job])
-            log(f"{job} is {state}: resubmitting from {checkpoint or 'its committed offsets (no checkpoint)'}")
-            self.submit(job, checkpoint)
+    def resubmit_down_jobs(self):
+        """Operator: jobs that are gone (JobManager restarted) or failed come back from their newest
+        retained checkpoint, all at once."""
+        checkpoints = {}
+        for job in list(self.job_ids):
+            state = self.state(job)
+            if state in ("GONE", "FAILED", "CANCELED"):
+                checkpoints[job] = self.newest_retained_checkpoint(self.job_ids[job])
+                log(f"{job} is {state}: resubmitting from {checkpoints[job] or 'its committed offsets (no checkpoint)'}")
+        if checkpoints:
+            self.submit(*checkpoints, checkpoints=checkpoints)
 
     def cancel_all(self):
         if not self.reachable():
@@ -523,8 +534,7 @@ class FaultRun:
             log(f"loader exited (status {self.loader.proc.returncode}): resubmitting on its checkpoint")
             self.loader.start()
         if self.flink.reachable():
-            for job in FLINK_JOBS:
-                self.flink.resubmit_if_down(job)
+            self.flink.resubmit_down_jobs()
 
     # -- progress
     def flink_position(self, job):
@@ -574,6 +584,9 @@ class FaultRun:
         return True
 
     # -- the run
+    def generator_proc_alive(self):
+        return getattr(self, "generator", None) is not None and self.generator.poll() is None
+
     def mid_stream(self):
         """The loader has committed a micro-batch and every Flink job has completed a checkpoint."""
         return Loader.committed()[1] > 0 and all(self.flink.last_checkpoint_time(j) > 0 for j in FLINK_JOBS)
@@ -584,8 +597,7 @@ class FaultRun:
         reset(self.flink)
         self.loader_stopped = False
         self.loader.start()
-        for job in FLINK_JOBS:
-            self.flink.submit(job)
+        self.flink.submit(*FLINK_JOBS)
         wait_for("Flink jobs RUNNING", lambda: all(self.flink.state(j) == "RUNNING" for j in FLINK_JOBS), 180, 2)
         wait_for("the loader's query to start", self.loader.query_started, 300, 2)
         self.start_generator()
@@ -800,7 +812,14 @@ def main():
                     results.append({"fault": fault, "skipped": "Spark metric jobs not on this branch"})
                     log("skipped: Spark metric jobs not on this branch")
                     continue
-            result = FaultRun(fault, args).run()
+            run = FaultRun(fault, args)
+            try:
+                result = run.run()
+            finally:
+                run.loader_stopped = True
+                run.loader.stop()  # never leave a loader behind on the next fault's checkpoint
+                if run.generator_proc_alive():
+                    run.generator.kill()
         except ChaosError as e:
             result = {"fault": fault, "error": str(e)}
             log(f"FAILED: {e}")
