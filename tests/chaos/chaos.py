@@ -194,6 +194,7 @@ def end_offsets(topics):
                 out[(t, p)] = c.get_watermark_offsets(TopicPartition(t, p), timeout=5, cached=False)[1]
         return out
     except Exception:
+        _CLIENTS.clear()
         return None
 
 
@@ -205,6 +206,8 @@ def committed_offsets(group):
         result = futures[group].result(timeout=10)
         return {(tp.topic, tp.partition): tp.offset for tp in result.topic_partitions if tp.offset >= 0}
     except Exception:
+        # After a broker restart a cached admin client can keep failing: the next call makes new ones.
+        _CLIENTS.clear()
         return None
 
 
@@ -556,20 +559,28 @@ class FaultRun:
     def advanced(position, before):
         return position is not None and sum(position.values()) > sum((before or {}).values())
 
-    def consumers_progressing(self, t_fault, before, ends):
-        """True when the loader and every Flink job progress again after the fault."""
+    def not_progressing(self, t_fault, before, ends):
+        """The consumers not yet progressing again after the fault (empty when all are), with why."""
+        waiting = []
         loader_pos, loader_commit = Loader.committed()
-        if not (self.loader.alive() and loader_commit > t_fault and self.advanced(loader_pos, before["loader"])):
-            if not (self.loader.alive() and self.at_end(loader_pos, EVENT_TOPICS, ends) and loader_commit > t_fault):
-                return False
+        if not self.loader.alive():
+            waiting.append("loader: not running")
+        elif loader_commit <= t_fault:
+            waiting.append("loader: no micro-batch committed since the fault")
+        elif not (self.advanced(loader_pos, before["loader"]) or self.at_end(loader_pos, EVENT_TOPICS, ends)):
+            waiting.append("loader: offsets not advanced")
         for job, groups in FLINK_JOBS.items():
             topics = [t for ts in groups.values() for t in ts]
-            if self.flink.state(job) != "RUNNING" or self.flink.last_checkpoint_time(job) <= t_fault:
-                return False
-            pos = self.flink_position(job)
-            if not (self.advanced(pos, before[job]) or self.at_end(pos, topics, ends)):
-                return False
-        return True
+            state = self.flink.state(job)
+            if state != "RUNNING":
+                waiting.append(f"{job}: {state}")
+            elif self.flink.last_checkpoint_time(job) <= t_fault:
+                waiting.append(f"{job}: no checkpoint since the fault")
+            else:
+                pos = self.flink_position(job)
+                if not (self.advanced(pos, before[job]) or self.at_end(pos, topics, ends)):
+                    waiting.append(f"{job}: committed offsets not advanced")
+        return waiting
 
     def drained(self):
         ends = end_offsets(EVENT_TOPICS + [CATALOG_TOPIC])
@@ -613,6 +624,7 @@ class FaultRun:
             t_fault = t_recovered = time.time()
             self.result.update(generator_running_at_fault=None, records_in_kafka_at_fault=None)
         before = {}
+        last_status = time.time()
         deadline = time.time() + RUN_TIMEOUT_S
         while time.time() < deadline:
             now = time.time()
@@ -636,9 +648,18 @@ class FaultRun:
             if t_fault is not None:
                 self.supervise()
                 ends = end_offsets(EVENT_TOPICS + [CATALOG_TOPIC])
-                if t_recovered is None and self.consumers_progressing(t_fault, before, ends):
-                    t_recovered = time.time()
-                    log(f"recovered: every consumer progressing {t_recovered - t_fault:.1f} s after the fault")
+                if t_recovered is None:
+                    waiting = self.not_progressing(t_fault, before, ends)
+                    if not waiting:
+                        t_recovered = time.time()
+                        log(f"recovered: every consumer progressing {t_recovered - t_fault:.1f} s after the fault")
+                    elif now - last_status >= 30:
+                        last_status = time.time()
+                        log("waiting for: " + "; ".join(waiting))
+                elif self.generator.poll() is None or not self.drained():
+                    if now - last_status >= 30:
+                        last_status = time.time()
+                        log("recovered; waiting for the generator to finish and every consumer to reach the end offsets")
                 if t_recovered is not None and self.generator.poll() is not None and self.drained():
                     break
             time.sleep(1)
