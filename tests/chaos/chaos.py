@@ -370,7 +370,8 @@ class Loader:
 class Flink:
     """The three metric jobs on the standalone cluster, submitted through the JobManager's REST API."""
 
-    def __init__(self):
+    def __init__(self, logs=LOGS):
+        self.logs = logs
         self.job_ids = {}  # job class -> current job id
         self.submissions = 0
 
@@ -401,10 +402,11 @@ class Flink:
                                           env={**ENV, "FLINK_CONF_DIR": str(HOME / "flink-conf")})
         for job, proc in procs.items():
             out = proc.communicate(timeout=300)[0]
-            (LOGS / f"flink-run-{job}-{self.submissions}.log").write_text(out)
+            (self.logs / f"flink-run-{job}-{self.submissions}.log").write_text(out)
             m = re.search(r"JobID ([0-9a-f]{32})", out)
             if proc.returncode != 0 or not m:
-                raise ChaosError(f"flink run {job} failed (exit {proc.returncode}): {out.strip().splitlines()[-1:]}")
+                cause = [x for x in out.splitlines() if "Caused by" in x or "Exception:" in x][-1:] or out.strip().splitlines()[-1:]
+                raise ChaosError(f"flink run {job} failed (exit {proc.returncode}): {cause}")
             self.job_ids[job] = m.group(1)
             self.submissions += 1
             log(f"{job} submitted as {m.group(1)}" + (f" from {checkpoints[job]}" if checkpoints.get(job) else ""))
@@ -474,7 +476,7 @@ class FaultRun:
         self.logs = LOGS / fault
         self.logs.mkdir(parents=True, exist_ok=True)
         self.loader = Loader(self.logs)
-        self.flink = Flink()
+        self.flink = Flink(self.logs)
         self.result = {"fault": fault}
 
     # -- workload
