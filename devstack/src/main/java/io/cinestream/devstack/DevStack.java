@@ -105,8 +105,31 @@ public final class DevStack {
 
     @Override
     public Integer call() throws Exception {
-      serveUntilStopped("postgres", EmbeddedWarehouse.start(dataDir, port));
+      EmbeddedWarehouse warehouse = EmbeddedWarehouse.start(dataDir, port);
+      exitWhenServerDies(EmbeddedWarehouse.postmasterPid(dataDir));
+      serveUntilStopped("postgres", warehouse);
       return 0;
+    }
+
+    /**
+     * Ends this wrapper (exit status 1) when the PostgreSQL server process ends without it: a
+     * server that crashed or was killed must not leave a live wrapper behind, or {@code ./pipeline
+     * up} would take the service for running and never restart it (found by the chaos test).
+     *
+     * @param postmasterPid the server's process id, from {@code postmaster.pid}
+     */
+    private static void exitWhenServerDies(long postmasterPid) {
+      ProcessHandle.of(postmasterPid)
+          .ifPresent(
+              server ->
+                  server
+                      .onExit()
+                      .thenRun(
+                          () -> {
+                            LOG.error(
+                                "PostgreSQL server (pid {}) has exited: stopping", postmasterPid);
+                            System.exit(1);
+                          }));
     }
   }
 

@@ -109,6 +109,19 @@ public final class EmbeddedWarehouse implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE + "?user=" + USER;
   }
 
+  /**
+   * The process id of the PostgreSQL server (postmaster) running on {@code dataDir}: the first line
+   * of its {@code postmaster.pid} lock file.
+   *
+   * @param dataDir the server's data directory (PGDATA)
+   * @return the process id
+   * @throws IOException when the lock file is missing (no server running) or unreadable
+   * @throws NumberFormatException when its first line is not a process id
+   */
+  public static long postmasterPid(Path dataDir) throws IOException {
+    return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+  }
+
   /** The TCP port on 127.0.0.1. */
   public int port() {
     return port;
