@@ -734,10 +734,10 @@ def spark_metrics_available():
 
 
 def run_spark_metrics_fault(args, logs):
-    """SIGKILL of the Spark metric driver a seeded 5-20 s into `./pipeline metrics --engine spark`, then
+    """SIGKILL of the Spark metric driver a seeded 5-20 s into `./pipeline metrics --engine spark --bounded`, then
     the operator's rerun; `verify` then compares spark too. Returns seconds from the kill to the rerun's end."""
     rng = random.Random(f"{args.seed}:spark-metrics")
-    proc = subprocess.Popen([PIPELINE, "metrics", "--engine", "spark"], stdout=open(logs / "spark-1.log", "w"),
+    proc = subprocess.Popen([PIPELINE, "metrics", "--engine", "spark", "--bounded"], stdout=open(logs / "spark-1.log", "w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     kill_after = rng.uniform(5, 20)
     time.sleep(kill_after)
@@ -749,7 +749,7 @@ def run_spark_metrics_fault(args, logs):
         os.kill(pid, signal.SIGKILL)
     log(f"SIGKILL Spark metric driver(s) {drivers} {kill_after:.0f} s into the run")
     proc.wait()
-    rerun = subprocess.run([PIPELINE, "metrics", "--engine", "spark"], stdout=open(logs / "spark-2.log", "w"),
+    rerun = subprocess.run([PIPELINE, "metrics", "--engine", "spark", "--bounded"], stdout=open(logs / "spark-2.log", "w"),
                            stderr=subprocess.STDOUT)
     if rerun.returncode != 0:
         raise ChaosError(f"rerun of ./pipeline metrics --engine spark failed, see {logs / 'spark-2.log'}")
