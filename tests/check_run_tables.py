@@ -7,6 +7,9 @@
 * No unmasked e-mail: every ``masked_email`` of the raw registrations matches ``^\*{4}@`` (DESIGN
   section 2: the local part is masked before it leaves the producer), and no text column of the
   raw tables or the dead letters' decoded keys holds anything shaped like a plain address.
+* Final watermark tick: no raw table holds a tick (a tick reaching the loader as a record would be
+  a dead letter without key and value; the generator's malformed records always have both), and
+  Spark emitted every registration window Flink did (the tick closed Spark's last windows).
 * Sales parity: for every (movie, UTC day), Flink's ``daily`` ``movie_sales_metrics`` row equals
   the sum of dbt's ``fct_sales`` lines (a SQL join of the raw cart events, written independently
   of the Flink job), in dollars and units, with no day or movie missing on either side.
@@ -72,6 +75,24 @@ def main() -> int:
             print(f"metrics {table}: {n} flink rows")
             if n == 0:
                 problems.append(f"no flink rows in {table}")
+
+        (ticks,) = conn.execute(
+            "select count(*) from dead_letter_events"
+            " where kafka_key is null and raw_value_base64 is null"
+        ).fetchone()
+        print(f"raw tables: {ticks} dead letter(s) without key and value (watermark ticks)")
+        if ticks:
+            problems.append(f"{ticks} watermark tick(s) reached dead_letter_events")
+        (open_windows,) = conn.execute(
+            "select count(*) from user_registration_metrics f where f.engine = 'flink'"
+            " and not exists (select 1 from user_registration_metrics s where s.engine = 'spark'"
+            " and s.window_type = f.window_type and s.window_start = f.window_start)"
+        ).fetchone()
+        print(f"registration windows of flink without a spark row: {open_windows}")
+        if open_windows:
+            problems.append(
+                f"{open_windows} registration window(s) not closed by Spark (final tick missing?)"
+            )
 
         (users,) = conn.execute(
             "select count(distinct user_id) from consumer_events"

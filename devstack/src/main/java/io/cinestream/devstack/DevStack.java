@@ -2,10 +2,14 @@ package io.cinestream.devstack;
 
 import io.cinestream.devstack.kafka.KafkaBroker;
 import io.cinestream.devstack.kafka.TopicCreator;
+import io.cinestream.devstack.kafka.WatermarkTicks;
 import io.cinestream.devstack.postgres.EmbeddedWarehouse;
 import io.cinestream.devstack.registry.RegistryConfig;
 import io.cinestream.devstack.registry.SchemaRegistryServer;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,6 +34,7 @@ import picocli.CommandLine.Option;
       DevStack.Postgres.class,
       DevStack.Registry.class,
       DevStack.CreateTopics.class,
+      DevStack.Tick.class,
       HealthCheck.class,
       TableCounts.class
     })
@@ -174,6 +179,58 @@ public final class DevStack {
     @Override
     public Integer call() {
       TopicCreator.ensureTopics(bootstrap);
+      return 0;
+    }
+  }
+
+  /**
+   * {@code devstack tick --at ISO_INSTANT}: writes the final watermark tick ({@link
+   * io.cinestream.schemas.WatermarkTick}) on every partition of every event topic and prints one
+   * {@code topic/partition@offset} per tick, then a summary line. Exit 2 on an unparseable instant,
+   * 1 when the broker does not take the ticks.
+   */
+  @Command(
+      name = "tick",
+      description =
+          "Write the final watermark tick (null key and value, header cinestream.tick=1, record"
+              + " timestamp = --at) on every partition of every event topic.")
+  static final class Tick implements Callable<Integer> {
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "127.0.0.1:9092",
+        description = "Kafka bootstrap.")
+    String bootstrap;
+
+    @Option(
+        names = "--at",
+        required = true,
+        description = "The tick's event time, ISO-8601 UTC, e.g. 2026-01-06T01:02:01Z.")
+    String at;
+
+    @Override
+    public Integer call() {
+      Instant t;
+      try {
+        t = Instant.parse(at);
+      } catch (DateTimeParseException e) {
+        System.err.println("--at '" + at + "' is not an ISO-8601 instant: " + e.getMessage());
+        return 2;
+      }
+      List<WatermarkTicks.Written> written;
+      try {
+        written = WatermarkTicks.write(bootstrap, t);
+      } catch (IllegalStateException e) {
+        System.err.println(e.getMessage());
+        return 1;
+      }
+      for (WatermarkTicks.Written w : written) {
+        System.out.println("tick " + w.render() + " at " + Instant.ofEpochMilli(w.timestampMs()));
+      }
+      System.out.printf(
+          "watermark tick at %s: %d record(s) on %d event topic(s)%n",
+          t,
+          written.size(),
+          written.stream().map(WatermarkTicks.Written::topic).distinct().count());
       return 0;
     }
   }

@@ -1,6 +1,7 @@
 package io.cinestream.flink;
 
 import io.cinestream.flink.functions.DeduplicateAndFlagLate;
+import io.cinestream.flink.functions.DropWatermarkTicks;
 import io.cinestream.flink.functions.SplitDecoded;
 import io.cinestream.flink.io.EventWatermarks;
 import io.cinestream.flink.model.DeadLetter;
@@ -17,8 +18,8 @@ import org.apache.flink.types.Either;
 
 /**
  * The steps every job starts with (DESIGN section 5): read with watermarks assigned at the source,
- * route undecodable records to the dead-letter sink, drop duplicate event ids and send events
- * behind the watermark to the late-event sink.
+ * route undecodable records to the dead-letter sink, drop watermark ticks, drop duplicate event ids
+ * and send events behind the watermark to the late-event sink.
  */
 final class CommonSteps {
 
@@ -58,8 +59,16 @@ final class CommonSteps {
         .sinkTo(deadLetters)
         .uid(jobName + "-dead-letter-sink")
         .name("dead-letter-sink");
-    SingleOutputStreamOperator<Event> deduped =
+    // Watermark ticks have moved their partition's watermark in the source's assigner; drop them
+    // before anything else sees them (chained too).
+    SingleOutputStreamOperator<Event> events =
         decoded
+            .filter(new DropWatermarkTicks())
+            .uid(jobName + "-drop-watermark-ticks")
+            .name("drop-watermark-ticks")
+            .setParallelism(raw.getParallelism());
+    SingleOutputStreamOperator<Event> deduped =
+        events
             .keyBy(Event::eventId)
             .process(new DeduplicateAndFlagLate(jobName, options.dedupRetention()))
             .uid(jobName + "-dedup-and-late")

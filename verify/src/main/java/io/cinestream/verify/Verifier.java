@@ -98,7 +98,9 @@ public final class Verifier {
    * @param missing per engine that ran: compared keys closed for it but without its row
    * @param notClosed per engine that ran: keys some engine has that end after this engine's
    *     horizon, so this engine is not judged on them (e.g. Spark's append mode emits a window only
-   *     after its watermark passed the end, and a bounded Spark run has no end-of-input watermark)
+   *     after its watermark passed the end)
+   * @param partial compared keys that some engine that ran was not judged on, by the engines that
+   *     compared them, e.g. {@code flink and spark} for keys after the reference's horizon
    * @param differences one line per differing or missing key, in key order
    */
   public record MetricReport(
@@ -110,6 +112,7 @@ public final class Verifier {
       int different,
       Map<String, Integer> missing,
       Map<String, Integer> notClosed,
+      Map<String, Integer> partial,
       List<String> differences) {
 
     /**
@@ -134,10 +137,14 @@ public final class Verifier {
   static final Map<String, String> NOT_CLOSED_REASON =
       Map.of(
           "spark",
-          "Spark append mode emits a window once its watermark passes the end; a bounded run"
-              + " has no end-of-input watermark, unlike Flink's +infinity",
+          "Spark append mode emits a window once its watermark passes the end; its watermark"
+              + " moves only with what it reads (a bounded run ends with a final watermark tick)",
           "flink",
-          "Flink closes a window when its watermark passes the end");
+          "Flink closes a window when its watermark passes the end; its session ticks stop at the"
+              + " data's own watermark, not at a watermark tick's",
+          "reference",
+          "the reference reads the raw tables, which hold no watermark tick: its horizon is the"
+              + " data's own watermark, max event time - max_out_of_orderness");
 
   /** Printed whenever spark ran: its late events are not in late_events, and why. */
   static final String SPARK_LATE_EVENTS_NOTE =
@@ -196,6 +203,19 @@ public final class Verifier {
                             engine, n, NOT_CLOSED_REASON.getOrDefault(engine, "its horizon")));
                   }
                 });
+        r.partial()
+            .forEach(
+                (engines, n) ->
+                    out.add(
+                        String.format(
+                            "  compared between %s only: %d key(s) (after the horizon of %s)",
+                            engines,
+                            n,
+                            String.join(
+                                " and ",
+                                r.run().stream()
+                                    .filter(e -> !List.of(engines.split(" and ")).contains(e))
+                                    .toList()))));
         r.differences().stream().limit(maxLines).forEach(line -> out.add("  " + line));
         if (r.differences().size() > maxLines) {
           out.add(String.format("  ... %d more", r.differences().size() - maxLines));
@@ -261,6 +281,7 @@ public final class Verifier {
     run.forEach(e -> missing.put(e, 0));
     Map<String, Integer> notClosed = new LinkedHashMap<>();
     run.forEach(e -> notClosed.put(e, 0));
+    Map<String, Integer> partial = new TreeMap<>();
     List<String> lines = new ArrayList<>();
     for (Map.Entry<String, Row> entry : union.entrySet()) {
       Row any = entry.getValue();
@@ -272,6 +293,9 @@ public final class Verifier {
         continue;
       }
       compared++;
+      if (judges.size() < run.size()) {
+        partial.merge(String.join(" and ", judges), 1, Integer::sum);
+      }
       Map<String, Row> present = new LinkedHashMap<>();
       List<String> absent = new ArrayList<>();
       for (String e : judges) {
@@ -294,7 +318,7 @@ public final class Verifier {
       }
     }
     return new MetricReport(
-        table.name(), run, notRun, compared, equal, different, missing, notClosed, lines);
+        table.name(), run, notRun, compared, equal, different, missing, notClosed, partial, lines);
   }
 
   /** Closed at the type's horizon, or at the metric's when the engine has no row of the type. */

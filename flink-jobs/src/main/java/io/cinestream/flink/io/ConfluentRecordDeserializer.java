@@ -1,6 +1,7 @@
 package io.cinestream.flink.io;
 
 import io.cinestream.flink.model.DeadLetter;
+import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
@@ -21,6 +22,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * ConfluentAvroCodec}, never dropping a record: a decodable value becomes {@code Right(T)}, an
  * undecodable one {@code Left(DeadLetter)} with its coordinates, raw bytes (base64) and the reason,
  * for the job to route to a side output.
+ *
+ * <p>A {@linkplain WatermarkTick watermark tick} (null value with the tick header) is no record to
+ * decode: it becomes {@code Right(}{@link #watermarkTick}{@code )} when the value type has a tick
+ * form, so that it reaches the source's watermark assigner, and is skipped otherwise. A null value
+ * without the header is undecodable like any bad payload.
  *
  * <p>A registry that cannot be reached is not a property of the record: it raises an {@link
  * IOException} so the job fails and the restart strategy retries, instead of dead-lettering good
@@ -52,7 +58,8 @@ public abstract class ConfluentRecordDeserializer<T>
    * Decodes one record.
    *
    * @param record the Kafka record (key and value as bytes)
-   * @param out receives exactly one element per record (nothing for a compacted-topic tombstone)
+   * @param out receives exactly one element per record (nothing for a compacted-topic tombstone or
+   *     a tick the value type has no form for)
    * @throws IOException when the schema registry is unreachable
    */
   @Override
@@ -64,6 +71,13 @@ public abstract class ConfluentRecordDeserializer<T>
     }
     RecordCoordinates where =
         new RecordCoordinates(record.topic(), record.partition(), record.offset());
+    if (WatermarkTick.isTick(record.value(), record.headers())) {
+      T tick = watermarkTick(record.topic(), record.timestamp());
+      if (tick != null) {
+        out.collect(Either.Right(tick));
+      }
+      return;
+    }
     if (record.value() == null && skipTombstones()) {
       return;
     }
@@ -82,6 +96,17 @@ public abstract class ConfluentRecordDeserializer<T>
   /** True when null values (compacted-topic deletes) are skipped rather than dead-lettered. */
   protected boolean skipTombstones() {
     return false;
+  }
+
+  /**
+   * The element a watermark tick becomes. Default: none (the tick is skipped).
+   *
+   * @param topic the topic the tick was read from
+   * @param eventTimeMs the tick's event time: its Kafka record timestamp, UTC ms since the epoch
+   * @return the tick's element, or null to skip it
+   */
+  protected T watermarkTick(String topic, long eventTimeMs) {
+    return null;
   }
 
   /**

@@ -16,7 +16,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 /**
  * Decodes the user-activity topics the metric jobs read ({@code consumer_registration}, {@code
  * sign_in}, {@code sign_out}, {@code added_to_cart}, {@code checkout_to_cart}) into {@link Event}.
- * Which schema to read with is chosen by the record's topic ({@link Topic#byName}).
+ * Which schema to read with is chosen by the record's topic ({@link Topic#byName}). A watermark
+ * tick becomes {@link Event#watermarkTick} with the record's Kafka timestamp as its event time.
  */
 public final class EventDeserializer extends ConfluentRecordDeserializer<Event> {
 
@@ -36,6 +37,12 @@ public final class EventDeserializer extends ConfluentRecordDeserializer<Event> 
             .orElseThrow(() -> new IllegalArgumentException("unknown topic " + where.topic()));
     SpecificRecord value = codec.deserialize(where, payload, topic.valueClass());
     return toEvent(value);
+  }
+
+  /** The tick's element: {@link Event#watermarkTick}{@code (topic, eventTimeMs)}. */
+  @Override
+  protected Event watermarkTick(String topic, long eventTimeMs) {
+    return Event.watermarkTick(topic, eventTimeMs);
   }
 
   /**

@@ -27,6 +27,15 @@ public final class EventWatermarks {
    * records get {@link Long#MIN_VALUE}, so they never move the watermark), bounded out-of-orderness
    * of {@code options.maxOutOfOrderness()}, periodic emission with idleness, or one watermark per
    * record when {@code options.punctuatedWatermarks()}.
+   *
+   * <p>A watermark tick ({@link Event#watermarkTick}) takes its {@code eventTimeMs} (= its Kafka
+   * record timestamp T) like an event, so it raises the split's maximum to T and the watermark to
+   * {@code T - delay - 1}. It has to be an element: a Kafka deserializer can only emit elements,
+   * and the Kafka source keeps its watermark generators per split, so the only way to move one
+   * partition's watermark is an element passing that partition's generator. The tick carries T in
+   * the element rather than the assigner reading the record timestamp (its second argument) so that
+   * there is one rule, timestamp = {@code eventTimeMs}, for ticks, events and test sources without
+   * Kafka timestamps. The job drops ticks right after the source ({@code DropWatermarkTicks}).
    */
   public static WatermarkStrategy<Either<DeadLetter, Event>> forEvents(JobOptions options) {
     Duration delay = options.maxOutOfOrderness();

@@ -8,8 +8,13 @@ import io.cinestream.schemas.Topic;
  * <p>A single type for every event topic keeps the jobs' operators and Flink serializers simple:
  * fields a topic does not have are null. Java records are Flink POJOs (no Kryo).
  *
+ * <p>A {@linkplain #watermarkTick watermark tick} ({@link io.cinestream.schemas.WatermarkTick}) is
+ * also an {@code Event}, so that it passes the source's timestamp and watermark assigner like any
+ * event; it has a null {@code eventId} and is dropped right after the source ({@code
+ * DropWatermarkTicks}), so no operator downstream ever sees one.
+ *
  * @param topic the Kafka topic = {@code event_name}, e.g. {@code sign_in}
- * @param eventId the event's UUID (text); the idempotency key
+ * @param eventId the event's UUID (text); the idempotency key; null only for a watermark tick
  * @param eventTimeMs event time, UTC milliseconds since the epoch
  * @param userId the acting user, 1..1,000,000
  * @param itemId the product key ({@code added_to_cart}), else null
@@ -44,6 +49,21 @@ public record Event(
   public static Event checkout(String eventId, long eventTimeMs, int userId, String cartId) {
     return new Event(
         Topic.CHECKOUT_TO_CART.topicName(), eventId, eventTimeMs, userId, null, cartId);
+  }
+
+  /**
+   * A watermark tick read from {@code topic}: carries only its event time.
+   *
+   * @param topic the Kafka topic it was read from
+   * @param eventTimeMs the tick's event time T (its Kafka record timestamp), UTC ms since the epoch
+   */
+  public static Event watermarkTick(String topic, long eventTimeMs) {
+    return new Event(topic, null, eventTimeMs, 0, null, null);
+  }
+
+  /** True for a {@linkplain #watermarkTick watermark tick}, which is no event. */
+  public boolean isWatermarkTick() {
+    return eventId == null;
   }
 
   /** True when this event came from {@code topic}. */

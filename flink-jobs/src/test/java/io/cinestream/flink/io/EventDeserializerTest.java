@@ -3,18 +3,29 @@ package io.cinestream.flink.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinestream.events.SignIn;
+import io.cinestream.flink.JobOptions;
+import io.cinestream.flink.functions.DropWatermarkTicks;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
+import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class EventDeserializerTest {
@@ -23,11 +34,40 @@ class EventDeserializerTest {
 
   private static List<Either<DeadLetter, Event>> decode(String topic, long offset, byte[] value)
       throws Exception {
+    return decode(
+        new ConsumerRecord<>(topic, 1, offset, "7".getBytes(StandardCharsets.UTF_8), value));
+  }
+
+  /** A record with a Kafka timestamp and headers, as the Kafka source hands it over. */
+  private static ConsumerRecord<byte[], byte[]> record(
+      String topic, long offset, long timestampMs, byte[] value, RecordHeaders headers) {
+    return new ConsumerRecord<>(
+        topic,
+        0,
+        offset,
+        timestampMs,
+        TimestampType.CREATE_TIME,
+        -1,
+        value == null ? -1 : value.length,
+        null,
+        value,
+        headers,
+        Optional.empty());
+  }
+
+  private static RecordHeaders tickHeader() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(WatermarkTick.HEADER, WatermarkTick.headerValue());
+    return headers;
+  }
+
+  private static List<Either<DeadLetter, Event>> decode(ConsumerRecord<byte[], byte[]> record)
+      throws Exception {
     EventDeserializer deserializer = new EventDeserializer(() -> REGISTRY);
     deserializer.open(null);
     List<Either<DeadLetter, Event>> out = new ArrayList<>();
     deserializer.deserialize(
-        new ConsumerRecord<>(topic, 1, offset, "7".getBytes(StandardCharsets.UTF_8), value),
+        record,
         new Collector<>() {
           @Override
           public void collect(Either<DeadLetter, Event> record) {
@@ -70,5 +110,67 @@ class EventDeserializerTest {
     assertThat(dead.key()).isEqualTo("7");
     assertThat(dead.rawValueBase64()).isEqualTo("AQID");
     assertThat(dead.error()).contains("TRUNCATED");
+  }
+
+  @Test
+  void turnsATickIntoAWatermarkOnlyElementAtItsKafkaTimestamp() throws Exception {
+    long t = Instant.parse("2024-01-01T14:02:01Z").toEpochMilli();
+
+    List<Either<DeadLetter, Event>> out =
+        decode(record("consumer_registration", 40, t, null, tickHeader()));
+
+    assertThat(out).containsExactly(Either.Right(Event.watermarkTick("consumer_registration", t)));
+    assertThat(out.get(0).right().isWatermarkTick()).isTrue();
+    assertThat(out.get(0).right().eventTimeMs()).isEqualTo(t);
+  }
+
+  @Test
+  void deadLettersANullValueWithoutTheTickHeader() throws Exception {
+    List<Either<DeadLetter, Event>> out =
+        decode(record("sign_in", 41, 1_000L, null, new RecordHeaders()));
+
+    assertThat(out).hasSize(1);
+    DeadLetter dead = out.get(0).left();
+    assertThat(dead.offset()).isEqualTo(41);
+    assertThat(dead.key()).isNull();
+    assertThat(dead.rawValueBase64()).isNull();
+  }
+
+  @Test
+  void aTickMovesThePunctuatedAndThePeriodicWatermarkToTMinusTheDelayAndIsThenDropped()
+      throws Exception {
+    long t = Instant.parse("2024-01-01T14:02:01Z").toEpochMilli();
+    long expected = t - Duration.ofMinutes(2).toMillis() - 1;
+    Either<DeadLetter, Event> tick = decode(record("sign_in", 3, t, null, tickHeader())).get(0);
+    JobOptions periodic = JobOptions.fromArgs(new String[] {"--idleness", "0"});
+    for (JobOptions options : List.of(periodic, periodic.withPunctuatedWatermarks())) {
+      WatermarkStrategy<Either<DeadLetter, Event>> strategy = EventWatermarks.forEvents(options);
+      // The Kafka source passes the record timestamp as the second argument; a tick needs none.
+      long timestamp = strategy.createTimestampAssigner(null).extractTimestamp(tick, -1L);
+      WatermarkGenerator<Either<DeadLetter, Event>> generator =
+          strategy.createWatermarkGenerator(null);
+      List<Long> watermarks = new ArrayList<>();
+      WatermarkOutput output =
+          new WatermarkOutput() {
+            @Override
+            public void emitWatermark(Watermark watermark) {
+              watermarks.add(watermark.getTimestamp());
+            }
+
+            @Override
+            public void markIdle() {}
+
+            @Override
+            public void markActive() {}
+          };
+      generator.onEvent(tick, timestamp, output);
+      generator.onPeriodicEmit(output);
+
+      assertThat(timestamp).isEqualTo(t);
+      assertThat(watermarks).isNotEmpty().allMatch(w -> w == expected);
+    }
+    DropWatermarkTicks drop = new DropWatermarkTicks();
+    assertThat(drop.filter(tick.right())).isFalse();
+    assertThat(drop.filter(Event.signIn("e-1", t, 7))).isTrue();
   }
 }

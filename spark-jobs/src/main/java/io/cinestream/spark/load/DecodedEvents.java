@@ -1,24 +1,40 @@
 package io.cinestream.spark.load;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
+import java.util.Arrays;
 import java.util.Iterator;
+import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Decodes the rows of Spark's Kafka source into one flat row per record, already routed to its raw
  * table ({@link #SCHEMA}); records that cannot be loaded become dead-letter rows instead of failing
- * the micro-batch.
+ * the micro-batch, and watermark ticks ({@link WatermarkTick}) become {@link #TICK} rows.
  */
 public final class DecodedEvents {
 
   /** Value of {@code target} for a record routed to {@code dead_letter_events}. */
   public static final String DEAD_LETTER = RawTable.DEAD_LETTER_EVENTS.tableName();
+
+  /**
+   * Value of {@code target} for a {@link WatermarkTick}: no table takes it. Its row holds only the
+   * Kafka coordinates and {@code event_time_ms} = the record's Kafka timestamp (the tick's event
+   * time T); the loader drops it ({@link #withoutTicks}), the metric queries watermark it.
+   */
+  public static final String TICK = "watermark_tick";
 
   /**
    * One decoded record. {@code target} is the {@link RawTable#tableName()} the row goes to. Event
@@ -57,7 +73,9 @@ public final class DecodedEvents {
    * created on the executor.
    *
    * @param kafkaRows rows of Spark's Kafka source: {@code key} and {@code value} binary, {@code
-   *     topic} string, {@code partition} int, {@code offset} long (other columns are ignored)
+   *     topic} string, {@code partition} int, {@code offset} long, {@code timestamp}; with {@code
+   *     headers} (the source's {@code includeHeaders} option) a null value with the tick header
+   *     becomes a {@link #TICK} row, without it every record is decoded (other columns are ignored)
    * @param registry creates the schema registry client on each executor
    * @return one row of {@link #SCHEMA} per input row, in the same partitioning
    * @throws io.cinestream.schemas.serde.WireFormatException (on an action, wrapped by Spark) only
@@ -65,8 +83,16 @@ public final class DecodedEvents {
    *     and is replayed after a restart instead of dead-lettering good records
    */
   public static Dataset<Row> decode(Dataset<Row> kafkaRows, SchemaRegistryClientFactory registry) {
+    boolean headers = Arrays.asList(kafkaRows.columns()).contains("headers");
     return kafkaRows
-        .select("topic", "partition", "offset", "key", "value")
+        .select(
+            col("topic"),
+            col("partition"),
+            col("offset"),
+            col("key"),
+            col("value"),
+            headers ? col("headers") : lit(null),
+            headers ? expr("unix_millis(timestamp)") : lit(null))
         .mapPartitions(
             (MapPartitionsFunction<Row, Row>)
                 rows -> {
@@ -81,6 +107,9 @@ public final class DecodedEvents {
                     @Override
                     public Row next() {
                       Row r = rows.next();
+                      if (isTick(r)) {
+                        return tickRow(r.getString(0), r.getInt(1), r.getLong(2), r.getLong(6));
+                      }
                       return decoder.decode(
                           r.getString(0),
                           r.getInt(1),
@@ -91,5 +120,49 @@ public final class DecodedEvents {
                   };
                 },
             Encoders.row(SCHEMA));
+  }
+
+  /**
+   * The decoded rows without {@link #TICK} rows, counting the ticks dropped.
+   *
+   * @param decoded rows of {@link #SCHEMA}
+   * @param ticks incremented once per tick row when the result is computed (a retried task may
+   *     count its ticks again: a log figure, not an exact count)
+   * @return the event and dead-letter rows, same schema
+   */
+  public static Dataset<Row> withoutTicks(Dataset<Row> decoded, LongAccumulator ticks) {
+    return decoded.filter(
+        (FilterFunction<Row>)
+            r -> {
+              if (TICK.equals(r.getString(0))) {
+                ticks.add(1);
+                return false;
+              }
+              return true;
+            });
+  }
+
+  /** True for a row of the select above holding a null value and the tick header. */
+  private static boolean isTick(Row r) {
+    if (!r.isNullAt(4) || r.isNullAt(5) || r.isNullAt(6)) {
+      return false;
+    }
+    for (Row h : r.<Row>getList(5)) {
+      if (WatermarkTick.isTickHeader(h.getString(0), h.isNullAt(1) ? null : (byte[]) h.get(1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A {@link #TICK} row: Kafka coordinates and the tick's event time. */
+  static Row tickRow(String topic, int partition, long offset, long timestampMs) {
+    Object[] v = new Object[SCHEMA.size()];
+    v[0] = TICK;
+    v[4] = timestampMs;
+    v[12] = topic;
+    v[13] = partition;
+    v[14] = offset;
+    return RowFactory.create(v);
   }
 }

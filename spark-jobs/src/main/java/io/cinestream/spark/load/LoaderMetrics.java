@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs one metrics line per micro-batch of a loader query: rows offered/inserted per table (from
- * the {@link WarehouseWriter}), the batch's wall time and the Kafka lag left behind it.
+ * the {@link WarehouseWriter}), the watermark ticks skipped (when any), the batch's wall time and
+ * the Kafka lag left behind it.
  *
  * <p>The writer's counts are known inside {@code foreachBatch}, the batch duration and offsets only
  * in the query's progress event, so {@link #recordWrite} keeps the counts until {@link
@@ -29,6 +30,7 @@ public final class LoaderMetrics extends StreamingQueryListener {
 
   private final String queryName;
   private final Map<Long, BatchResult> writes = new ConcurrentHashMap<>();
+  private final Map<Long, Long> skippedTicks = new ConcurrentHashMap<>();
 
   /**
    * @param queryName the streaming query's name; progress of other queries is ignored
@@ -45,6 +47,20 @@ public final class LoaderMetrics extends StreamingQueryListener {
    */
   public void recordWrite(long batchId, BatchResult result) {
     writes.put(batchId, result);
+  }
+
+  /**
+   * As {@link #recordWrite(long, BatchResult)}, with the watermark ticks the batch skipped.
+   *
+   * @param batchId the micro-batch id
+   * @param result the writer's counts
+   * @param ticks watermark ticks dropped before the writer (not rows, not dead letters)
+   */
+  public void recordWrite(long batchId, BatchResult result, long ticks) {
+    writes.put(batchId, result);
+    if (ticks > 0) {
+      skippedTicks.put(batchId, ticks);
+    }
   }
 
   @Override
@@ -64,11 +80,13 @@ public final class LoaderMetrics extends StreamingQueryListener {
     if (result == null && progress.numInputRows() == 0) {
       return; // an idle trigger: nothing was written, nothing worth a line
     }
+    Long ticks = skippedTicks.remove(progress.batchId());
     LOG.info(
-        "{} batch {}: {} | input {} records in {} ms (write {} ms) | lag {} records",
+        "{} batch {}: {}{} | input {} records in {} ms (write {} ms) | lag {} records",
         queryName,
         progress.batchId(),
         result == null ? "no write" : result.render(),
+        ticks == null ? "" : " | " + ticks + " watermark tick(s) skipped",
         progress.numInputRows(),
         progress.batchDuration(),
         result == null ? "?" : result.writeMillis(),

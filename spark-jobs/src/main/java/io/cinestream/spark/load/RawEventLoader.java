@@ -13,6 +13,7 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -43,6 +44,10 @@ import picocli.CommandLine;
  * {@code dead_letter_events} with topic, partition, offset, key, base64 value and the error; the
  * query keeps running. An unreachable registry fails the batch instead (see {@link
  * DecodedEvents#decode}).
+ *
+ * <p><b>Watermark ticks</b> ({@link io.cinestream.schemas.WatermarkTick}, written at the end of a
+ * bounded run for the metric jobs) are neither rows nor dead letters: they are dropped before the
+ * writer and counted in the batch's metrics line.
  *
  * <p>Run: {@code spark-submit --class io.cinestream.spark.load.RawEventLoader
  * spark-jobs/target/spark-jobs.jar --bootstrap 127.0.0.1:9092 --registry http://127.0.0.1:8081
@@ -155,7 +160,9 @@ public final class RawEventLoader {
             .option("subscribe", topics)
             .option("startingOffsets", options.startingOffsets())
             // Losing offsets (retention ran past the checkpoint) must stop the loader loudly.
-            .option("failOnDataLoss", "true");
+            .option("failOnDataLoss", "true")
+            // Watermark ticks are recognized by their header (WatermarkTick).
+            .option("includeHeaders", "true");
     if (options.maxOffsetsPerTrigger() != null) {
       reader = reader.option("maxOffsetsPerTrigger", options.maxOffsetsPerTrigger());
     }
@@ -164,10 +171,15 @@ public final class RawEventLoader {
     }
     Dataset<Row> kafka = reader.load();
     String name = queryName(options);
+    LongAccumulator ticks = spark.sparkContext().longAccumulator(name + "-watermark-ticks");
     VoidFunction2<Dataset<Row>, Long> writeBatch =
         (batch, batchId) -> {
-          BatchResult result = writer.write(DecodedEvents.decode(batch, registry), batchId);
-          metrics.recordWrite(batchId, result);
+          ticks.reset();
+          BatchResult result =
+              writer.write(
+                  DecodedEvents.withoutTicks(DecodedEvents.decode(batch, registry), ticks),
+                  batchId);
+          metrics.recordWrite(batchId, result, ticks.value());
         };
     LOG.info(
         "{}: topics {} -> {}, checkpoint {}, {}",

@@ -22,7 +22,7 @@ import org.apache.spark.util.LongAccumulator;
  * The input steps every Spark metric query shares (DESIGN section 5): read event topics from Kafka,
  * decode them with the raw loader's decoder ({@link DecodedEvents}, our Confluent wire-format
  * codec), skip undecodable records (the raw loader owns {@code dead_letter_events}; here they are
- * only counted, see {@link #undecodable}), then watermark and drop duplicate event ids.
+ * only counted), then watermark (watermark ticks included) and drop duplicate event ids.
  *
  * <p><b>Watermark.</b> Spark's watermark for micro-batch N is {@code max event time of batches < N
  * - delay}; a stateful operator treats a row as late when its event time is {@code <=} that value
@@ -39,17 +39,20 @@ public final class MetricEvents {
    * Columns of the event rows the metric logic takes: {@code event_id} (UUID text), {@code topic}
    * (= event_name), {@code user_id}, {@code event_time} (timestamp, UTC instant), {@code
    * event_time_ms} (the same instant, ms since the epoch), {@code item_id} and {@code cart_id}
-   * (null where the topic has none).
+   * (null where the topic has none), {@code watermark_tick} (true for a {@link
+   * io.cinestream.schemas.WatermarkTick}: event_time = its Kafka timestamp, event_id and user_id
+   * null; {@link #onTimeDistinct} drops it right after the watermark).
    */
   public static final StructType SCHEMA =
       new StructType()
-          .add("event_id", DataTypes.StringType, false)
+          .add("event_id", DataTypes.StringType, true)
           .add("topic", DataTypes.StringType, false)
-          .add("user_id", DataTypes.IntegerType, false)
+          .add("user_id", DataTypes.IntegerType, true)
           .add("event_time", DataTypes.TimestampType, false)
           .add("event_time_ms", DataTypes.LongType, false)
           .add("item_id", DataTypes.StringType, true)
-          .add("cart_id", DataTypes.StringType, true);
+          .add("cart_id", DataTypes.StringType, true)
+          .add("watermark_tick", DataTypes.BooleanType, false);
 
   private MetricEvents() {}
 
@@ -74,7 +77,9 @@ public final class MetricEvents {
                 "subscribe",
                 Arrays.stream(topics).map(Topic::topicName).collect(Collectors.joining(",")))
             .option("startingOffsets", options.startingOffsets())
-            .option("failOnDataLoss", "true");
+            .option("failOnDataLoss", "true")
+            // Watermark ticks are recognized by their header (WatermarkTick).
+            .option("includeHeaders", "true");
     for (var e : options.kafkaOptions().entrySet()) {
       reader = reader.option("kafka." + e.getKey(), e.getValue());
     }
@@ -97,7 +102,8 @@ public final class MetricEvents {
             expr("timestamp_millis(event_time_ms)").as("event_time"),
             col("event_time_ms"),
             col("item_id"),
-            col("cart_id"));
+            col("cart_id"),
+            col("target").equalTo(DecodedEvents.TICK).as("watermark_tick"));
   }
 
   /**
@@ -118,13 +124,25 @@ public final class MetricEvents {
    * and counted only in the query progress ({@code numRowsDroppedByWatermark}): Spark does not hand
    * them to user code.
    *
+   * <p>Watermark ticks go through {@code withWatermark} like events, so their event time raises the
+   * maximum the next micro-batch's watermark is computed from, and are filtered out right after it:
+   * Spark's watermark operator records the maximum of every row it sees, whatever a later filter
+   * keeps. This is how a bounded (available-now) run closes its last windows: Spark has no
+   * end-of-input watermark. The filter is a typed {@link FilterFunction}, not a column predicate:
+   * Catalyst pushes a column predicate that does not reference the event-time column below the
+   * watermark ({@code PushPredicateThroughNonJoin}, its {@code EventTimeWatermark} case), where it
+   * would drop the ticks before the watermark saw them (measured: the test with a tick then closes
+   * nothing); an opaque function is never pushed through it.
+   *
    * @param events rows of {@link #SCHEMA}
    * @param maxOutOfOrderness DESIGN's max_out_of_orderness
-   * @return the first copy of every on-time event, same schema, with the watermark defined
+   * @return the first copy of every on-time event, same schema, with the watermark defined, no
+   *     watermark tick
    */
   public static Dataset<Row> onTimeDistinct(Dataset<Row> events, Duration maxOutOfOrderness) {
     return events
         .withWatermark("event_time", watermarkDelay(maxOutOfOrderness))
+        .filter((FilterFunction<Row>) r -> !r.<Boolean>getAs("watermark_tick"))
         .dropDuplicates("event_id", "event_time");
   }
 }
