@@ -71,10 +71,13 @@ def main() -> int:
             if n == 0:
                 problems.append(f"raw table {table} is empty")
         for table in METRIC_TABLES:
-            (n,) = conn.execute(f"select count(*) from {table} where engine = 'flink'").fetchone()
-            print(f"metrics {table}: {n} flink rows")
-            if n == 0:
-                problems.append(f"no flink rows in {table}")
+            for engine in ("flink", "spark"):
+                (n,) = conn.execute(
+                    f"select count(*) from {table} where engine = %s", (engine,)
+                ).fetchone()
+                print(f"metrics {table}: {n} {engine} rows")
+                if n == 0:
+                    problems.append(f"no {engine} rows in {table}")
 
         (ticks,) = conn.execute(
             "select count(*) from dead_letter_events"
