@@ -7,7 +7,7 @@ Rules (a finding names file, line and rule; the value itself is never printed):
 * aws-secret-access-key: ``aws_secret_access_key`` set to a 40-character value;
 * password: a key naming a password (``password``, ``passwd``, ``pwd``, ``sfPassword``,
   ``SNOWFLAKE_PASSWORD``, ``*_PASSWORD``...) assigned with ``=`` or ``:`` a literal value;
-* url-credentials: ``scheme://user:secret@host``.
+* url-credentials: a URL carrying ``user`` + ``:`` + ``secret`` before ``@host``.
 
 A password value is allowed only when it is not a secret at all: empty, a reference to the
 environment or a template (``$X``, ``${X}``, ``{{ env_var(...) }}``, ``os.environ``,
@@ -94,15 +94,15 @@ def self_test() -> int:
         "private-key": begin,
         "aws-access-key-id": "key = AKIA" + "ABCDEFGHIJKLMNOP",
         "aws-secret-access-key": "aws_secret_access_key = " + "a" * 40,
-        "password": "SNOWFLAKE_" + "PASSWORD=hunter2",
-        "password ": "  pass" + "word: hunter2",
-        "password  ": "{\"pass" + "word\": \"hunter2\"}",
+        "password/env": "SNOWFLAKE_PASS" + "WORD=hunter2",
+        "password/yaml": "  pass" + "word: hunter2",
+        "password/json": "{\"pass" + "word\": \"hunter2\"}",
         "url-credentials": "jdbc:postgresql://" + "admin:s3cret@db/x",
     }
     negatives = [
         "SNOWFLAKE_" + "PASSWORD: REPLACE_ME",
         "pass" + "word: \"{{ env_var('SNOWFLAKE_PASSWORD', '') }}\"",
-        "export POSTGRES_" + "PASSWORD=\"${POSTGRES_PASSWORD:-}\"",
+        "export POSTGRES_PASS" + "WORD=\"${POSTGRES_PASSWORD:-}\"",
         "pass" + "word=os.environ[\"SNOWFLAKE_PASSWORD\"],",
         "String pass" + "word = System.getenv(PASSWORD_ENV);",
         "jdbc:snowflake://127.0.0.1:1/?account=fakesnow&user=fake&pass" + "word=snow",
@@ -113,7 +113,7 @@ def self_test() -> int:
     failures = []
     for rule, sample in positives.items():
         found = {r for _, r in scan_text(sample)}
-        if rule.strip() not in found:
+        if rule.split("/")[0] not in found:
             failures.append(f"rule {rule} missed its sample")
     for sample in negatives:
         found = list(scan_text(sample))
