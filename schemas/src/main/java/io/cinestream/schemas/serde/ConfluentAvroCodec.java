@@ -35,7 +35,8 @@ import org.apache.avro.specific.SpecificRecord;
  * writer schema. Decoding resolves the writer schema (fetched by id, cached) against the reader
  * schema with Avro's schema-resolution rules, so BACKWARD-compatible evolution just works.
  *
- * <p>Thread-safe: readers and writers are cached per schema; encoders and decoders are per call.
+ * <p>Thread-safe: readers and writers are cached per schema; the encoder and its output buffer are
+ * per thread, decoders are per call.
  */
 public final class ConfluentAvroCodec {
 
@@ -125,12 +126,24 @@ public final class ConfluentAvroCodec {
     out.write(id >>> 16);
     out.write(id >>> 8);
     out.write(id);
-    buffers.encoder = EncoderFactory.get().binaryEncoder(out, buffers.encoder);
+    if (buffers.encoder == null) {
+      // Always the same stream, and the encoder is flushed empty after every record: configuring
+      // it again per record would only allocate a new sink (Channels.newChannel) each time.
+      buffers.encoder = EncoderFactory.get().binaryEncoder(out, null);
+    }
+    boolean encoded = false;
     try {
       writerFor(record).write(record, buffers.encoder);
       buffers.encoder.flush();
+      encoded = true;
     } catch (IOException e) {
       throw new AvroRuntimeException("cannot encode record of " + schema.getFullName(), e);
+    } finally {
+      if (!encoded) {
+        // A record that failed half-way may have left bytes in the encoder's buffer: drop it so
+        // that they cannot leak into the next record.
+        buffers.encoder = null;
+      }
     }
     return out.toByteArray();
   }
