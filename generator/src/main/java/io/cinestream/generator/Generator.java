@@ -24,11 +24,23 @@ import java.util.SplittableRandom;
  * event_id), with their own delay. <b>Malformed</b> records follow the event they were made from,
  * on its topic and key, and are counted apart. Each knob draws from its own random stream, so the
  * distinct events of a run do not depend on them.
+ *
+ * <p><b>Threads.</b> The caller's thread runs the simulation and the out-of-order buffer; the
+ * records it releases go, in release order, through a {@link HandOff} of {@value
+ * #HAND_OFF_CAPACITY} events to a second thread that encodes them, sends them to the sink and
+ * counts them (duplicates and malformed companions included), so simulating and encoding/sending
+ * overlap. One thread does all the delivery, in the order a single thread would have, so the
+ * records, their order (per key and overall) and the malformed draws are the same as without it:
+ * the same seed gives the same bytes. The sink is only ever called from that thread while the run
+ * lasts, then flushed from the caller's thread after the hand-off has drained.
  */
 public final class Generator {
 
   /** Share of events that get a non-zero send delay when {@code maxDelayMs > 0}. */
   public static final double DELAYED_SHARE = 0.2;
+
+  /** Events between the simulating and the delivering thread, at most. */
+  public static final int HAND_OFF_CAPACITY = 8192;
 
   /** How many events pass between two progress updates. */
   public static final int PROGRESS_EVERY = 4096;
@@ -80,27 +92,35 @@ public final class Generator {
    * @return the counts of what was sent, timed from the first send to the end of the flush
    * @throws InterruptedException when the real-time clock is interrupted
    * @throws io.cinestream.schemas.serde.RegistryException when a schema cannot be registered
+   * @throws RuntimeException any other exception of the sink's {@code send}, rethrown on the
+   *     caller's thread
    */
   public Summary run(Simulation simulation, ProgressListener progress) throws InterruptedException {
     long started = System.nanoTime();
     long generated = 0;
-    while (generated < options.maxEvents() && !stopRequested) {
-      SimEvent e = simulation.next();
-      if (e == null) {
-        break;
+    try (HandOff<Pending> delivery =
+        new HandOff<>(
+            HAND_OFF_CAPACITY, p -> deliver(p.event, p.duplicate), "cinestream-generator-send")) {
+      while (generated < options.maxEvents() && !stopRequested) {
+        SimEvent e = simulation.next();
+        if (e == null) {
+          break;
+        }
+        generated++;
+        long t = e.timestampMs();
+        enqueue(e, t + delay(), false);
+        if (options.duplicateRate() > 0 && duplicates.nextDouble() < options.duplicateRate()) {
+          enqueue(e, t + delay(), true);
+        }
+        releaseUpTo(t, delivery);
+        if (generated % PROGRESS_EVERY == 0) {
+          progress.update(generated, simulation.scheduledNow());
+        }
       }
-      generated++;
-      long t = e.timestampMs();
-      enqueue(e, t + delay(), false);
-      if (options.duplicateRate() > 0 && duplicates.nextDouble() < options.duplicateRate()) {
-        enqueue(e, t + delay(), true);
-      }
-      releaseUpTo(t);
-      if (generated % PROGRESS_EVERY == 0) {
-        progress.update(generated, simulation.scheduledNow());
-      }
+      releaseUpTo(Long.MAX_VALUE, delivery);
+      // After the drain every deliver call has returned: its sends and counts are visible here.
+      delivery.drain();
     }
-    releaseUpTo(Long.MAX_VALUE);
     sink.flush();
     summary.finish(System.nanoTime() - started, sink.failures(), simulation.stats());
     progress.update(generated, simulation.scheduledNow());
@@ -119,14 +139,15 @@ public final class Generator {
     buffer.add(new Pending(e, releaseAt, seq++, duplicate));
   }
 
-  private void releaseUpTo(long watermark) {
+  private void releaseUpTo(long watermark, HandOff<Pending> delivery) {
     Pending p;
     while ((p = buffer.peek()) != null && p.releaseAt <= watermark) {
       buffer.poll();
-      deliver(p.event, p.duplicate);
+      delivery.put(p);
     }
   }
 
+  /** On the hand-off's thread: encodes and sends one record, and maybe a malformed companion. */
   private void deliver(SimEvent e, boolean duplicate) {
     Topic topic = e.topic();
     String key = e.key();
