@@ -25,14 +25,16 @@ import java.util.SplittableRandom;
  * on its topic and key, and are counted apart. Each knob draws from its own random stream, so the
  * distinct events of a run do not depend on them.
  *
- * <p><b>Threads.</b> The caller's thread runs the simulation and the out-of-order buffer; the
- * records it releases go, in release order, through a {@link HandOff} of {@value
- * #HAND_OFF_CAPACITY} events to a second thread that encodes them, sends them to the sink and
- * counts them (duplicates and malformed companions included), so simulating and encoding/sending
- * overlap. One thread does all the delivery, in the order a single thread would have, so the
- * records, their order (per key and overall) and the malformed draws are the same as without it:
- * the same seed gives the same bytes. The sink is only ever called from that thread while the run
- * lasts, then flushed from the caller's thread after the hand-off has drained.
+ * <p><b>Threads.</b> The caller's thread runs the simulation and the out-of-order buffer, encodes
+ * the records it releases ({@link EventSink#encode}), counts them and makes the malformed
+ * companions; the encoded records go, in release order, through a {@link HandOff} of {@value
+ * #HAND_OFF_CAPACITY} records to a second thread that only hands them to the sink ({@link
+ * EventSink#sendEncoded}, {@link EventSink#sendRaw}: for Kafka, {@code KafkaProducer.send}). The
+ * two halves cost about the same per record (profiled: simulation + Avro encoding vs the producer's
+ * send), so they overlap instead of adding up. Every random draw stays on the caller's thread and
+ * one thread sends, in release order, so the records and their order (per key and overall) are
+ * exactly those of a single-threaded run: the same seed gives the same bytes. The sink is flushed
+ * from the caller's thread after the hand-off has drained.
  */
 public final class Generator {
 
@@ -46,6 +48,9 @@ public final class Generator {
   public static final int PROGRESS_EVERY = 4096;
 
   private record Pending(SimEvent event, long releaseAt, long seq, boolean duplicate) {}
+
+  /** A record for the sending thread: an encoded event, or raw bytes when event is null. */
+  private record Outgoing(SimEvent event, Topic topic, String key, byte[] value) {}
 
   private final EventSink sink;
   private final DeliveryOptions options;
@@ -92,15 +97,14 @@ public final class Generator {
    * @return the counts of what was sent, timed from the first send to the end of the flush
    * @throws InterruptedException when the real-time clock is interrupted
    * @throws io.cinestream.schemas.serde.RegistryException when a schema cannot be registered
-   * @throws RuntimeException any other exception of the sink's {@code send}, rethrown on the
-   *     caller's thread
+   * @throws RuntimeException any other exception of the sink's {@code sendEncoded} or {@code
+   *     sendRaw}, rethrown on the caller's thread
    */
   public Summary run(Simulation simulation, ProgressListener progress) throws InterruptedException {
     long started = System.nanoTime();
     long generated = 0;
-    try (HandOff<Pending> delivery =
-        new HandOff<>(
-            HAND_OFF_CAPACITY, p -> deliver(p.event, p.duplicate), "cinestream-generator-send")) {
+    try (HandOff<Outgoing> delivery =
+        new HandOff<>(HAND_OFF_CAPACITY, this::send, "cinestream-generator-send")) {
       while (generated < options.maxEvents() && !stopRequested) {
         SimEvent e = simulation.next();
         if (e == null) {
@@ -118,7 +122,7 @@ public final class Generator {
         }
       }
       releaseUpTo(Long.MAX_VALUE, delivery);
-      // After the drain every deliver call has returned: its sends and counts are visible here.
+      // After the drain every record has been handed to the sink.
       delivery.drain();
     }
     sink.flush();
@@ -139,28 +143,38 @@ public final class Generator {
     buffer.add(new Pending(e, releaseAt, seq++, duplicate));
   }
 
-  private void releaseUpTo(long watermark, HandOff<Pending> delivery) {
+  private void releaseUpTo(long watermark, HandOff<Outgoing> delivery) {
     Pending p;
     while ((p = buffer.peek()) != null && p.releaseAt <= watermark) {
       buffer.poll();
-      delivery.put(p);
+      deliver(p.event, p.duplicate, delivery);
     }
   }
 
-  /** On the hand-off's thread: encodes and sends one record, and maybe a malformed companion. */
-  private void deliver(SimEvent e, boolean duplicate) {
+  /** Encodes one record, counts it, maybe makes a malformed companion; queues both for sending. */
+  private void deliver(SimEvent e, boolean duplicate, HandOff<Outgoing> delivery) {
     Topic topic = e.topic();
     String key = e.key();
     // Decimal digits are ASCII: one byte per char, without encoding the key a second time.
     int keyBytes = key.length();
-    byte[] value = sink.send(e);
+    byte[] value = sink.encode(e);
+    delivery.put(new Outgoing(e, topic, key, value));
     summary.countEvent(topic, duplicate, keyBytes + value.length);
     if (!duplicate
         && options.malformedRate() > 0
         && malformed.nextDouble() < options.malformedRate()) {
       byte[] bad = MalformedRecords.corrupt(value, malformed).bytes();
-      sink.sendRaw(topic, key, bad);
+      delivery.put(new Outgoing(null, topic, key, bad));
       summary.countMalformed(topic, keyBytes + bad.length);
+    }
+  }
+
+  /** On the hand-off's thread: passes one record to the sink. */
+  private void send(Outgoing o) {
+    if (o.event != null) {
+      sink.sendEncoded(o.event, o.value);
+    } else {
+      sink.sendRaw(o.topic, o.key, o.value);
     }
   }
 }

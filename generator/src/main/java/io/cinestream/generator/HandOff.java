@@ -159,7 +159,11 @@ final class HandOff<T> implements AutoCloseable {
         long available = indexes.getAcquire(TAIL);
         if (available == head) {
           if (closing) {
-            return;
+            // closing is set after the last put: read the tail again, after it, before stopping.
+            if (indexes.getAcquire(TAIL) == head) {
+              return;
+            }
+            continue;
           }
           consumerParked = true;
           if (indexes.getAcquire(TAIL) == head && !closing) {

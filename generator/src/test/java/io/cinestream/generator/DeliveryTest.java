@@ -146,11 +146,17 @@ class DeliveryTest {
           private int sent;
 
           @Override
-          public byte[] send(SimEvent event) {
+          public byte[] encode(SimEvent event) {
+            return memory.encode(event);
+          }
+
+          @Override
+          public void sendEncoded(SimEvent event, byte[] value) {
+            // On the sending thread: the failure must reach the caller of run.
             if (++sent == 1_000) {
               throw refused;
             }
-            return memory.send(event);
+            memory.sendEncoded(event, value);
           }
 
           @Override

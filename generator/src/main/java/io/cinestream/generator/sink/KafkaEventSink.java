@@ -86,11 +86,13 @@ public final class KafkaEventSink implements EventSink {
   }
 
   @Override
-  public byte[] send(SimEvent event) {
-    Topic topic = event.topic();
-    byte[] value = codec.serialize(subjects[topic.ordinal()], event.toAvro());
-    producer.send(new ProducerRecord<>(topic.topicName(), event.key(), value), callback);
-    return value;
+  public byte[] encode(SimEvent event) {
+    return codec.serialize(subjects[event.topic().ordinal()], event.toAvro());
+  }
+
+  @Override
+  public void sendEncoded(SimEvent event, byte[] value) {
+    producer.send(new ProducerRecord<>(event.topic().topicName(), event.key(), value), callback);
   }
 
   @Override
