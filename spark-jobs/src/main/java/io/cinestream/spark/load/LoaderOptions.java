@@ -117,8 +117,8 @@ public final class LoaderOptions {
       paramLabel = "N",
       description =
           "Spark tasks (and warehouse transactions) per micro-batch: the batch's Kafka"
-              + " topic-partitions are coalesced into at most N partitions (default: the"
-              + " session's default parallelism, e.g. 2 for local[2]).")
+              + " topic-partitions are coalesced into at most N partitions (default: one task"
+              + " per topic-partition).")
   Integer writeTasks;
 
   @Option(
@@ -233,8 +233,8 @@ public final class LoaderOptions {
   }
 
   /**
-   * Upper bound of Spark tasks per micro-batch ({@code --write-tasks}), or null for the session's
-   * default parallelism.
+   * Upper bound of Spark tasks per micro-batch ({@code --write-tasks}), or null for one task per
+   * Kafka topic-partition.
    */
   public Integer writeTasks() {
     return writeTasks;
