@@ -12,12 +12,16 @@
 #     INSERT ... ON CONFLICT DO NOTHING write path.
 # Loader figures use the micro-batch time the loader logs (Kafka read + decode + write, no JVM or
 # Spark start-up); spark-submit wall time is shown beside them. Prints a Markdown table.
+# The loader's JVM runs with -XX:TieredStopAtLevel=1, as ./pipeline load starts it.
 # Usage: bench/loader-throughput.sh [N]
+# CINESTREAM_VENVS: where the spark venv is (default .local/venv); LOADER_JAVA_OPTS: extra driver JVM
+# options, e.g. a JFR recording (-XX:StartFlightRecording=filename=/tmp/loader.jfr).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-200000}"
 WORK="$ROOT/.local/bench/loader"
-SPARK_HOME="$("$ROOT/.local/venv/spark/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')" \
+VENVS="${CINESTREAM_VENVS:-$ROOT/.local/venv}"
+SPARK_HOME="$("$VENVS/spark/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')" \
   || { echo "pyspark venv missing: run ./pipeline test once" >&2; exit 1; }
 export SPARK_HOME
 [[ -f "$ROOT/devstack/target/devstack.jar" ]] || { echo "devstack not built: run ./pipeline build" >&2; exit 1; }
@@ -72,7 +76,7 @@ load() { # load MODE -> prints "batch_ms wall_s"; log in $WORK/loader-MODE.log
   start=$(date +%s.%N)
   "$SPARK_HOME/bin/spark-submit" --master local[2] --driver-memory 2g \
     --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4 \
-    --driver-java-options "-Dlog4j2.configurationFile=file:$ROOT/spark-jobs/conf/log4j2.properties" \
+    --driver-java-options "-Dlog4j2.configurationFile=file:$ROOT/spark-jobs/conf/log4j2.properties -XX:TieredStopAtLevel=1 ${LOADER_JAVA_OPTS:-}" \
     --class io.cinestream.spark.load.RawEventLoader spark-jobs/target/spark-jobs.jar \
     --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" --jdbc-url "$JDBC" \
     --checkpoint-dir "$WORK/checkpoints-$mode" --pg-write-mode "$mode" --once \

@@ -1,12 +1,19 @@
 package io.cinestream.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cinestream.generator.clock.SimulatedClock;
 import io.cinestream.generator.event.SignOutEvent;
 import io.cinestream.generator.event.SimEvent;
 import io.cinestream.generator.sim.Behaviour;
+import io.cinestream.generator.sim.RandomStreams;
+import io.cinestream.generator.sim.Simulation;
+import io.cinestream.generator.sink.EventSink;
+import io.cinestream.generator.sink.InMemoryEventSink;
 import io.cinestream.generator.sink.SentRecord;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.serde.RegistryException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -128,5 +135,58 @@ class DeliveryTest {
       }
     }
     assertThat(malformedPositions).isNotEmpty();
+  }
+
+  @Test
+  void aSinkFailureOnTheDeliveringThreadIsRaisedByRunAfterTheRecordsBeforeIt() {
+    RegistryException refused = new RegistryException(409, "schema refused", null);
+    InMemoryEventSink memory = new InMemoryEventSink();
+    EventSink failing =
+        new EventSink() {
+          private int sent;
+
+          @Override
+          public byte[] encode(SimEvent event) {
+            return memory.encode(event);
+          }
+
+          @Override
+          public void sendEncoded(SimEvent event, byte[] value) {
+            // On the sending thread: the failure must reach the caller of run.
+            if (++sent == 1_000) {
+              throw refused;
+            }
+            memory.sendEncoded(event, value);
+          }
+
+          @Override
+          public void sendRaw(Topic topic, String key, byte[] value) {
+            memory.sendRaw(topic, key, value);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public long failures() {
+            return 0;
+          }
+
+          @Override
+          public void close() {}
+        };
+    RandomStreams streams = new RandomStreams(4);
+    Simulation sim =
+        new Simulation(
+            Fixtures.smallCatalogue(),
+            1_000,
+            Fixtures.DAY_MS,
+            new SimulatedClock(Fixtures.START_MS),
+            Behaviour.defaults(),
+            streams);
+    Generator generator = new Generator(failing, DeliveryOptions.clean(), streams);
+
+    assertThatThrownBy(() -> generator.run(sim, ProgressListener.NONE)).isSameAs(refused);
+    assertThat(memory.records()).hasSize(999);
   }
 }

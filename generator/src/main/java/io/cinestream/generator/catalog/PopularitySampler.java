@@ -1,6 +1,5 @@
 package io.cinestream.generator.catalog;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -13,7 +12,11 @@ import java.util.SplittableRandom;
  * INFOCOM 1999).
  *
  * <p>Ranks are a seeded shuffle of the catalogue, so the bestsellers are not simply the first item
- * ids. Sampling is a binary search of the cumulative distribution: O(log n) per draw.
+ * ids. Sampling inverts the cumulative distribution: the drawn rank is the first one whose
+ * cumulative probability exceeds a uniform {@code u}. A guide table (Chen and Asau, "On generating
+ * random variates from an empirical distribution", AIIE Transactions 6(2), 1974) of one entry per
+ * item tells where to start looking for that rank, so a draw costs O(1) steps on average instead of
+ * a binary search's O(log n); the rank found is the same.
  */
 public final class PopularitySampler {
 
@@ -22,6 +25,8 @@ public final class PopularitySampler {
 
   private final CatalogueItem[] byRank;
   private final double[] cumulative;
+  // guide[j] = the first rank index whose cumulative probability exceeds j / guide.length.
+  private final int[] guide;
 
   /**
    * @param catalogue the products
@@ -52,6 +57,15 @@ public final class PopularitySampler {
     }
     // Rounding must not leave a gap above the last bucket.
     cumulative[cumulative.length - 1] = 1.0;
+    guide = new int[cumulative.length];
+    int i = 0;
+    for (int j = 0; j < guide.length; j++) {
+      double lower = (double) j / guide.length;
+      while (cumulative[i] <= lower) {
+        i++;
+      }
+      guide[j] = i;
+    }
   }
 
   /** The item of popularity rank {@code rank}, 1-based. */
@@ -71,9 +85,15 @@ public final class PopularitySampler {
    */
   public CatalogueItem next(SplittableRandom random) {
     double u = random.nextDouble();
-    int i = Arrays.binarySearch(cumulative, u);
-    // binarySearch returns -(insertion point) - 1 when u is not an exact bucket edge.
-    int index = i >= 0 ? i + 1 : -i - 1;
-    return byRank[Math.min(index, byRank.length - 1)];
+    int i = guide[Math.min((int) (u * guide.length), guide.length - 1)];
+    // The guide entry is exact up to the rounding of u * length: step back, then forward, to the
+    // first index whose cumulative probability exceeds u (cumulative[last] = 1 > u ends the scan).
+    while (i > 0 && cumulative[i - 1] > u) {
+      i--;
+    }
+    while (cumulative[i] <= u) {
+      i++;
+    }
+    return byRank[i];
   }
 }

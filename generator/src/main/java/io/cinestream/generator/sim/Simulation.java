@@ -6,7 +6,6 @@ import io.cinestream.generator.clock.Clock;
 import io.cinestream.generator.event.SimEvent;
 import io.cinestream.generator.model.User;
 import io.cinestream.generator.model.UserState;
-import java.util.PriorityQueue;
 
 /**
  * The simulated shop: {@code users} users register over a window of event time following {@link
@@ -27,7 +26,7 @@ public final class Simulation {
   private final long startMs;
   private final long endMs;
   private final User[] users;
-  private final PriorityQueue<UserAgent> agenda;
+  private final Agenda agenda;
   private long scheduledNow;
 
   /**
@@ -54,10 +53,7 @@ public final class Simulation {
     this.popularity = new PopularitySampler(catalogue, behaviour.zipfExponent(), streams.ranks);
     this.users = Population.draw(users, streams.population);
     long[] registrations = RegistrationCurve.draw(users, startMs, windowMs, streams.population);
-    this.agenda =
-        new PriorityQueue<>(
-            Math.max(1, users),
-            (a, b) -> a.nextAt != b.nextAt ? Long.compare(a.nextAt, b.nextAt) : a.index - b.index);
+    this.agenda = new Agenda(users);
     for (int i = 0; i < users; i++) {
       agenda.add(new UserAgent(this.users[i], i, registrations[i]));
     }
@@ -72,14 +68,13 @@ public final class Simulation {
    */
   public SimEvent next() throws InterruptedException {
     while (true) {
-      UserAgent agent = agenda.poll();
+      UserAgent agent = agenda.first();
       if (agent == null) {
         return null;
       }
       long at = agent.nextAt;
       if (at >= endMs) {
         // The agenda is ordered: every other action is at or after the end as well.
-        retire(agent);
         agenda.forEach(this::retire);
         agenda.clear();
         scheduledNow = endMs;
@@ -87,10 +82,11 @@ public final class Simulation {
       }
       scheduledNow = at;
       SimEvent e = agent.step(at, this);
-      if (agent.next != null) {
-        if (agent.nextAt < endMs) {
-          agenda.add(agent);
-        } else {
+      if (agent.next != null && agent.nextAt < endMs) {
+        agenda.requeueFirst();
+      } else {
+        agenda.removeFirst();
+        if (agent.next != null) {
           retire(agent);
         }
       }

@@ -8,18 +8,42 @@ import io.cinestream.schemas.Topic;
  * InMemoryEventSink}, for tests).
  *
  * <p>Every record goes to {@code event.topic()} with key = user_id as a decimal string and a value
- * in the Confluent wire format. Not thread-safe: one generator thread calls it.
+ * in the Confluent wire format. Not thread-safe, with one exception: {@link #encode} may run on one
+ * thread while {@link #sendEncoded} and {@link #sendRaw} run on another (the {@link
+ * io.cinestream.generator.Generator}'s two threads).
  */
 public interface EventSink extends AutoCloseable {
 
   /**
-   * Encodes and sends one event (asynchronously for Kafka).
+   * Encodes one event without sending it (registering its schema on first use).
+   *
+   * @param event the event
+   * @return the value bytes (magic byte, schema id, Avro body); encoding the same event again gives
+   *     identical bytes
+   * @throws io.cinestream.schemas.serde.RegistryException when the schema cannot be registered
+   */
+  byte[] encode(SimEvent event);
+
+  /**
+   * Sends an event's value as {@link #encode} made it (asynchronously for Kafka).
+   *
+   * @param event the event (its topic and key are used)
+   * @param value the bytes {@code encode(event)} returned
+   */
+  void sendEncoded(SimEvent event, byte[] value);
+
+  /**
+   * Encodes and sends one event.
    *
    * @param event the event; sending the same event again sends an identical record (a duplicate)
    * @return the encoded value bytes that were sent (magic byte, schema id, Avro body)
    * @throws io.cinestream.schemas.serde.RegistryException when the schema cannot be registered
    */
-  byte[] send(SimEvent event);
+  default byte[] send(SimEvent event) {
+    byte[] value = encode(event);
+    sendEncoded(event, value);
+    return value;
+  }
 
   /**
    * Sends raw bytes as a record value, bypassing the Avro encoding: the path of deliberately

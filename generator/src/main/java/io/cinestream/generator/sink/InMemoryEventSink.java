@@ -33,11 +33,13 @@ public final class InMemoryEventSink implements EventSink {
   }
 
   @Override
-  public byte[] send(SimEvent event) {
-    String topic = event.topic().topicName();
-    byte[] value = serializer.serialize(topic, event.toAvro());
+  public byte[] encode(SimEvent event) {
+    return serializer.serialize(event.topic().topicName(), event.toAvro());
+  }
+
+  @Override
+  public void sendEncoded(SimEvent event, byte[] value) {
     records.add(new SentRecord(event.topic(), event.key(), value, event));
-    return value;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.cinestream.generator.sink;
 
 import io.cinestream.generator.event.SimEvent;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.ConfluentAvroSerializer;
 import io.cinestream.schemas.serde.SchemaRegistryClient;
 import java.util.HashMap;
@@ -19,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends to Kafka with one idempotent producer ({@code acks=all}, {@code enable.idempotence=true}),
- * key = user_id as a string, value = Confluent wire-format Avro from {@link
- * ConfluentAvroSerializer}.
+ * key = user_id as a string, value = Confluent wire-format Avro from {@link ConfluentAvroCodec}
+ * under the subject {@code <topic>-value} (the bytes {@link ConfluentAvroSerializer} would write).
  *
- * <p>Why the value is serialized here rather than by the producer: it is the same call on the same
- * thread the producer would make, but one {@code KafkaProducer<String, byte[]>} then carries both
- * the Avro events and the raw malformed records, and the encoded size is known for the summary.
+ * <p>Why the value is serialized here rather than by the producer: one {@code KafkaProducer<String,
+ * byte[]>} then carries both the Avro events and the raw malformed records, and the encoded size is
+ * known for the summary.
  *
  * <p>The Kafka record timestamp is left to the producer (wall clock): the event time lives in the
  * Avro {@code timestamp} field, and a simulated day in the past stamped into the record timestamp
@@ -38,7 +39,9 @@ public final class KafkaEventSink implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventSink.class);
 
   private final KafkaProducer<String, byte[]> producer;
-  private final ConfluentAvroSerializer serializer;
+  private final ConfluentAvroCodec codec;
+  // Subjects per topic ordinal, built once: no string concatenation per record.
+  private final String[] subjects;
   private final AtomicLong failures = new AtomicLong();
   // One callback for every record: no allocation per send.
   private final Callback callback = this::onCompletion;
@@ -49,7 +52,11 @@ public final class KafkaEventSink implements EventSink {
    * @param registry the schema registry the serde registers the value schemas in
    */
   public KafkaEventSink(Map<String, Object> producerConfig, SchemaRegistryClient registry) {
-    this.serializer = new ConfluentAvroSerializer(registry);
+    this.codec = new ConfluentAvroCodec(registry);
+    this.subjects = new String[Topic.values().length];
+    for (Topic t : Topic.values()) {
+      subjects[t.ordinal()] = t.subject();
+    }
     this.producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
   }
@@ -79,11 +86,13 @@ public final class KafkaEventSink implements EventSink {
   }
 
   @Override
-  public byte[] send(SimEvent event) {
-    String topic = event.topic().topicName();
-    byte[] value = serializer.serialize(topic, event.toAvro());
-    producer.send(new ProducerRecord<>(topic, event.key(), value), callback);
-    return value;
+  public byte[] encode(SimEvent event) {
+    return codec.serialize(subjects[event.topic().ordinal()], event.toAvro());
+  }
+
+  @Override
+  public void sendEncoded(SimEvent event, byte[] value) {
+    producer.send(new ProducerRecord<>(event.topic().topicName(), event.key(), value), callback);
   }
 
   @Override

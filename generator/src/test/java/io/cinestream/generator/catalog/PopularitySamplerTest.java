@@ -3,6 +3,8 @@ package io.cinestream.generator.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,5 +52,38 @@ class PopularitySamplerTest {
     assertThat(counts.get(s.itemOfRank(1).itemId())).isBetween(59_000, 61_000);
     assertThat(counts.get(s.itemOfRank(2).itemId())).isBetween(29_000, 31_000);
     assertThat(counts.get(s.itemOfRank(3).itemId())).isBetween(19_000, 21_000);
+  }
+
+  @Test
+  void drawsTheSameItemsAsABinarySearchOfTheCumulativeDistribution() {
+    List<CatalogueItem> items = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      items.add(new CatalogueItem("i" + i, 100L, "T" + i));
+    }
+    Catalogue catalogue = Catalogue.of(items, "test");
+    for (double exponent : new double[] {0.0, 1.0, 1.7}) {
+      PopularitySampler s = new PopularitySampler(catalogue, exponent, new SplittableRandom(5));
+      // The textbook inversion, computed here independently: binary search of the running sums.
+      double[] cumulative = new double[items.size()];
+      double sum = 0;
+      for (int r = 0; r < cumulative.length; r++) {
+        sum += Math.pow(r + 1, -exponent);
+        cumulative[r] = sum;
+      }
+      for (int r = 0; r < cumulative.length; r++) {
+        cumulative[r] /= sum;
+      }
+      cumulative[cumulative.length - 1] = 1.0;
+      SplittableRandom draws = new SplittableRandom(9);
+      SplittableRandom same = new SplittableRandom(9);
+      for (int k = 0; k < 200_000; k++) {
+        double u = same.nextDouble();
+        int found = Arrays.binarySearch(cumulative, u);
+        int rank = 1 + (found >= 0 ? found + 1 : -found - 1);
+        assertThat(s.next(draws).itemId())
+            .as("draw %d, exponent %s, u = %s", k, exponent, u)
+            .isEqualTo(s.itemOfRank(rank).itemId());
+      }
+    }
   }
 }

@@ -40,7 +40,8 @@ import org.apache.avro.specific.SpecificRecord;
  * another record name without an alias, a new reader field without a default, a type change) is
  * refused as {@code INCOMPATIBLE_SCHEMA} before the body is read.
  *
- * <p>Thread-safe: readers and writers are cached per schema; encoders and decoders are per call.
+ * <p>Thread-safe: readers and writers are cached per schema; the encoder and its output buffer are
+ * per thread, decoders are per call.
  */
 public final class ConfluentAvroCodec {
 
@@ -130,12 +131,24 @@ public final class ConfluentAvroCodec {
     out.write(id >>> 16);
     out.write(id >>> 8);
     out.write(id);
-    buffers.encoder = EncoderFactory.get().binaryEncoder(out, buffers.encoder);
+    if (buffers.encoder == null) {
+      // Always the same stream, and the encoder is flushed empty after every record: configuring
+      // it again per record would only allocate a new sink (Channels.newChannel) each time.
+      buffers.encoder = EncoderFactory.get().binaryEncoder(out, null);
+    }
+    boolean encoded = false;
     try {
       writerFor(record).write(record, buffers.encoder);
       buffers.encoder.flush();
+      encoded = true;
     } catch (IOException e) {
       throw new AvroRuntimeException("cannot encode record of " + schema.getFullName(), e);
+    } finally {
+      if (!encoded) {
+        // A record that failed half-way may have left bytes in the encoder's buffer: drop it so
+        // that they cannot leak into the next record.
+        buffers.encoder = null;
+      }
     }
     return out.toByteArray();
   }

@@ -187,6 +187,22 @@ class ConfluentAvroCodecTest {
   }
 
   @Test
+  void aRecordThatFailsHalfWayLeavesNothingBehindForTheNextOne() {
+    byte[] before = codec.serialize("consumer_registration-value", registration());
+    Schema twoStrings =
+        SchemaBuilder.record("Two").fields().requiredString("a").requiredString("b").endRecord();
+    GenericRecord half = new GenericData.Record(twoStrings);
+    half.put("a", "written before the failure");
+    // b is required and left null: the encoder has already buffered a when it fails.
+    assertThatThrownBy(() -> codec.serialize("two-value", half))
+        .isInstanceOf(RuntimeException.class);
+
+    byte[] after = codec.serialize("consumer_registration-value", registration());
+
+    assertThat(after).isEqualTo(before);
+  }
+
+  @Test
   void registersEachSchemaOncePerSubjectAndSharesIdsAcrossSubjects() {
     int a = registry.register("a-value", ConsumerRegistration.getClassSchema());
     int b = registry.register("b-value", ConsumerRegistration.getClassSchema());

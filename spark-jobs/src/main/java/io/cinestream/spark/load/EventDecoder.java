@@ -16,6 +16,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -42,7 +44,19 @@ public final class EventDecoder {
   /** Dead-letter reason for a decoded record whose values its table would reject. */
   public static final String INVALID_VALUE = "INVALID_VALUE";
 
+  /** The table of each event topic, looked up once instead of per record. */
+  private static final Map<Topic, RawTable> TABLES = new EnumMap<>(Topic.class);
+
+  static {
+    for (Topic t : Topic.values()) {
+      RawTable.forTopic(t).ifPresent(table -> TABLES.put(t, table));
+    }
+  }
+
   private final ConfluentAvroCodec codec;
+  // The last topic name seen and its lookup: the records of a task come topic by topic.
+  private String lastTopicName;
+  private Optional<Topic> lastTopic = Optional.empty();
 
   /**
    * @param codec decodes the Confluent wire format, fetching writer schemas by id (cached)
@@ -65,7 +79,11 @@ public final class EventDecoder {
    */
   public Row decode(String topic, int partition, long offset, byte[] key, byte[] value) {
     RecordCoordinates where = new RecordCoordinates(topic, partition, offset);
-    Optional<Topic> known = Topic.byName(topic).filter(Topic::isEvent);
+    if (!topic.equals(lastTopicName)) {
+      lastTopic = Topic.byName(topic).filter(Topic::isEvent);
+      lastTopicName = topic;
+    }
+    Optional<Topic> known = lastTopic;
     try {
       if (known.isEmpty()) {
         GenericRecord record = codec.deserializeGeneric(where, value);
@@ -93,7 +111,7 @@ public final class EventDecoder {
   }
 
   private static Row eventRow(Topic topic, SpecificRecord event, RecordCoordinates where) {
-    RawTable table = RawTable.forTopic(topic).orElseThrow();
+    RawTable table = TABLES.get(topic);
     // Field order of DecodedEvents.SCHEMA.
     Object[] v = new Object[DecodedEvents.SCHEMA.size()];
     v[0] = table.tableName();

@@ -113,6 +113,15 @@ public final class LoaderOptions {
   Long maxOffsetsPerTrigger;
 
   @Option(
+      names = "--write-tasks",
+      paramLabel = "N",
+      description =
+          "Spark tasks (and warehouse transactions) per micro-batch: the batch's Kafka"
+              + " topic-partitions are coalesced into at most N partitions (default: one task"
+              + " per topic-partition).")
+  Integer writeTasks;
+
+  @Option(
       names = "--topics",
       split = ",",
       paramLabel = "TOPIC[,TOPIC...]",
@@ -158,6 +167,9 @@ public final class LoaderOptions {
           throw new CommandLine.ParameterException(cli, topic + " is not an event topic");
         }
       }
+    }
+    if (options.writeTasks != null && options.writeTasks <= 0) {
+      throw new CommandLine.ParameterException(cli, "--write-tasks must be positive");
     }
     if (options.maxOffsetsPerTrigger != null && options.maxOffsetsPerTrigger <= 0) {
       throw new CommandLine.ParameterException(cli, "--max-offsets-per-trigger must be positive");
@@ -218,6 +230,14 @@ public final class LoaderOptions {
   /** Upper bound of records per micro-batch, or null for none. */
   public Long maxOffsetsPerTrigger() {
     return maxOffsetsPerTrigger;
+  }
+
+  /**
+   * Upper bound of Spark tasks per micro-batch ({@code --write-tasks}), or null for one task per
+   * Kafka topic-partition.
+   */
+  public Integer writeTasks() {
+    return writeTasks;
   }
 
   /** The event topics to load, in {@link Topic} order. */

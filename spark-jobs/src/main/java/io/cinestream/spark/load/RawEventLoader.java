@@ -27,12 +27,16 @@ import picocli.CommandLine;
  * WarehouseWriter} routes each row to its table. Chosen over one query per table because on the
  * small machines this runs on (2 cores) four concurrent queries would compete for the same cores
  * and each pay its own planning, Kafka metadata and commit overhead per trigger, while one query
- * already writes the tables in parallel: each Spark task is one Kafka topic-partition's slice, and
- * every task writes its own transaction. One query also means one checkpoint to reason about when
- * recovering, and one place for the dead letters of every topic. The price: a table the warehouse
- * rejects stops all tables, which is what we want for a raw layer (no table may run ahead of a
- * broken one silently). The query's checkpoint is {@code <checkpoint-dir>/<target>}, so the two
- * targets never share offsets.
+ * already writes the tables in parallel: each Spark task writes its own transaction. By default a
+ * task is one Kafka topic-partition's slice (14 for the seven topics); {@code --write-tasks N}
+ * coalesces them (no shuffle) into at most N tasks. Fewer tasks save per-task fixed costs (Kafka
+ * consumer, registry client, connection, staging tables) but measured slower at 1,000,000 events on
+ * 2 cores (README, loader throughput): with many tasks, one task's {@code INSERT ... SELECT} in
+ * PostgreSQL overlaps the next task's decoding. One query also means one checkpoint to reason about
+ * when recovering, and one place for the dead letters of every topic. The price: a table the
+ * warehouse rejects stops all tables, which is what we want for a raw layer (no table may run ahead
+ * of a broken one silently). The query's checkpoint is {@code <checkpoint-dir>/<target>}, so the
+ * two targets never share offsets.
  *
  * <p><b>Exactly-once in effect.</b> Spark keeps the Kafka offsets of each batch in the checkpoint
  * and commits them only after {@code foreachBatch} returns; the writers are idempotent (insert if
@@ -172,20 +176,23 @@ public final class RawEventLoader {
     Dataset<Row> kafka = reader.load();
     String name = queryName(options);
     LongAccumulator ticks = spark.sparkContext().longAccumulator(name + "-watermark-ticks");
+    Integer writeTasks = options.writeTasks();
     VoidFunction2<Dataset<Row>, Long> writeBatch =
         (batch, batchId) -> {
           ticks.reset();
+          Dataset<Row> slices = writeTasks != null ? batch.coalesce(writeTasks) : batch;
           BatchResult result =
               writer.write(
-                  DecodedEvents.withoutTicks(DecodedEvents.decode(batch, registry), ticks),
+                  DecodedEvents.withoutTicks(DecodedEvents.decode(slices, registry), ticks),
                   batchId);
           metrics.recordWrite(batchId, result, ticks.value());
         };
     LOG.info(
-        "{}: topics {} -> {}, checkpoint {}, {}",
+        "{}: topics {} -> {}, {} per batch, checkpoint {}, {}",
         name,
         topics,
         writer,
+        writeTasks != null ? "at most " + writeTasks + " tasks" : "one task per topic-partition",
         options.queryCheckpoint(),
         options.once() ? "available-now" : "every " + options.triggerInterval());
     return kafka
