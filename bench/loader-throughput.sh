@@ -19,6 +19,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-200000}"
+# The loader's task slots: LOADER_MASTER, else SPARK_LOADER_MASTER of cinestream.conf (as ./pipeline load).
+LOADER_MASTER="${LOADER_MASTER:-$(sed -n 's/^SPARK_LOADER_MASTER=//p' "$ROOT/cinestream.conf")}"
 WORK="$ROOT/.local/bench/loader"
 VENVS="${CINESTREAM_VENVS:-$ROOT/.local/venv}"
 SPARK_HOME="$("$VENVS/spark/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')" \
@@ -68,13 +70,13 @@ until curl -sf "$REGISTRY/subjects" > /dev/null; do sleep 0.3; done
 await_port "$PG_PORT" postgres
 until grep -q "ready" "$WORK/postgres.log"; do sleep 0.3; done
 
-echo "producing $N events..." >&2
+echo "producing $N events (loader: spark-submit --master $LOADER_MASTER)..." >&2
 bench produce "$BOOTSTRAP" "$REGISTRY" "$N" > /dev/null
 
 load() { # load MODE -> prints "batch_ms wall_s"; log in $WORK/loader-MODE.log
   local mode="$1" start end
   start=$(date +%s.%N)
-  "$SPARK_HOME/bin/spark-submit" --master local[2] --driver-memory 2g \
+  "$SPARK_HOME/bin/spark-submit" --master "$LOADER_MASTER" --driver-memory 2g \
     --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4 \
     --driver-java-options "-Dlog4j2.configurationFile=file:$ROOT/spark-jobs/conf/log4j2.properties -XX:TieredStopAtLevel=1 ${LOADER_JAVA_OPTS:-}" \
     --class io.cinestream.spark.load.RawEventLoader spark-jobs/target/spark-jobs.jar \

@@ -313,7 +313,7 @@ class Loader:
         self.starts += 1
         spark_home = ENV["SPARK_HOME"]
         cmd = [
-            f"{spark_home}/bin/spark-submit", "--master", ENV["SPARK_MASTER"],
+            f"{spark_home}/bin/spark-submit", "--master", ENV["SPARK_LOADER_MASTER"],
             "--driver-memory", ENV["SPARK_DRIVER_MEMORY"], "--conf", "spark.ui.enabled=false",
             "--conf", "spark.sql.session.timeZone=UTC",
             "--conf", f"spark.sql.shuffle.partitions={ENV['SPARK_SHUFFLE_PARTITIONS']}",
