@@ -7,9 +7,11 @@
 # Needs: generator/target/generator.jar (built here if missing) and devstack/target/devstack.jar +
 # devstack/target/lib/ (mvn -f devstack/pom.xml package). A broker and a registry are started on
 # non-default ports (39092/39093/38081, override with BENCH_*), data in a temp dir, and stopped at
-# the end. Both producers use acks=all, idempotence, linger.ms=10, batch.size=256 KiB, no
+# the end. Both producers use acks=all, idempotence, linger.ms=100 (the generator's bulk setting),
+# batch.size=256 KiB, no
 # compression; both rates are measured by the tools themselves from first send to final flush
-# (JVM start excluded).
+# (JVM start excluded). Beside the rates: the CPU of each producer process (user + system, JVM start
+# included) and of the broker while that producer ran, in microseconds per record.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -107,16 +109,41 @@ java -cp "$TOOLS_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BO
   --topic perf_test --partitions 2 --replication-factor 1 >"$WORK/topic.log" 2>&1 \
   || die "cannot create perf_test (see $WORK/topic.log)"
 
+TICKS=$(getconf CLK_TCK)
+broker_ticks() { awk '{ print $14 + $15 }' "/proc/${PIDS[0]}/stat"; }
+# run_timed CPU_FILE OUT ERR CMD...: runs CMD (stdout to OUT, stderr to ERR) and writes its user +
+# system CPU seconds to CPU_FILE; returns CMD's status.
+run_timed() {
+  local cpu="$1" out="$2" err="$3" TIMEFORMAT='%U %S' rc=0; shift 3
+  { time "$@" >"$out" 2>"$err"; } 2>"$cpu.time" || rc=$?
+  awk '{ print $1 + $2 }' "$cpu.time" >"$cpu"
+  return "$rc"
+}
+per_record() { awk -v s="$1" -v n="$EVENTS" 'BEGIN { printf "%.2f", s * 1e6 / n }'; }
+
 USERS=$(( EVENTS / 10 > 1000000 ? 1000000 : (EVENTS / 10 < 1000 ? 1000 : EVENTS / 10) ))
+# Warm-up, not reported: a fresh broker spends its first seconds in the JIT, and the generator's first
+# run also creates its 7 topics (14 partitions) and registers its schemas.
+log "warm-up: generator and ProducerPerformance, 300000 records each"
+java -Xmx2g -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" --users 30000 \
+  --hours 24 --max-events 300000 --max-delay 0 --seed 999 --no-progress --bootstrap "$BOOTSTRAP" \
+  --registry "$REGISTRY" >"$WORK/warm-up-generator.log" 2>&1 \
+  || die "generator warm-up failed (see $WORK/warm-up-generator.log)"
+java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic perf_test \
+  --num-records 300000 --record-size 88 --throughput -1 \
+  --producer-props bootstrap.servers="$BOOTSTRAP" acks=all linger.ms=100 batch.size=262144 \
+  >"$WORK/warm-up-perf.log" 2>&1 || die "ProducerPerformance warm-up failed (see $WORK/warm-up-perf.log)"
+
 ROWS=()
 BEST_GEN=0; BEST_GEN_MB=0; BEST_PERF=0; BEST_PERF_MB=0; SIZE=0
 for round in $(seq "$ROUNDS"); do
   log "round $round: generator, $EVENTS events"
-  java -Xmx2g -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" \
+  B0=$(broker_ticks)
+  run_timed "$WORK/gen-cpu-$round" "$WORK/generator-$round.md" "$WORK/generator-$round.log" java -Xmx2g -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" \
     --users "$USERS" --hours 24 --max-events "$EVENTS" --max-delay 0 --seed "$round" \
     --no-progress --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" \
-    >"$WORK/generator-$round.md" 2>"$WORK/generator-$round.log" \
     || die "generator failed (see $WORK/generator-$round.log)"
+  GEN_BROKER=$(awk -v a="$B0" -v b="$(broker_ticks)" -v t="$TICKS" 'BEGIN { print (b - a) / t }')
   # "N records in X s: R records/s, M MiB/s, B bytes/record (key + value), F failed"
   read -r GEN_RATE GEN_MB SIZE_F < <(sed -nE \
     's/^[0-9]+ records in [0-9.]+ s: ([0-9.]+) records\/s, ([0-9.]+) MiB\/s, ([0-9.]+) bytes\/record.*/\1 \2 \3/p' \
@@ -125,11 +152,13 @@ for round in $(seq "$ROUNDS"); do
   SIZE=$(printf '%.0f' "$SIZE_F")
 
   log "round $round: ProducerPerformance, $EVENTS records of $SIZE bytes"
-  java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic perf_test \
+  B0=$(broker_ticks)
+  run_timed "$WORK/perf-cpu-$round" "$WORK/perf-$round.log" "$WORK/perf-$round.err" java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic perf_test \
     --num-records "$EVENTS" --record-size "$SIZE" --throughput -1 \
     --producer-props bootstrap.servers="$BOOTSTRAP" acks=all enable.idempotence=true \
-    linger.ms=10 batch.size=262144 buffer.memory=134217728 compression.type=none \
-    >"$WORK/perf-$round.log" 2>&1 || die "ProducerPerformance failed (see $WORK/perf-$round.log)"
+    linger.ms=100 batch.size=262144 buffer.memory=134217728 compression.type=none \
+    || die "ProducerPerformance failed (see $WORK/perf-$round.log, .err)"
+  PERF_BROKER=$(awk -v a="$B0" -v b="$(broker_ticks)" -v t="$TICKS" 'BEGIN { print (b - a) / t }')
   # "N records sent, R records/sec (M MB/sec), ..."
   read -r PERF_RATE PERF_MB < <(sed -nE \
     's/^[0-9]+ records sent, ([0-9.]+) records\/sec \(([0-9.]+) MB\/sec\).*/\1 \2/p' \
@@ -137,16 +166,17 @@ for round in $(seq "$ROUNDS"); do
   [[ -n "${PERF_RATE:-}" ]] || die "no final line in $WORK/perf-$round.log"
 
   RATIO=$(awk -v g="$GEN_RATE" -v p="$PERF_RATE" 'BEGIN { printf "%.0f%%", 100 * g / p }')
-  ROWS+=("| $round | $(printf '%.0f' "$GEN_RATE") | $GEN_MB | $(printf '%.0f' "$PERF_RATE") | $PERF_MB | $RATIO |")
+  CPU="$(per_record "$(cat "$WORK/gen-cpu-$round")") / $(per_record "$GEN_BROKER") | $(per_record "$(cat "$WORK/perf-cpu-$round")") / $(per_record "$PERF_BROKER")"
+  ROWS+=("| $round | $(printf '%.0f' "$GEN_RATE") | $GEN_MB | $(printf '%.0f' "$PERF_RATE") | $PERF_MB | $RATIO | $CPU |")
   if awk -v a="$GEN_RATE" -v b="$BEST_GEN" 'BEGIN { exit !(a > b) }'; then BEST_GEN=$GEN_RATE; BEST_GEN_MB=$GEN_MB; fi
   if awk -v a="$PERF_RATE" -v b="$BEST_PERF" 'BEGIN { exit !(a > b) }'; then BEST_PERF=$PERF_RATE; BEST_PERF_MB=$PERF_MB; fi
 done
 
 echo "### Generator vs kafka-producer-perf-test ($EVENTS records of ~$SIZE bytes, acks=all, idempotent)"
 echo
-echo "| round | generator events/s | generator MiB/s | perf-test records/s | perf-test MiB/s | ratio |"
-echo "|---:|---:|---:|---:|---:|---:|"
+echo "| round | generator events/s | generator MiB/s | perf-test records/s | perf-test MiB/s | ratio | generator / broker CPU µs per record | perf-test / broker CPU µs per record |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS[@]}"
-echo "| best | $(printf '%.0f' "$BEST_GEN") | $BEST_GEN_MB | $(printf '%.0f' "$BEST_PERF") | $BEST_PERF_MB | $(awk -v g="$BEST_GEN" -v p="$BEST_PERF" 'BEGIN { printf "%.0f%%", 100 * g / p }') |"
+echo "| best | $(printf '%.0f' "$BEST_GEN") | $BEST_GEN_MB | $(printf '%.0f' "$BEST_PERF") | $BEST_PERF_MB | $(awk -v g="$BEST_GEN" -v p="$BEST_PERF" 'BEGIN { printf "%.0f%%", 100 * g / p }') | | |"
 echo
 echo "Target: generator >= 70% of the perf-test ceiling. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

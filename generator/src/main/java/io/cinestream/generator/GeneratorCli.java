@@ -284,6 +284,9 @@ public final class GeneratorCli implements Callable<Integer> {
             malformedRate,
             maxEvents != null ? maxEvents : Long.MAX_VALUE);
     Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrap);
+    if (!realtime) {
+      producerConfig.put("linger.ms", KafkaEventSink.BULK_LINGER_MS);
+    }
     producerConfig.putAll(producerProperties);
     LOG.info(
         "Generating {} users over {} h from {} (seed {}) to {}",
