@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  * and measures it through the cluster's REST API:
  *
  * <ul>
- *   <li>processing span: the earliest vertex {@code start-time} to the latest vertex {@code
- *       end-time} (tasks deployed and running to all finished; the client's JVM, jar upload and job
- *       graph compilation are outside it);
+ *   <li>processing span: from the moment every subtask of the job was {@code RUNNING} (the latest
+ *       {@code RUNNING} timestamp of {@code /jobs/:id/vertices/:v/subtasktimes}: no record can flow
+ *       end to end before) to the latest vertex {@code end-time}. The client's JVM, jar upload, job
+ *       graph compilation, task deployment and operator initialization are outside it, as the Spark
+ *       session start-up is outside Spark's span;
  *   <li>watermarks: the input watermark of the vertex holding the timed sink (the lowest of its
  *       subtasks), polled every {@code pollMs} from {@code /jobs/:id/vertices/:v/watermarks}. The
  *       REST values come from the JobManager's metric fetcher, so the cluster must run with a short
@@ -130,16 +132,49 @@ public final class FlinkEngine implements Engine {
                 + log
                 + ")");
       }
-      long first = Long.MAX_VALUE;
       long last = 0;
+      List<JsonNode> subtaskTimes = new ArrayList<>();
       for (JsonNode v : detail.path("vertices")) {
-        first = Math.min(first, v.path("start-time").asLong());
         last = Math.max(last, v.path("end-time").asLong());
+        subtaskTimes.add(
+            get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasktimes"));
       }
+      long first = allRunningMs(subtaskTimes);
       JsonNode cp = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
       Long state = cp.isMissingNode() || cp.isNull() ? null : cp.path("state_size").asLong();
       return new EngineRun(first, last, timeline, usage, state, log);
     }
+  }
+
+  /**
+   * When every subtask of a job was running: the latest {@code RUNNING} timestamp over the subtasks
+   * of all vertices.
+   *
+   * @param subtaskTimes one {@code /jobs/:id/vertices/:v/subtasktimes} answer per vertex ({@code
+   *     subtasks[].timestamps} maps execution states to epoch ms)
+   * @return epoch ms
+   * @throws IllegalStateException when a subtask has no {@code RUNNING} timestamp (it never ran)
+   */
+  static long allRunningMs(List<JsonNode> subtaskTimes) {
+    long latest = Long.MIN_VALUE;
+    for (JsonNode vertex : subtaskTimes) {
+      for (JsonNode subtask : vertex.path("subtasks")) {
+        long running = subtask.path("timestamps").path("RUNNING").asLong(0);
+        if (running <= 0) {
+          throw new IllegalStateException(
+              "subtask "
+                  + subtask.path("subtask").asInt()
+                  + " of vertex '"
+                  + vertex.path("name").asText()
+                  + "' has no RUNNING timestamp");
+        }
+        latest = Math.max(latest, running);
+      }
+    }
+    if (latest == Long.MIN_VALUE) {
+      throw new IllegalStateException("no subtask times");
+    }
+    return latest;
   }
 
   /**
