@@ -152,6 +152,7 @@ public final class BenchCli implements Callable<Integer> {
               ceiling.cpuSeconds() * 1e6 / Math.max(1, ceiling.records()),
               0,
               null,
+              null,
               null));
       LOG.info(
           "{}: ceiling {} records at {} records/s",
@@ -240,6 +241,7 @@ public final class BenchCli implements Callable<Integer> {
         run.usage().cpuSeconds() * 1e6 / Math.max(1, events),
         run.usage().peakRssKb() / 1024.0,
         run.stateBytes(),
+        run.phases(),
         null);
   }
 

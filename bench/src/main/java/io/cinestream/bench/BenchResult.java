@@ -20,6 +20,7 @@ package io.cinestream.bench;
  * @param cpuSecondsPerMillion {@code cpuSeconds} per million input events
  * @param peakRssMb peak resident memory of the engine's processes, MiB
  * @param stateBytes state size at the end, or null when the engine reported none
+ * @param phases where the engine's time went, in words (from its own timestamps), or null
  * @param error why the run failed, or null
  */
 public record BenchResult(
@@ -38,10 +39,12 @@ public record BenchResult(
     double cpuSecondsPerMillion,
     double peakRssMb,
     Long stateBytes,
+    String phases,
     String error) {
 
   /** A failed run: only the job, engine and reason. */
   public static BenchResult failed(String job, String engine, String error) {
-    return new BenchResult(job, engine, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, null, error);
+    return new BenchResult(
+        job, engine, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, 0, null, null, error);
   }
 }

@@ -41,6 +41,7 @@ public interface Engine {
    * @param watermarks when the watermark at the timed sink reached which event time
    * @param usage CPU and peak memory of the engine's processes over the run
    * @param stateBytes state size at the end (last completed checkpoint or state store), or null
+   * @param phases where the time went, in words, from the engine's own timestamps
    * @param log the run's log file
    */
   record EngineRun(
@@ -49,5 +50,6 @@ public interface Engine {
       WatermarkTimeline watermarks,
       ResourceSampler.Usage usage,
       Long stateBytes,
+      String phases,
       Path log) {}
 }

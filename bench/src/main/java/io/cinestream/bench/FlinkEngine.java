@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +34,9 @@ import java.util.regex.Pattern;
  *       {@code metrics.fetcher.update-interval} ({@code ./pipeline bench} sets 100 ms);
  *   <li>CPU and memory: the TaskManager and JobManager JVMs of this cluster (found by their {@code
  *       --configDir}), not the {@code flink run} client;
- *   <li>state size: {@code state_size} of the last completed checkpoint, if any completed.
+ *   <li>state size: {@code state_size} of the last completed checkpoint, if any completed;
+ *   <li>phases ({@link #phases}): deployment, the sources reading, and the drain after them, from
+ *       the subtasks' state timestamps.
  * </ul>
  */
 public final class FlinkEngine implements Engine {
@@ -140,9 +143,10 @@ public final class FlinkEngine implements Engine {
             get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasktimes"));
       }
       long first = allRunningMs(subtaskTimes);
+      String phases = phases(subtaskTimes, last);
       JsonNode cp = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
       Long state = cp.isMissingNode() || cp.isNull() ? null : cp.path("state_size").asLong();
-      return new EngineRun(first, last, timeline, usage, state, log);
+      return new EngineRun(first, last, timeline, usage, state, phases, log);
     }
   }
 
@@ -175,6 +179,56 @@ public final class FlinkEngine implements Engine {
       throw new IllegalStateException("no subtask times");
     }
     return latest;
+  }
+
+  /**
+   * Where a finished job's time went, in words: deploying and initializing (earliest {@code
+   * DEPLOYING} to {@link #allRunningMs}, before the processing span), the sources reading (to the
+   * last {@code FINISHED} of a vertex named {@code Source: ...}: they finish at their end offsets)
+   * and the drain after them (the last windows fire, the sinks flush, the job ends).
+   *
+   * @param subtaskTimes one {@code subtasktimes} answer per vertex
+   * @param endMs the latest vertex {@code end-time}, epoch ms
+   * @return e.g. {@code "deploying and initializing 3.5 s (before the span), sources reading 5.1 s,
+   *     draining after them 1.4 s"}
+   * @throws IllegalStateException as {@link #allRunningMs}
+   */
+  static String phases(List<JsonNode> subtaskTimes, long endMs) {
+    long running = allRunningMs(subtaskTimes);
+    long deploying = Long.MAX_VALUE;
+    long sourcesDone = Long.MIN_VALUE;
+    for (JsonNode vertex : subtaskTimes) {
+      boolean source = vertex.path("name").asText().startsWith("Source:");
+      for (JsonNode subtask : vertex.path("subtasks")) {
+        JsonNode ts = subtask.path("timestamps");
+        long d = ts.path("DEPLOYING").asLong(0);
+        if (d > 0) {
+          deploying = Math.min(deploying, d);
+        }
+        if (source) {
+          sourcesDone = Math.max(sourcesDone, ts.path("FINISHED").asLong(Long.MIN_VALUE));
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    if (deploying != Long.MAX_VALUE) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "deploying and initializing %.1f s (before the span), ",
+              (running - deploying) / 1000.0));
+    }
+    if (sourcesDone == Long.MIN_VALUE) {
+      return sb.append(String.format(Locale.ROOT, "running %.1f s", (endMs - running) / 1000.0))
+          .toString();
+    }
+    return sb.append(
+            String.format(
+                Locale.ROOT,
+                "sources reading %.1f s, draining after them %.1f s",
+                (sourcesDone - running) / 1000.0,
+                (endMs - sourcesDone) / 1000.0))
+        .toString();
   }
 
   /**

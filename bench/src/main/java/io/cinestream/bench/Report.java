@@ -110,9 +110,22 @@ public record Report(
             loadAverage,
             100 * warmupFraction)
         + markdownTable()
+        + phases()
         + "\nCommand: `"
         + command
         + "`\n";
+  }
+
+  /** "Where the time went": one bullet per run that reported its phases, or "" when none did. */
+  private String phases() {
+    StringBuilder sb = new StringBuilder();
+    for (BenchResult r : results) {
+      if (r.phases() != null) {
+        sb.append("- ").append(r.job()).append(" on ").append(r.engine()).append(": ");
+        sb.append(r.phases()).append('\n');
+      }
+    }
+    return sb.isEmpty() ? "" : "\nWhere the time went:\n\n" + sb + "\n";
   }
 
   /** A PNG bar chart: events/s per job (x) and engine (series), the ceiling as one series. */

@@ -125,6 +125,7 @@ public final class SparkEngine implements Engine {
         parsed.watermarks(),
         usage,
         parsed.stateBytes(),
+        parsed.phases(),
         log);
   }
 }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the harness reads from a Spark event log ({@code spark.eventLog.enabled}, one JSON event per
@@ -18,16 +21,22 @@ import java.util.List;
  *   <li>watermarks: each {@code QueryProgressEvent}'s {@code progress.eventTime.watermark} is the
  *       watermark that batch used to close windows, observed at the batch's start {@code
  *       progress.timestamp};
- *   <li>state: the summed {@code memoryUsedBytes} of the last progress's state operators.
+ *   <li>state: the summed {@code memoryUsedBytes} of the last progress's state operators;
+ *   <li>phases: the micro-batches' {@code progress.durationMs} summed over all batches: {@code
+ *       triggerExecution} (a batch end to end) split into {@code addBatch} (running the batch's
+ *       Spark jobs, sink included), {@code queryPlanning}, {@code latestOffset} + {@code getBatch}
+ *       (asking Kafka for offsets) and {@code walCommit} + {@code commitOffsets} (checkpoint
+ *       writes), in words.
  * </ul>
  *
  * @param firstJobMs first Spark job submission, epoch ms
  * @param lastJobMs last Spark job completion, epoch ms
  * @param watermarks per-batch watermark observations
  * @param stateBytes state store memory at the last batch, or null without stateful operators
+ * @param phases the summed batch durations in words, or null when the log has no progress event
  */
 public record SparkEventLog(
-    long firstJobMs, long lastJobMs, WatermarkTimeline watermarks, Long stateBytes) {
+    long firstJobMs, long lastJobMs, WatermarkTimeline watermarks, Long stateBytes, String phases) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROGRESS =
@@ -44,6 +53,9 @@ public record SparkEventLog(
     WatermarkTimeline wm = new WatermarkTimeline();
     Long state = null;
     int n = 0;
+    int batches = 0;
+    int withInput = 0;
+    Map<String, Long> durations = new HashMap<>();
     for (String line : lines) {
       n++;
       if (line.isBlank()) {
@@ -61,6 +73,13 @@ public record SparkEventLog(
         case "SparkListenerJobEnd" -> last = Math.max(last, e.path("Completion Time").asLong());
         case PROGRESS -> {
           JsonNode p = e.path("progress");
+          batches++;
+          if (p.path("numInputRows").asLong() > 0) {
+            withInput++;
+          }
+          p.path("durationMs")
+              .fields()
+              .forEachRemaining(d -> durations.merge(d.getKey(), d.getValue().asLong(), Long::sum));
           JsonNode w = p.path("eventTime").path("watermark");
           if (!w.isMissingNode()) {
             wm.observe(
@@ -81,7 +100,22 @@ public record SparkEventLog(
     if (first == Long.MAX_VALUE || last == Long.MIN_VALUE) {
       throw new IllegalArgumentException("the event log has no completed Spark job");
     }
-    return new SparkEventLog(first, last, wm, state);
+    return new SparkEventLog(
+        first, last, wm, state, batches == 0 ? null : phases(batches, withInput, durations));
+  }
+
+  private static String phases(int batches, int withInput, Map<String, Long> d) {
+    return String.format(
+        Locale.ROOT,
+        "%d micro-batches (%d with input), %.1f s in batches: running them %.1f s, planning %.1f s,"
+            + " Kafka offsets %.1f s, checkpoint writes %.1f s",
+        batches,
+        withInput,
+        d.getOrDefault("triggerExecution", 0L) / 1000.0,
+        d.getOrDefault("addBatch", 0L) / 1000.0,
+        d.getOrDefault("queryPlanning", 0L) / 1000.0,
+        (d.getOrDefault("latestOffset", 0L) + d.getOrDefault("getBatch", 0L)) / 1000.0,
+        (d.getOrDefault("walCommit", 0L) + d.getOrDefault("commitOffsets", 0L)) / 1000.0);
   }
 
   /** Reads and parses a log file. */

@@ -36,6 +36,22 @@ class FlinkEngineTest {
   }
 
   @Test
+  void phasesSplitDeploymentReadingAndDrain() throws Exception {
+    // vertex(): DEPLOYING = RUNNING - 500, FINISHED = RUNNING + 5000. Earliest DEPLOYING 500
+    // (sink, 1000 - 500); all running at 1750; the source's subtasks finish at 6700 and 6750;
+    // the job ends at 8150: deploy 1.25 s -> "1.3", reading 5.0 s, drain 1.4 s.
+    List<JsonNode> times =
+        List.of(
+            vertex("sink", 1000, 1020),
+            vertex("Source: events -> drop-ticks", 1700, 1750),
+            vertex("window", 1300));
+    assertEquals(
+        "deploying and initializing 1.3 s (before the span), sources reading 5.0 s,"
+            + " draining after them 1.4 s",
+        FlinkEngine.phases(times, 8150));
+  }
+
+  @Test
   void aSubtaskThatNeverRanIsAnError() throws Exception {
     JsonNode neverRan =
         JSON.readTree(

@@ -39,6 +39,7 @@ class ReportTest {
                 5.0,
                 0,
                 null,
+                null,
                 null),
             // 100,000 in 0.8 s = 125,000/s = 31.25 % of the ceiling -> "31 %"
             new BenchResult(
@@ -57,6 +58,7 @@ class ReportTest {
                 12.6,
                 612.4,
                 4096L,
+                "sources reading 0.6 s",
                 null),
             BenchResult.failed("registration", "spark", "exit 1 | see log")));
   }
@@ -71,6 +73,13 @@ class ReportTest {
                 + "| registration | ceiling | 100000 | 400000 | 100 % | - | - | 5.0 | 0 |\n"
                 + "| registration | flink | 100000 | 125000 | 31 % | 120 / 870 (3 of 120 rows at 0) | 45 | 12.6 | 612 |\n"
                 + "| registration | spark | failed: exit 1 / see log | | | | | | |\n");
+  }
+
+  @Test
+  void markdownListsWhereTheTimeWentForRunsThatSayIt() {
+    assertThat(report().markdown())
+        .contains("Where the time went:\n\n- registration on flink: sources reading 0.6 s\n\n")
+        .doesNotContain("registration on ceiling:");
   }
 
   @Test
