@@ -74,7 +74,12 @@ public record SparkEventLog(
         case PROGRESS -> {
           JsonNode p = e.path("progress");
           batches++;
-          if (p.path("numInputRows").asLong() > 0) {
+          // The event log carries the progress's fields, not its derived numInputRows.
+          long input = 0;
+          for (JsonNode source : p.path("sources")) {
+            input += source.path("numInputRows").asLong();
+          }
+          if (input > 0) {
             withInput++;
           }
           p.path("durationMs")

@@ -16,7 +16,7 @@ class SparkEventLogTest {
           "{\"Event\":\"SparkListenerJobEnd\",\"Job ID\":0,\"Completion Time\":1700000007000}",
           "{\"Event\":\"org.apache.spark.sql.streaming.StreamingQueryListener$QueryProgressEvent\","
               + "\"progress\":{\"batchId\":0,\"timestamp\":\"2023-11-14T22:13:25.000Z\","
-              + "\"numInputRows\":0,\"durationMs\":{\"triggerExecution\":900,\"addBatch\":300,"
+              + "\"sources\":[{\"numInputRows\":0}],\"durationMs\":{\"triggerExecution\":900,\"addBatch\":300,"
               + "\"queryPlanning\":400,\"latestOffset\":100,\"getBatch\":0,\"walCommit\":50,"
               + "\"commitOffsets\":40},"
               + "\"eventTime\":{\"watermark\":\"1970-01-01T00:00:00.000Z\"},"
@@ -25,7 +25,7 @@ class SparkEventLogTest {
           "{\"Event\":\"SparkListenerJobEnd\",\"Job ID\":1,\"Completion Time\":1700000009500}",
           "{\"Event\":\"org.apache.spark.sql.streaming.StreamingQueryListener$QueryProgressEvent\","
               + "\"progress\":{\"batchId\":1,\"timestamp\":\"2023-11-14T22:13:27.100Z\","
-              + "\"numInputRows\":5057,\"durationMs\":{\"triggerExecution\":2500,"
+              + "\"sources\":[{\"numInputRows\":5000},{\"numInputRows\":57}],\"durationMs\":{\"triggerExecution\":2500,"
               + "\"addBatch\":2150,\"queryPlanning\":120,\"latestOffset\":30,\"getBatch\":5,"
               + "\"walCommit\":60,\"commitOffsets\":55},"
               + "\"eventTime\":{\"watermark\":\"2026-01-01T01:58:00.000Z\"},"
