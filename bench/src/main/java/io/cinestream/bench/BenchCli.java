@@ -96,6 +96,12 @@ public final class BenchCli implements Callable<Integer> {
   @Option(names = "--spark-log4j", description = "log4j2 configuration of the Spark driver.")
   Path sparkLog4j;
 
+  @Option(
+      names = "--spark-driver-java-options",
+      defaultValue = "",
+      description = "Extra JVM options of the Spark driver, e.g. a JFR recording.")
+  String sparkDriverJavaOptions;
+
   @Option(names = "--poll-ms", defaultValue = "50", description = "Sink and watermark polling, ms.")
   long pollMs;
 
@@ -276,7 +282,8 @@ public final class BenchCli implements Callable<Integer> {
               require(sparkJar, "--spark-jar"),
               sparkClass,
               sparkDriverMemory,
-              sparkLog4j);
+              sparkLog4j,
+              sparkDriverJavaOptions);
       default ->
           throw new CommandLine.ParameterException(
               new CommandLine(this), "unknown engine '" + name + "' (known: flink, spark)");

@@ -24,6 +24,7 @@ public final class SparkEngine implements Engine {
   private final String jobClass;
   private final String driverMemory;
   private final Path log4jConfig;
+  private final String driverJavaOptions;
 
   /**
    * @param sparkSubmit the {@code spark-submit} script
@@ -32,14 +33,21 @@ public final class SparkEngine implements Engine {
    *     only the measured job's query
    * @param driverMemory {@code --driver-memory}
    * @param log4jConfig log4j2 configuration of the driver, or null
+   * @param driverJavaOptions extra driver JVM options (e.g. a JFR recording), or "" for none
    */
   public SparkEngine(
-      Path sparkSubmit, Path jobJar, String jobClass, String driverMemory, Path log4jConfig) {
+      Path sparkSubmit,
+      Path jobJar,
+      String jobClass,
+      String driverMemory,
+      Path log4jConfig,
+      String driverJavaOptions) {
     this.sparkSubmit = sparkSubmit;
     this.jobJar = jobJar;
     this.jobClass = jobClass;
     this.driverMemory = driverMemory;
     this.log4jConfig = log4jConfig;
+    this.driverJavaOptions = driverJavaOptions;
   }
 
   @Override
@@ -69,9 +77,13 @@ public final class SparkEngine implements Engine {
                 "spark.eventLog.enabled=true",
                 "--conf",
                 "spark.eventLog.dir=" + events.toUri()));
-    if (log4jConfig != null) {
-      cmd.addAll(
-          List.of("--driver-java-options", "-Dlog4j2.configurationFile=" + log4jConfig.toUri()));
+    String javaOptions =
+        ((log4jConfig != null ? "-Dlog4j2.configurationFile=" + log4jConfig.toUri() : "")
+                + " "
+                + driverJavaOptions)
+            .trim();
+    if (!javaOptions.isEmpty()) {
+      cmd.addAll(List.of("--driver-java-options", javaOptions));
     }
     cmd.addAll(
         List.of(
