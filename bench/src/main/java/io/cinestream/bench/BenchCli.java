@@ -207,7 +207,7 @@ public final class BenchCli implements Callable<Integer> {
   private BenchResult runOne(
       MetricJob job, Engine engine, Engine.Stack stack, long events, double ceilingRate)
       throws Exception {
-    cleanWarehouse(job, engine.name());
+    cleanWarehouse(jdbcUrl, job, engine.name());
     Path dir = Files.createDirectories(workDir.resolve(job.id() + "-" + engine.name()));
     LOG.info("{} on {} (log {})", job.id(), engine.name(), dir);
     SinkPoller poller = new SinkPoller(jdbcUrl, job, engine.name(), pollMs).start();
@@ -251,8 +251,12 @@ public final class BenchCli implements Callable<Integer> {
         null);
   }
 
-  /** Deletes the engine's rows of the job's metric tables and of late_events. */
-  private void cleanWarehouse(MetricJob job, String engine) throws Exception {
+  /**
+   * Deletes the engine's rows of the job's metric tables and of late_events.
+   *
+   * @throws java.sql.SQLException when the warehouse cannot be reached
+   */
+  static void cleanWarehouse(String jdbcUrl, MetricJob job, String engine) throws Exception {
     List<String> tables = new ArrayList<>(List.of(job.table(), "late_events"));
     if (job == MetricJob.SESSIONS) {
       tables.add("orphan_sign_outs");
