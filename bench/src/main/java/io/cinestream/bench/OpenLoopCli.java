@@ -230,10 +230,12 @@ public final class OpenLoopCli implements Callable<Integer> {
       running.stop();
     }
     List<SinkPoller.Row> rows = poller.stop();
+    // Only closed windows: a row seen before its window's end (the running daily, weekly and
+    // cumulative sales rows) is an update, not the result of a window closing.
     List<Long> latencies =
         rows.stream()
-            .filter(r -> r.windowEndMs() > 0)
-            .map(r -> Math.max(0, r.firstSeenMs() - r.windowEndMs()))
+            .filter(r -> r.windowEndMs() > 0 && r.windowEndMs() <= r.firstSeenMs())
+            .map(r -> r.firstSeenMs() - r.windowEndMs())
             .sorted()
             .collect(Collectors.toList());
     OpenLoop.Step last = steps.get(steps.size() - 1);
@@ -339,6 +341,18 @@ public final class OpenLoopCli implements Callable<Integer> {
         break;
       } catch (java.util.concurrent.ExecutionException e) {
         // a deleted topic takes a moment to disappear from the controller
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+    // New partitions answer offset requests only once they have a leader.
+    while (true) {
+      try {
+        endOffsets(admin, topics);
+        break;
+      } catch (java.util.concurrent.ExecutionException e) {
         if (System.currentTimeMillis() > deadline) {
           throw e;
         }
