@@ -21,8 +21,11 @@ import java.util.stream.Stream;
  * <p>A step offers the generator's rate {@code R} (events per second over all topics, {@code
  * generator --realtime --rate R}) for a fixed time while lag is sampled once a second. The job only
  * reads some topics, so its input rate is measured, as the slope of the summed end offsets of its
- * topics. A step is <b>flat</b> when the lag's least-squares slope stays within a tolerance of that
- * input rate ({@link LagTrend#isFlat}) after a warm-up; it is <b>producer-bound</b> when the
+ * topics. A step is <b>flat</b> when the lag's least-squares slope after a warm-up stays within a
+ * tolerance of that input rate plus one observation period's worth of input spread over the judged
+ * time ({@link #judge}): an engine's position is only seen once per period (Flink's gauges through
+ * the REST metric fetcher, Spark's once per micro-batch), so over a short window a lag that is not
+ * growing can still show a slope of up to one period of input. It is <b>producer-bound</b> when the
  * generator reached less than {@value #PRODUCER_BOUND_SHARE} of {@code R}, and then the ladder
  * stops: a flat step says only "at least this much".
  */
@@ -146,13 +149,16 @@ public final class OpenLoop {
       int samples) {}
 
   /**
-   * Judges a step.
+   * Judges a step: flat when the lag's slope is at most {@code tolerance * inputRate + inputRate *
+   * observationPeriodMs / judgedMs}, the second term being one observation period of input spread
+   * over the judged time.
    *
    * @param offeredRate generator rate asked for, events/s
    * @param generatorRate the rate the generator reported, events/s
    * @param samples the step's samples in time order
    * @param warmupFraction share of the first samples left out (the engine catching up to the step)
    * @param tolerance lag may grow by this share of the input rate and still count as flat
+   * @param observationPeriodMs how stale an engine position can be, ms (e.g. 1000)
    * @return the verdict
    * @throws IllegalArgumentException when fewer than 3 samples remain after the warm-up
    */
@@ -161,7 +167,8 @@ public final class OpenLoop {
       double generatorRate,
       List<Sample> samples,
       double warmupFraction,
-      double tolerance) {
+      double tolerance,
+      long observationPeriodMs) {
     int skip = (int) Math.floor(samples.size() * warmupFraction);
     List<Sample> judged = new ArrayList<>(samples.subList(skip, samples.size()));
     if (judged.size() < 3) {
@@ -173,12 +180,14 @@ public final class OpenLoop {
     long[] end = judged.stream().mapToLong(Sample::endOffsetSum).toArray();
     double inputRate = LagTrend.slopePerSecond(t, end);
     double lagSlope = LagTrend.slopePerSecond(t, lag);
+    double judgedMs = t[t.length - 1] - t[0];
+    double allowance = tolerance + observationPeriodMs / judgedMs;
     return new Step(
         offeredRate,
         generatorRate,
         inputRate,
         lagSlope,
-        LagTrend.isFlat(t, lag, inputRate, tolerance),
+        LagTrend.isFlat(t, lag, inputRate, allowance),
         generatorRate < PRODUCER_BOUND_SHARE * offeredRate,
         judged.size());
   }

@@ -295,7 +295,7 @@ public final class OpenLoopCli implements Callable<Integer> {
     }
     Matcher m = GENERATOR_RATE.matcher(Files.readString(out));
     double reached = m.find() ? Double.parseDouble(m.group(1)) : 0;
-    return OpenLoop.judge(rate, reached, samples, warmup, tolerance);
+    return OpenLoop.judge(rate, reached, samples, warmup, tolerance, 1000);
   }
 
   private Map<String, Long> endOffsets(Admin admin, List<Topic> topics) throws Exception {

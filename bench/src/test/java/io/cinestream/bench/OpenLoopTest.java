@@ -67,10 +67,11 @@ class OpenLoopTest {
 
   @Test
   void aStepWhoseLagStaysWithinToleranceIsFlat() {
-    // input 1,000 records/s; lag grows 40/s = 4 % of the input, tolerance 5 %
-    OpenLoop.Step step = OpenLoop.judge(20_000, 19_800, samples(1_000, 40), 0.2, 0.05);
+    // input 1,000 records/s over 7 judged seconds: allowance 5 % + 1 s / 7 s = 192.9/s; lag grows
+    // 190/s
+    OpenLoop.Step step = OpenLoop.judge(20_000, 19_800, samples(1_000, 190), 0.2, 0.05, 1000);
     assertThat(step.inputRate()).isCloseTo(1_000, within(1e-6));
-    assertThat(step.lagSlope()).isCloseTo(40, within(1e-6));
+    assertThat(step.lagSlope()).isCloseTo(190, within(1e-6));
     assertThat(step.flat()).isTrue();
     assertThat(step.producerBound()).isFalse(); // 19,800 >= 0.95 * 20,000
     assertThat(step.samples()).isEqualTo(8);
@@ -78,8 +79,8 @@ class OpenLoopTest {
 
   @Test
   void aStepWhoseLagGrowsFasterFallsBehindAndAShortGeneratorIsProducerBound() {
-    // lag grows 60/s = 6 % of the input: not flat; generator 18,000 < 19,000
-    OpenLoop.Step step = OpenLoop.judge(20_000, 18_000, samples(1_000, 60), 0.2, 0.05);
+    // lag grows 195/s > 192.9/s: not flat; generator 18,000 < 0.95 * 20,000
+    OpenLoop.Step step = OpenLoop.judge(20_000, 18_000, samples(1_000, 195), 0.2, 0.05, 1000);
     assertThat(step.flat()).isFalse();
     assertThat(step.producerBound()).isTrue();
   }
