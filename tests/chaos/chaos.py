@@ -373,6 +373,9 @@ class Flink:
     def __init__(self, logs=LOGS):
         self.logs = logs
         self.job_ids = {}  # job class -> current job id
+        # job class -> every job id it ran as since the last reset, oldest first: a resubmitted job that
+        # fails before its own first checkpoint must restart from the newest checkpoint of the chain
+        self.chains = {}
         self.submissions = 0
 
     @staticmethod
@@ -408,6 +411,7 @@ class Flink:
                 cause = [x for x in out.splitlines() if "Caused by" in x or "Exception:" in x][-1:] or out.strip().splitlines()[-1:]
                 raise ChaosError(f"flink run {job} failed (exit {proc.returncode}): {cause}")
             self.job_ids[job] = m.group(1)
+            self.chains.setdefault(job, []).append(m.group(1))
             self.submissions += 1
             log(f"{job} submitted as {m.group(1)}" + (f" from {checkpoints[job]}" if checkpoints.get(job) else ""))
 
@@ -437,13 +441,15 @@ class Flink:
         return f"file://{max(found)[1]}" if found else None
 
     def resubmit_down_jobs(self):
-        """Operator: jobs that are gone (JobManager restarted) or failed come back from their newest
-        retained checkpoint, all at once."""
+        """Operator: jobs that are gone (JobManager restarted) or failed come back from the newest
+        retained checkpoint of their chain (this job id, else the ones it was restored from), all at once."""
         checkpoints = {}
         for job in list(self.job_ids):
             state = self.state(job)
             if state in ("GONE", "FAILED", "CANCELED"):
-                checkpoints[job] = self.newest_retained_checkpoint(self.job_ids[job])
+                checkpoints[job] = next(
+                    (cp for cp in map(self.newest_retained_checkpoint, reversed(self.chains.get(job, [self.job_ids[job]]))) if cp),
+                    None)
                 log(f"{job} is {state}: resubmitting from {checkpoints[job] or 'its committed offsets (no checkpoint)'}")
         if checkpoints:
             self.submit(*checkpoints, checkpoints=checkpoints)
@@ -457,6 +463,7 @@ class Flink:
         wait_for("Flink jobs cancelled", lambda: all(
             j["state"] in ("FINISHED", "FAILED", "CANCELED") for j in self.rest("GET", "/jobs/overview").json()["jobs"]), 120)
         self.job_ids = {}
+        self.chains = {}
 
     def stop_with_drain(self, job):
         """Stop with savepoint and --drain: MAX_WATERMARK closes every window before the job finishes."""
