@@ -1,29 +1,20 @@
 package io.cinestream.flink;
 
-import io.cinestream.flink.functions.CountAggregate;
-import io.cinestream.flink.functions.EmitWindowPresence;
+import io.cinestream.flink.functions.FirstPresenceInWindows;
 import io.cinestream.flink.functions.SumWindowPresence;
 import io.cinestream.flink.io.KafkaSources;
 import io.cinestream.flink.io.WarehouseSinks;
+import io.cinestream.flink.logic.RegistrationWindows;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.RegistrationMetric;
 import io.cinestream.flink.model.WindowPresence;
 import io.cinestream.schemas.Topic;
-import java.time.Duration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.types.Either;
-import org.apache.flink.util.OutputTag;
 
 /**
  * {@code user_registration_metrics} (DESIGN section 5): the number of DISTINCT user_id registered
@@ -31,13 +22,17 @@ import org.apache.flink.util.OutputTag;
  * (1 h windows starting every 15 min).
  *
  * <p>Pipeline: {@code consumer_registration} source (bounded out-of-orderness watermarks with
- * idleness) -> dead letters out -> dedup by event_id / late events out -> keyed by user_id, per
- * window a count of that user's registrations (one long of state per user and window) emitting one
- * "present" per (user, window) -> keyed by window, the sum of presences, emitted when the watermark
- * passes the window end. Only windows with at least one registration produce a row.
+ * idleness) -> dead letters out -> dedup by event_id / late events out -> keyed by user_id, {@link
+ * FirstPresenceInWindows}: one "present" per (user, window) the first time the user registers in
+ * that window (the user's state: the 15-minute slots already counted, one timer per slot) -> keyed
+ * by window, {@link SumWindowPresence}: the sum of presences, emitted when the watermark passes the
+ * window end. Only windows with at least one registration produce a row.
  *
  * <p>The distinct count is thus computed in two keyed stages and scales with parallelism; no state
- * ever holds a set of user ids.
+ * ever holds a set of user ids. Both window types are computed by the same per-user step: every
+ * window is an hour starting on a 15-minute boundary (see {@link RegistrationWindows}), so one
+ * state entry and one timer per user replace a Flink window operator per window type (five window
+ * states and timers per registration), and each event crosses the network once on its way to it.
  */
 public final class RegistrationMetricsJob {
 
@@ -49,9 +44,6 @@ public final class RegistrationMetricsJob {
 
   /** window_type of the 1 h windows sliding by 15 min. */
   public static final String SLIDING_1H_15M = "sliding_1h_15m";
-
-  private static final OutputTag<Event> WINDOW_LATE =
-      new OutputTag<>("window-late-registrations", TypeInformation.of(Event.class));
 
   private final JobOptions options;
   private final Source<Either<DeadLetter, Event>, ?, ?> registrations;
@@ -83,20 +75,12 @@ public final class RegistrationMetricsJob {
   public void build(StreamExecutionEnvironment env) {
     CommonSteps.OnTime input =
         CommonSteps.onTimeEvents(env, options, NAME, registrations, deadLetters);
-    SingleOutputStreamOperator<WindowPresence> tumbling =
-        presence(
-            input.events(),
-            TumblingEventTimeWindows.of(Duration.ofHours(1)),
-            TUMBLING_1H,
-            "registrations-tumbling-1h-per-user");
-    SingleOutputStreamOperator<WindowPresence> sliding =
-        presence(
-            input.events(),
-            SlidingEventTimeWindows.of(Duration.ofHours(1), Duration.ofMinutes(15)),
-            SLIDING_1H_15M,
-            "registrations-sliding-1h-15m-per-user");
-    tumbling
-        .union(sliding)
+    input
+        .events()
+        .keyBy(Event::userId)
+        .process(new FirstPresenceInWindows())
+        .uid("registrations-first-presence-per-user")
+        .name("registrations-first-presence-per-user")
         .keyBy(WindowPresence::windowKey)
         .process(new SumWindowPresence())
         .uid("registrations-distinct-per-window")
@@ -104,28 +88,7 @@ public final class RegistrationMetricsJob {
         .sinkTo(metrics)
         .uid(NAME + "-metrics-sink")
         .name("user-registration-metrics-sink");
-    DataStream<LateEvent> windowLate =
-        tumbling
-            .getSideOutput(WINDOW_LATE)
-            .union(sliding.getSideOutput(WINDOW_LATE))
-            .map(e -> new LateEvent(NAME, e.eventId(), e.topic(), e.eventTimeMs(), null))
-            .returns(LateEvent.class)
-            .name("window-late-to-late-events");
-    CommonSteps.sinkLate(NAME, input.late().union(windowLate), lateEvents);
-  }
-
-  private static SingleOutputStreamOperator<WindowPresence> presence(
-      DataStream<Event> events,
-      WindowAssigner<Object, TimeWindow> windows,
-      String windowType,
-      String uid) {
-    return events
-        .keyBy(Event::userId)
-        .window(windows)
-        .sideOutputLateData(WINDOW_LATE)
-        .aggregate(new CountAggregate<>(), new EmitWindowPresence(windowType))
-        .uid(uid)
-        .name(uid);
+    CommonSteps.sinkLate(NAME, input.late(), lateEvents);
   }
 
   /**

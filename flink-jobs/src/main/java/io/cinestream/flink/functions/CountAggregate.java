@@ -3,8 +3,8 @@ package io.cinestream.flink.functions;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
- * Counts the elements of a window. The accumulator is one {@code long}: per (user, window) in the
- * registration job, per minute in the orphan count, so window state holds a number, not events.
+ * Counts the elements of a window. The accumulator is one {@code long} (per minute in the orphan
+ * sign-out count), so window state holds a number, not events.
  *
  * @param <T> the element type
  */

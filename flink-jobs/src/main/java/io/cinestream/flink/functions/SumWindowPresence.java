@@ -12,12 +12,13 @@ import org.apache.flink.util.Collector;
 /**
  * Second stage of the distinct registration count, keyed by window ({@link
  * WindowPresence#windowKey()}): sums the per-user presences and emits one {@link
- * RegistrationMetric} when the watermark passes the window's last millisecond (end - 1, the
- * timestamp the first stage emits at, so every partial has arrived). State: one running {@link
- * WindowPresence}, cleared when the row is emitted.
+ * RegistrationMetric} when the watermark passes the window's last millisecond (end - 1: the first
+ * stage emits a partial when it sees an on-time registration, before the watermark passes the
+ * registration's time, so every partial of the window has arrived by then). State: one running
+ * {@link WindowPresence}, cleared when the row is emitted.
  */
 public class SumWindowPresence
-    extends KeyedProcessFunction<String, WindowPresence, RegistrationMetric> {
+    extends KeyedProcessFunction<Long, WindowPresence, RegistrationMetric> {
 
   private static final long serialVersionUID = 1L;
 

@@ -11,8 +11,12 @@ package io.cinestream.flink.model;
  */
 public record WindowPresence(String windowType, long windowStartMs, long windowEndMs, long count) {
 
-  /** The key of the window this partial belongs to: {@code <type>@<start ms>}. */
-  public String windowKey() {
-    return windowType + "@" + windowStartMs;
+  /**
+   * The key of the window this partial belongs to: {@code 2 * windowStartMs}, plus 1 for any type
+   * other than {@code tumbling_1h} (window starts are whole milliseconds, so the pair (type, start)
+   * maps to distinct keys; a {@code long} hashes and serializes cheaper than a string).
+   */
+  public long windowKey() {
+    return 2 * windowStartMs + ("tumbling_1h".equals(windowType) ? 0 : 1);
   }
 }

@@ -15,10 +15,9 @@ class SumWindowPresenceTest {
 
   @Test
   void sumsThePresencesOfAWindowAndEmitsOnceWhenTheWatermarkPassesItsEnd() throws Exception {
-    try (KeyedOneInputStreamOperatorTestHarness<String, WindowPresence, RegistrationMetric>
-        harness =
-            ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new SumWindowPresence(), WindowPresence::windowKey, Types.STRING)) {
+    try (KeyedOneInputStreamOperatorTestHarness<Long, WindowPresence, RegistrationMetric> harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new SumWindowPresence(), WindowPresence::windowKey, Types.LONG)) {
       WindowPresence user = new WindowPresence("tumbling_1h", 10 * HOUR, 11 * HOUR, 1);
       harness.processElement(user, 11 * HOUR - 1);
       harness.processElement(user, 11 * HOUR - 1);

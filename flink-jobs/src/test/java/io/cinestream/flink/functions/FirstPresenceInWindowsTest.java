@@ -1,0 +1,73 @@
+package io.cinestream.flink.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.WindowPresence;
+import java.time.Instant;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class FirstPresenceInWindowsTest {
+
+  private static final long HOUR = 3_600_000L;
+
+  private static long at(String utc) {
+    return Instant.parse(utc).toEpochMilli();
+  }
+
+  private static WindowPresence tumbling(String start) {
+    return new WindowPresence("tumbling_1h", at(start), at(start) + HOUR, 1);
+  }
+
+  private static WindowPresence sliding(String start) {
+    return new WindowPresence("sliding_1h_15m", at(start), at(start) + HOUR, 1);
+  }
+
+  @Test
+  void countsAUserOncePerWindowAndForgetsEachSlotAfterItsLastWindow() throws Exception {
+    try (KeyedOneInputStreamOperatorTestHarness<Integer, Event, WindowPresence> harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new FirstPresenceInWindows(), Event::userId, Types.INT)) {
+      long first = at("2026-11-20T10:20:00Z");
+      harness.processElement(Event.registration("e1", first, 7), first);
+      assertThat(harness.extractOutputValues())
+          .containsExactly(
+              tumbling("2026-11-20T10:00:00Z"),
+              sliding("2026-11-20T09:30:00Z"),
+              sliding("2026-11-20T09:45:00Z"),
+              sliding("2026-11-20T10:00:00Z"),
+              sliding("2026-11-20T10:15:00Z"));
+
+      // Same user, another event id, 30 minutes later: present already in the hour and in the
+      // sliding windows starting 10:00 and 10:15, new in those starting 10:30 and 10:45.
+      long second = at("2026-11-20T10:50:00Z");
+      harness.processElement(Event.registration("e2", second, 7), second);
+      // And a third in the same slot as the first: nothing new.
+      long third = at("2026-11-20T10:29:59Z");
+      harness.processElement(Event.registration("e3", third, 7), third);
+      // Another user in the same slot is counted on its own.
+      harness.processElement(Event.registration("e4", first, 8), first);
+      assertThat(harness.extractOutputValues())
+          .hasSize(5 + 2 + 5)
+          .containsSubsequence(
+              sliding("2026-11-20T10:15:00Z"),
+              sliding("2026-11-20T10:30:00Z"),
+              sliding("2026-11-20T10:45:00Z"),
+              tumbling("2026-11-20T10:00:00Z"));
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(3);
+
+      // The first slot's last window [10:15, 11:15) ends: user 8 is forgotten, user 7 keeps slot
+      // 10:45 until [10:45, 11:45) ends.
+      harness.processWatermark(at("2026-11-20T11:15:00Z") - 1);
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+      harness.processWatermark(at("2026-11-20T11:45:00Z") - 1);
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+}
