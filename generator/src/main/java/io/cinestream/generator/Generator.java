@@ -112,11 +112,14 @@ public final class Generator {
         }
         generated++;
         long t = e.timestampMs();
-        enqueue(e, t + delay(), false);
-        if (options.duplicateRate() > 0 && duplicates.nextDouble() < options.duplicateRate()) {
-          enqueue(e, t + delay(), true);
-        }
+        // What the buffer holds was enqueued earlier, so it goes before this event's records at
+        // the same release time; a record without delay then leaves at once, as it would have
+        // left the buffer: next in (release time, sequence) order.
         releaseUpTo(t, delivery);
+        offer(e, t, delay(), false, delivery);
+        if (options.duplicateRate() > 0 && duplicates.nextDouble() < options.duplicateRate()) {
+          offer(e, t, delay(), true, delivery);
+        }
         if (generated % PROGRESS_EVERY == 0) {
           progress.update(generated, simulation.scheduledNow());
         }
@@ -139,8 +142,14 @@ public final class Generator {
     return 1 + delays.nextLong(max);
   }
 
-  private void enqueue(SimEvent e, long releaseAt, boolean duplicate) {
-    buffer.add(new Pending(e, releaseAt, seq++, duplicate));
+  /** Sends a record now when its delay is 0 (the buffer is released up to t), else buffers it. */
+  private void offer(
+      SimEvent e, long t, long delay, boolean duplicate, HandOff<Outgoing> delivery) {
+    if (delay == 0) {
+      deliver(e, duplicate, delivery);
+    } else {
+      buffer.add(new Pending(e, t + delay, seq++, duplicate));
+    }
   }
 
   private void releaseUpTo(long watermark, HandOff<Outgoing> delivery) {

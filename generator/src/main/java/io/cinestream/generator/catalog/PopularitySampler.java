@@ -12,11 +12,13 @@ import java.util.SplittableRandom;
  * INFOCOM 1999).
  *
  * <p>Ranks are a seeded shuffle of the catalogue, so the bestsellers are not simply the first item
- * ids. Sampling inverts the cumulative distribution: the drawn rank is the first one whose
- * cumulative probability exceeds a uniform {@code u}. A guide table (Chen and Asau, "On generating
- * random variates from an empirical distribution", AIIE Transactions 6(2), 1974) of one entry per
- * item tells where to start looking for that rank, so a draw costs O(1) steps on average instead of
- * a binary search's O(log n); the rank found is the same.
+ * ids. Sampling uses the alias method (A. J. Walker, "An efficient method for generating discrete
+ * random variables with general distributions", ACM TOMS 3(3), 1977), with the table built by M. D.
+ * Vose's linear-time algorithm ("A linear algorithm for generating random numbers with a given
+ * distribution", IEEE TSE 17(9), 1991): each of the {@code n} columns holds one rank with
+ * probability {@code keep[c]} and an alias rank with the rest, so a draw is one uniform {@code u},
+ * column {@code floor(u * n)}, and one compare of the fraction of {@code u * n} with {@code keep}:
+ * O(1) with no search and no data-dependent loop.
  */
 public final class PopularitySampler {
 
@@ -24,9 +26,11 @@ public final class PopularitySampler {
   public static final double DEFAULT_EXPONENT = 1.0;
 
   private final CatalogueItem[] byRank;
-  private final double[] cumulative;
-  // guide[j] = the first rank index whose cumulative probability exceeds j / guide.length.
-  private final int[] guide;
+  private final double[] probability;
+  // Column c: its own item byRank[c] with probability keep[c], else alias[c].
+  private final double[] keep;
+  private final CatalogueItem[] alias;
+  private final int[] aliasRank;
 
   /**
    * @param catalogue the products
@@ -46,25 +50,66 @@ public final class PopularitySampler {
       byRank[i] = byRank[j];
       byRank[j] = t;
     }
-    cumulative = new double[byRank.length];
+    int n = byRank.length;
+    probability = new double[n];
     double sum = 0;
-    for (int r = 0; r < byRank.length; r++) {
-      sum += Math.pow(r + 1, -exponent);
-      cumulative[r] = sum;
+    for (int r = 0; r < n; r++) {
+      probability[r] = Math.pow(r + 1, -exponent);
+      sum += probability[r];
     }
-    for (int r = 0; r < cumulative.length; r++) {
-      cumulative[r] /= sum;
+    for (int r = 0; r < n; r++) {
+      probability[r] /= sum;
     }
-    // Rounding must not leave a gap above the last bucket.
-    cumulative[cumulative.length - 1] = 1.0;
-    guide = new int[cumulative.length];
-    int i = 0;
-    for (int j = 0; j < guide.length; j++) {
-      double lower = (double) j / guide.length;
-      while (cumulative[i] <= lower) {
-        i++;
+    keep = new double[n];
+    aliasRank = new int[n];
+    buildAliasTable(probability, keep, aliasRank);
+    alias = new CatalogueItem[n];
+    for (int c = 0; c < n; c++) {
+      alias[c] = byRank[aliasRank[c]];
+    }
+  }
+
+  /**
+   * Vose's construction: scaled probabilities {@code n * p} below 1 ("small") are topped up from
+   * one above 1 ("large"), which becomes their alias and gives away what it topped up. Columns left
+   * at the end hold exactly 1 up to rounding and keep their own rank.
+   */
+  private static void buildAliasTable(double[] p, double[] keep, int[] alias) {
+    int n = p.length;
+    double[] scaled = new double[n];
+    int[] small = new int[n];
+    int[] large = new int[n];
+    int smalls = 0;
+    int larges = 0;
+    for (int i = 0; i < n; i++) {
+      scaled[i] = p[i] * n;
+      if (scaled[i] < 1.0) {
+        small[smalls++] = i;
+      } else {
+        large[larges++] = i;
       }
-      guide[j] = i;
+    }
+    while (smalls > 0 && larges > 0) {
+      int s = small[--smalls];
+      int l = large[--larges];
+      keep[s] = scaled[s];
+      alias[s] = l;
+      scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+      if (scaled[l] < 1.0) {
+        small[smalls++] = l;
+      } else {
+        large[larges++] = l;
+      }
+    }
+    while (larges > 0) {
+      int l = large[--larges];
+      keep[l] = 1.0;
+      alias[l] = l;
+    }
+    while (smalls > 0) {
+      int s = small[--smalls];
+      keep[s] = 1.0;
+      alias[s] = s;
     }
   }
 
@@ -75,7 +120,24 @@ public final class PopularitySampler {
 
   /** Probability of drawing the item of popularity rank {@code rank}, 1-based. */
   public double probabilityOfRank(int rank) {
-    return rank == 1 ? cumulative[0] : cumulative[rank - 1] - cumulative[rank - 2];
+    return probability[rank - 1];
+  }
+
+  /**
+   * The alias table as the probability of each rank that a draw returns: column {@code c}
+   * contributes {@code keep[c] / n} to its own rank and {@code (1 - keep[c]) / n} to its alias. For
+   * tests: it must equal {@link #probabilityOfRank} up to rounding.
+   *
+   * @return one probability per rank, index 0 = rank 1
+   */
+  double[] drawProbabilities() {
+    int n = keep.length;
+    double[] out = new double[n];
+    for (int c = 0; c < n; c++) {
+      out[c] += keep[c] / n;
+      out[aliasRank[c]] += (1.0 - keep[c]) / n;
+    }
+    return out;
   }
 
   /**
@@ -84,16 +146,9 @@ public final class PopularitySampler {
    * @param random the simulation's stream (one double consumed)
    */
   public CatalogueItem next(SplittableRandom random) {
-    double u = random.nextDouble();
-    int i = guide[Math.min((int) (u * guide.length), guide.length - 1)];
-    // The guide entry is exact up to the rounding of u * length: step back, then forward, to the
-    // first index whose cumulative probability exceeds u (cumulative[last] = 1 > u ends the scan).
-    while (i > 0 && cumulative[i - 1] > u) {
-      i--;
-    }
-    while (cumulative[i] <= u) {
-      i++;
-    }
-    return byRank[i];
+    double x = random.nextDouble() * keep.length;
+    int c = (int) x;
+    // x < n always (nextDouble() < 1 and n < 2^53), so c is a column.
+    return x - c < keep[c] ? byRank[c] : alias[c];
   }
 }

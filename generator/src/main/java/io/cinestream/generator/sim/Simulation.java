@@ -53,7 +53,7 @@ public final class Simulation {
     this.popularity = new PopularitySampler(catalogue, behaviour.zipfExponent(), streams.ranks);
     this.users = Population.draw(users, streams.population);
     long[] registrations = RegistrationCurve.draw(users, startMs, windowMs, streams.population);
-    this.agenda = new Agenda(users);
+    this.agenda = new Agenda(users, startMs);
     for (int i = 0; i < users; i++) {
       agenda.add(new UserAgent(this.users[i], i, registrations[i]));
     }

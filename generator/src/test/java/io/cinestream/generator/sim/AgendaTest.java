@@ -1,6 +1,7 @@
 package io.cinestream.generator.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cinestream.events.PreferredLanguage;
 import io.cinestream.generator.model.User;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class AgendaTest {
 
   private static UserAgent agent(int index, long at) {
-    return new UserAgent(new User(index + 1, 30, "****@a.com", PreferredLanguage.eng), index, at);
+    return new UserAgent(
+        new User(index % 1_000_000 + 1, 30, "****@a.com", PreferredLanguage.eng), index, at);
   }
 
   @Test
@@ -32,7 +34,7 @@ class AgendaTest {
     PriorityQueue<long[]> reference =
         new PriorityQueue<>(
             Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
-    Agenda agenda = new Agenda(4); // grows
+    Agenda agenda = new Agenda(4, 0); // grows
     for (int i = 0; i < n; i++) {
       agenda.add(agent(i, times[i]));
       reference.add(new long[] {times[i], i});
@@ -61,7 +63,7 @@ class AgendaTest {
 
   @Test
   void forEachVisitsEveryAgentAndClearEmpties() {
-    Agenda agenda = new Agenda(2);
+    Agenda agenda = new Agenda(2, 0);
     for (int i = 0; i < 5; i++) {
       agenda.add(agent(i, 100 - i));
     }
@@ -74,5 +76,27 @@ class AgendaTest {
     agenda.clear();
     assertThat(agenda.size()).isZero();
     assertThat(agenda.first()).isNull();
+  }
+
+  @Test
+  void timesAreRelativeToTheBaseAndKeysOutOfRangeAreRefused() {
+    long base = 1_700_000_000_000L;
+    Agenda agenda = new Agenda(4, base);
+    agenda.add(agent(Agenda.MAX_INDEX, base + Agenda.MAX_OFFSET_MS));
+    agenda.add(agent(7, base));
+    agenda.add(agent(3, base + 1));
+
+    assertThat(agenda.first().index).isEqualTo(7);
+    assertThatThrownBy(() -> agenda.add(agent(1, base - 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("agent 1");
+    assertThatThrownBy(() -> agenda.add(agent(Agenda.MAX_INDEX + 1, base)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("outside 0..1048575");
+    agenda.removeFirst();
+    assertThat(agenda.first().index).isEqualTo(3);
+    agenda.removeFirst();
+    assertThat(agenda.first().index).isEqualTo(Agenda.MAX_INDEX);
+    assertThat(agenda.size()).isEqualTo(1);
   }
 }
