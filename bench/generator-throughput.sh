@@ -4,6 +4,8 @@
 # record count and the generator's mean record size (key + value). Prints a Markdown table.
 #
 # Usage: bench/generator-throughput.sh [EVENTS]   (default 1,000,000; ROUNDS=2 alternating runs)
+# GENERATOR_JAVA_OPTS adds JVM options to the measured generator runs, e.g. a JFR recording:
+#   GENERATOR_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/gen-%p.jfr,settings=profile'
 # Needs: generator/target/generator.jar (built here if missing) and devstack/target/devstack.jar +
 # devstack/target/lib/ (mvn -f devstack/pom.xml package). A broker and a registry are started on
 # non-default ports (39092/39093/38081, override with BENCH_*), data in a temp dir, and stopped at
@@ -139,7 +141,7 @@ BEST_GEN=0; BEST_GEN_MB=0; BEST_PERF=0; BEST_PERF_MB=0; SIZE=0
 for round in $(seq "$ROUNDS"); do
   log "round $round: generator, $EVENTS events"
   B0=$(broker_ticks)
-  run_timed "$WORK/gen-cpu-$round" "$WORK/generator-$round.md" "$WORK/generator-$round.log" java -Xmx2g -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" \
+  run_timed "$WORK/gen-cpu-$round" "$WORK/generator-$round.md" "$WORK/generator-$round.log" java -Xmx2g ${GENERATOR_JAVA_OPTS:-} -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" \
     --users "$USERS" --hours 24 --max-events "$EVENTS" --max-delay 0 --seed "$round" \
     --no-progress --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" \
     || die "generator failed (see $WORK/generator-$round.log)"
