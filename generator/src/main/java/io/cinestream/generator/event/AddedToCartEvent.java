@@ -28,4 +28,11 @@ public record AddedToCartEvent(
     return new AddedToCart(
         eventId, Instant.ofEpochMilli(timestampMs), topic().topicName(), userId, itemId, cartId);
   }
+
+  @Override
+  public void writeAvro(AvroBodyWriter out) {
+    writeCommonAvroFields(out);
+    out.writeString(itemId);
+    out.writeUuid(cartId);
+  }
 }

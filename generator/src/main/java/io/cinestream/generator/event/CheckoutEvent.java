@@ -35,4 +35,11 @@ public record CheckoutEvent(
         cartId,
         paymentMethod);
   }
+
+  @Override
+  public void writeAvro(AvroBodyWriter out) {
+    writeCommonAvroFields(out);
+    out.writeUuid(cartId);
+    out.writeEnum(paymentMethod.ordinal());
+  }
 }

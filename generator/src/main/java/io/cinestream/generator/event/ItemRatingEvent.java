@@ -28,4 +28,11 @@ public record ItemRatingEvent(UUID eventId, long timestampMs, int userId, String
     return new ItemRating(
         eventId, Instant.ofEpochMilli(timestampMs), topic().topicName(), userId, itemId, rating);
   }
+
+  @Override
+  public void writeAvro(AvroBodyWriter out) {
+    writeCommonAvroFields(out);
+    out.writeString(itemId);
+    out.writeInt(rating);
+  }
 }

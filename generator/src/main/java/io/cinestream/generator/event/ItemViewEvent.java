@@ -27,4 +27,10 @@ public record ItemViewEvent(UUID eventId, long timestampMs, int userId, String i
     return new ItemView(
         eventId, Instant.ofEpochMilli(timestampMs), topic().topicName(), userId, itemId);
   }
+
+  @Override
+  public void writeAvro(AvroBodyWriter out) {
+    writeCommonAvroFields(out);
+    out.writeString(itemId);
+  }
 }

@@ -42,4 +42,12 @@ public record RegistrationEvent(
         maskedEmail,
         language);
   }
+
+  @Override
+  public void writeAvro(AvroBodyWriter out) {
+    writeCommonAvroFields(out);
+    out.writeInt(age);
+    out.writeString(maskedEmail);
+    out.writeEnum(language.ordinal());
+  }
 }

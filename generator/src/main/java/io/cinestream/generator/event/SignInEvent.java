@@ -24,4 +24,9 @@ public record SignInEvent(UUID eventId, long timestampMs, int userId) implements
   public SpecificRecord toAvro() {
     return new SignIn(eventId, Instant.ofEpochMilli(timestampMs), topic().topicName(), userId);
   }
+
+  @Override
+  public void writeAvro(AvroBodyWriter out) {
+    writeCommonAvroFields(out);
+  }
 }

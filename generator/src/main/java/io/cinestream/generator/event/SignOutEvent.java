@@ -25,4 +25,9 @@ public record SignOutEvent(UUID eventId, long timestampMs, int userId) implement
   public SpecificRecord toAvro() {
     return new SignOut(eventId, Instant.ofEpochMilli(timestampMs), topic().topicName(), userId);
   }
+
+  @Override
+  public void writeAvro(AvroBodyWriter out) {
+    writeCommonAvroFields(out);
+  }
 }

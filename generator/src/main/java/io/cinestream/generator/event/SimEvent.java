@@ -41,6 +41,27 @@ public sealed interface SimEvent
    */
   SpecificRecord toAvro();
 
+  /**
+   * Writes the Avro binary body of {@link #toAvro()} (no wire-format header): the same bytes {@code
+   * SpecificDatumWriter} writes for that record, written straight from the fields.
+   *
+   * @param out the writer to append to
+   */
+  void writeAvro(AvroBodyWriter out);
+
+  /**
+   * The four fields every event schema starts with, in schema order: {@code event_id}, {@code
+   * timestamp}, {@code event_name}, {@code user_id}.
+   *
+   * @param out the writer to append to
+   */
+  default void writeCommonAvroFields(AvroBodyWriter out) {
+    out.writeUuid(eventId());
+    out.writeLong(timestampMs());
+    out.writeString(topic().topicName());
+    out.writeInt(userId());
+  }
+
   /** The Kafka record key: {@code user_id} as a decimal string (DESIGN.md section 2). */
   default String key() {
     return Integer.toString(userId());

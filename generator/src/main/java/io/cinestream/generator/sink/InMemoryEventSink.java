@@ -2,7 +2,6 @@ package io.cinestream.generator.sink;
 
 import io.cinestream.generator.event.SimEvent;
 import io.cinestream.schemas.Topic;
-import io.cinestream.schemas.serde.ConfluentAvroSerializer;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import io.cinestream.schemas.serde.SchemaRegistryClient;
 import java.util.ArrayList;
@@ -10,13 +9,13 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Keeps every record in memory, in send order, encoded by the same serde as {@link KafkaEventSink}
- * against an in-process registry, so tests see exactly the bytes Kafka would get.
+ * Keeps every record in memory, in send order, encoded by the same {@link EventEncoder} as {@link
+ * KafkaEventSink} against an in-process registry, so tests see exactly the bytes Kafka would get.
  */
 public final class InMemoryEventSink implements EventSink {
 
   private final SchemaRegistryClient registry;
-  private final ConfluentAvroSerializer serializer;
+  private final EventEncoder encoder;
   private final List<SentRecord> records = new ArrayList<>();
 
   /** A sink with its own {@link InMemorySchemaRegistryClient}. */
@@ -29,12 +28,12 @@ public final class InMemoryEventSink implements EventSink {
    */
   public InMemoryEventSink(SchemaRegistryClient registry) {
     this.registry = registry;
-    this.serializer = new ConfluentAvroSerializer(registry);
+    this.encoder = new EventEncoder(registry);
   }
 
   @Override
   public byte[] encode(SimEvent event) {
-    return serializer.serialize(event.topic().topicName(), event.toAvro());
+    return encoder.encode(event);
   }
 
   @Override

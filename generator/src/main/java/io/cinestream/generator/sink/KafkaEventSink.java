@@ -2,7 +2,6 @@ package io.cinestream.generator.sink;
 
 import io.cinestream.generator.event.SimEvent;
 import io.cinestream.schemas.Topic;
-import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.ConfluentAvroSerializer;
 import io.cinestream.schemas.serde.SchemaRegistryClient;
 import java.util.HashMap;
@@ -20,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends to Kafka with one idempotent producer ({@code acks=all}, {@code enable.idempotence=true}),
- * key = user_id as a string, value = Confluent wire-format Avro from {@link ConfluentAvroCodec}
- * under the subject {@code <topic>-value} (the bytes {@link ConfluentAvroSerializer} would write).
+ * key = user_id as a string, value = Confluent wire-format Avro from {@link EventEncoder} under the
+ * subject {@code <topic>-value} (the bytes {@link ConfluentAvroSerializer} would write).
  *
  * <p>Why the value is serialized here rather than by the producer: one {@code KafkaProducer<String,
  * byte[]>} then carries both the Avro events and the raw malformed records, and the encoded size is
@@ -39,9 +38,7 @@ public final class KafkaEventSink implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventSink.class);
 
   private final KafkaProducer<String, byte[]> producer;
-  private final ConfluentAvroCodec codec;
-  // Subjects per topic ordinal, built once: no string concatenation per record.
-  private final String[] subjects;
+  private final EventEncoder encoder;
   private final AtomicLong failures = new AtomicLong();
   // One callback for every record: no allocation per send.
   private final Callback callback = this::onCompletion;
@@ -52,11 +49,7 @@ public final class KafkaEventSink implements EventSink {
    * @param registry the schema registry the serde registers the value schemas in
    */
   public KafkaEventSink(Map<String, Object> producerConfig, SchemaRegistryClient registry) {
-    this.codec = new ConfluentAvroCodec(registry);
-    this.subjects = new String[Topic.values().length];
-    for (Topic t : Topic.values()) {
-      subjects[t.ordinal()] = t.subject();
-    }
+    this.encoder = new EventEncoder(registry);
     this.producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
   }
@@ -96,7 +89,7 @@ public final class KafkaEventSink implements EventSink {
 
   @Override
   public byte[] encode(SimEvent event) {
-    return codec.serialize(subjects[event.topic().ordinal()], event.toAvro());
+    return encoder.encode(event);
   }
 
   @Override
