@@ -108,6 +108,15 @@ public final class BenchCli implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "0.1", description = "Share of first windows dropped.")
   double warmup;
 
+  @Option(
+      names = "--warmup-runs",
+      defaultValue = "0",
+      description =
+          "Unmeasured runs of each job on each engine before the measured one (default"
+              + " ${DEFAULT-VALUE}). Flink's runs share the bench cluster, whose JIT-compiled"
+              + " runtime they warm; every Spark run is a new spark-submit JVM.")
+  int warmupRuns;
+
   @Option(names = "--work-dir", required = true, description = "Logs and checkpoints of the runs.")
   Path workDir;
 
@@ -189,6 +198,7 @@ public final class BenchCli implements Callable<Integer> {
             seed,
             parallelism,
             warmup,
+            warmupRuns,
             command,
             results);
     String base =
@@ -209,6 +219,13 @@ public final class BenchCli implements Callable<Integer> {
       throws Exception {
     cleanWarehouse(jdbcUrl, job, engine.name());
     Path dir = Files.createDirectories(workDir.resolve(job.id() + "-" + engine.name()));
+    for (int i = 1; i <= warmupRuns; i++) {
+      Path warmupDir = Files.createDirectories(dir.resolve("warm-up-" + i));
+      LOG.info(
+          "{} on {}: warm-up run {} of {} (not measured)", job.id(), engine.name(), i, warmupRuns);
+      engine.run(job, stack, warmupDir);
+      cleanWarehouse(jdbcUrl, job, engine.name());
+    }
     LOG.info("{} on {} (log {})", job.id(), engine.name(), dir);
     SinkPoller poller = new SinkPoller(jdbcUrl, job, engine.name(), pollMs).start();
     Engine.EngineRun run;

@@ -26,6 +26,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * @param seed generator seed
  * @param parallelism job parallelism / Spark local cores
  * @param warmupFraction share of the first windows left out of the latency figures
+ * @param warmupRuns unmeasured runs of each job on each engine before the measured one
  * @param command the command that produced it
  * @param results one row per job and engine
  */
@@ -38,6 +39,7 @@ public record Report(
     long seed,
     int parallelism,
     double warmupFraction,
+    int warmupRuns,
     String command,
     List<BenchResult> results) {
 
@@ -100,7 +102,7 @@ public record Report(
             Locale.ROOT,
             "### Engine benchmark, %d events (seed %d), parallelism %d, %s%n%n"
                 + "Machine %s, %d cores, load average %.2f at the end; latency percentiles after"
-                + " leaving out the first %.0f %% of windows.%n%n",
+                + " leaving out the first %.0f %% of windows; %s.%n%n",
             events,
             seed,
             parallelism,
@@ -108,7 +110,12 @@ public record Report(
             machine,
             cores,
             loadAverage,
-            100 * warmupFraction)
+            100 * warmupFraction,
+            warmupRuns == 0
+                ? "no warm-up run (each engine measured on its first run of the job)"
+                : warmupRuns
+                    + " unmeasured warm-up run(s) of each job on each engine before the measured"
+                    + " one (Flink: the same cluster; Spark: a new spark-submit JVM per run)")
         + markdownTable()
         + phases()
         + "\nCommand: `"

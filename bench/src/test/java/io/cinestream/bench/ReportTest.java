@@ -20,6 +20,7 @@ class ReportTest {
         42,
         2,
         0.1,
+        1,
         "./pipeline bench --events 1000000",
         List.of(
             // 100,000 records in 0.25 s = 400,000/s; 0.5 CPU-s -> 5.0 CPU-s per M
@@ -79,6 +80,7 @@ class ReportTest {
   void markdownListsWhereTheTimeWentForRunsThatSayIt() {
     assertThat(report().markdown())
         .contains("Where the time went:\n\n- registration on flink: sources reading 0.6 s\n\n")
+        .contains("1 unmeasured warm-up run(s) of each job on each engine")
         .doesNotContain("registration on ceiling:");
   }
 
