@@ -182,3 +182,9 @@ printf '%s\n' "${ROWS[@]}"
 echo "| best | $(printf '%.0f' "$BEST_GEN") | $BEST_GEN_MB | $(printf '%.0f' "$BEST_PERF") | $BEST_PERF_MB | $(awk -v g="$BEST_GEN" -v p="$BEST_PERF" 'BEGIN { printf "%.0f%%", 100 * g / p }') | | |"
 echo
 echo "Target: generator >= 70% of the perf-test ceiling. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "Generator CPU by thread, from its own summary (Java threads measured by the JVM; the rest is GC, JIT and start-up):"
+echo
+for round in $(seq "$ROUNDS"); do
+  echo "- round $round: $(grep -m1 '^CPU µs per record:' "$WORK/generator-$round.md" | sed 's/^CPU µs per record: //')"
+done

@@ -5,6 +5,8 @@ import io.cinestream.generator.sim.RandomStreams;
 import io.cinestream.generator.sim.Simulation;
 import io.cinestream.generator.sink.EventSink;
 import io.cinestream.schemas.Topic;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
@@ -102,9 +104,12 @@ public final class Generator {
    */
   public Summary run(Simulation simulation, ProgressListener progress) throws InterruptedException {
     long started = System.nanoTime();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long callerCpuAtStart = threads.getCurrentThreadCpuTime();
     long generated = 0;
-    try (HandOff<Outgoing> delivery =
-        new HandOff<>(HAND_OFF_CAPACITY, this::send, "cinestream-generator-send")) {
+    HandOff<Outgoing> delivery =
+        new HandOff<>(HAND_OFF_CAPACITY, this::send, "cinestream-generator-send");
+    try (delivery) {
       while (generated < options.maxEvents() && !stopRequested) {
         SimEvent e = simulation.next();
         if (e == null) {
@@ -130,6 +135,9 @@ public final class Generator {
     }
     sink.flush();
     summary.finish(System.nanoTime() - started, sink.failures(), simulation.stats());
+    summary.cpu(
+        CpuSplit.measure(
+            threads.getCurrentThreadCpuTime() - callerCpuAtStart, delivery.consumerCpuNanos()));
     progress.update(generated, simulation.scheduledNow());
     return summary;
   }

@@ -1,5 +1,6 @@
 package io.cinestream.generator;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -46,6 +47,7 @@ final class HandOff<T> implements AutoCloseable {
   private volatile boolean consumerParked;
   private volatile boolean closing;
   private volatile Throwable failure;
+  private volatile long consumerCpuNanos = -1;
   // Producer-side copies: the producer is the only writer of the tail.
   private long tail;
   private long knownHead;
@@ -186,6 +188,16 @@ final class HandOff<T> implements AutoCloseable {
       }
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      consumerCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
+  }
+
+  /**
+   * CPU time of the consuming thread, user + system, ns: known once the thread has ended ({@link
+   * #close()} returned); -1 before, or when the JVM does not measure thread CPU time.
+   */
+  long consumerCpuNanos() {
+    return consumerCpuNanos;
   }
 }

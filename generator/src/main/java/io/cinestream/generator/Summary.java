@@ -40,6 +40,7 @@ public final class Summary {
   private long elapsedNanos;
   private long failures;
   private SimulationStats simulation;
+  private CpuSplit cpu;
 
   void countEvent(Topic t, boolean duplicate, long recordBytes) {
     if (duplicate) {
@@ -59,6 +60,15 @@ public final class Summary {
     this.elapsedNanos = elapsedNanos;
     this.failures = failures;
     this.simulation = simulation;
+  }
+
+  void cpu(CpuSplit split) {
+    this.cpu = split;
+  }
+
+  /** Where the run's CPU went, or null when not measured (e.g. a summary built by hand). */
+  public CpuSplit cpu() {
+    return cpu;
   }
 
   /** Counters of every event topic, in {@link Topic} order (topics with nothing sent included). */
@@ -109,7 +119,8 @@ public final class Summary {
 
   /**
    * The summary as Markdown: a table with one row per event topic and a total row, then a line of
-   * rates and a line of simulation counters. Locale-independent.
+   * rates, a line of simulation counters and, when measured, a line of CPU per record by thread
+   * ({@link CpuSplit#perRecordLine}). Locale-independent.
    */
   public String toMarkdown() {
     StringBuilder b = new StringBuilder();
@@ -143,6 +154,9 @@ public final class Summary {
               simulation.checkouts(),
               simulation.abandonedCartSessions(),
               simulation.ratings()));
+    }
+    if (cpu != null) {
+      b.append(cpu.perRecordLine(total().records())).append('\n');
     }
     return b.toString();
   }

@@ -2,7 +2,9 @@ package io.cinestream.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.generator.sim.Behaviour;
 import io.cinestream.schemas.Topic;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SummaryTest {
@@ -33,5 +35,33 @@ class SummaryTest {
 
             4 records in 2.000 s: 2 records/s, 0.00 MiB/s, 50.0 bytes/record (key + value), 0 failed
             """);
+  }
+
+  @Test
+  void cpuLineGivesEachThreadAndTheRestPerRecord() {
+    // 1,000 records: 2 ms simulating, 1 ms sending, 0.5 ms network, 5 ms process -> 1.5 ms rest.
+    CpuSplit split =
+        new CpuSplit(
+            2_000_000, 1_000_000, Map.of("kafka-producer-network-thread | g", 500_000L), 5_000_000);
+
+    assertThat(split.perRecordLine(1_000))
+        .isEqualTo(
+            "CPU µs per record: simulating thread 2.00, sending thread 1.00,"
+                + " kafka-producer-network-thread | g 0.50, rest of the JVM (GC, JIT, start-up) 1.50,"
+                + " process 5.00");
+    assertThat(new CpuSplit(3_000, -1, Map.of(), -1).perRecordLine(2))
+        .isEqualTo("CPU µs per record: simulating thread 1.50");
+  }
+
+  @Test
+  void aRunMeasuresItsThreads() throws Exception {
+    Summary s =
+        Fixtures.run(200, Fixtures.DAY_MS, 1, Behaviour.defaults(), DeliveryOptions.clean())
+            .summary();
+
+    assertThat(s.cpu().simulatingNanos()).isPositive();
+    assertThat(s.cpu().sendingNanos()).isPositive();
+    assertThat(s.cpu().processNanos()).isGreaterThan(s.cpu().simulatingNanos());
+    assertThat(s.toMarkdown()).contains("CPU µs per record: simulating thread ");
   }
 }
