@@ -4,6 +4,7 @@
 # record count and the generator's mean record size (key + value). Prints a Markdown table.
 #
 # Usage: bench/generator-throughput.sh [EVENTS]   (default 1,000,000; ROUNDS=2 alternating runs)
+# The generator runs with the Parallel collector, as ./pipeline generate runs it.
 # GENERATOR_JAVA_OPTS adds JVM options to the measured generator runs, e.g. a JFR recording:
 #   GENERATOR_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/gen-%p.jfr,settings=profile'
 # Needs: generator/target/generator.jar (built here if missing) and devstack/target/devstack.jar +
@@ -127,7 +128,7 @@ USERS=$(( EVENTS / 10 > 1000000 ? 1000000 : (EVENTS / 10 < 1000 ? 1000 : EVENTS 
 # Warm-up, not reported: a fresh broker spends its first seconds in the JIT, and the generator's first
 # run also creates its 7 topics (14 partitions) and registers its schemas.
 log "warm-up: generator and ProducerPerformance, 300000 records each"
-java -Xmx2g -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" --users 30000 \
+java -Xmx2g -XX:+UseParallelGC -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" --users 30000 \
   --hours 24 --max-events 300000 --max-delay 0 --seed 999 --no-progress --bootstrap "$BOOTSTRAP" \
   --registry "$REGISTRY" >"$WORK/warm-up-generator.log" 2>&1 \
   || die "generator warm-up failed (see $WORK/warm-up-generator.log)"
@@ -141,7 +142,7 @@ BEST_GEN=0; BEST_GEN_MB=0; BEST_PERF=0; BEST_PERF_MB=0; SIZE=0
 for round in $(seq "$ROUNDS"); do
   log "round $round: generator, $EVENTS events"
   B0=$(broker_ticks)
-  run_timed "$WORK/gen-cpu-$round" "$WORK/generator-$round.md" "$WORK/generator-$round.log" java -Xmx2g ${GENERATOR_JAVA_OPTS:-} -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" \
+  run_timed "$WORK/gen-cpu-$round" "$WORK/generator-$round.md" "$WORK/generator-$round.log" java -Xmx2g -XX:+UseParallelGC ${GENERATOR_JAVA_OPTS:-} -jar generator/target/generator.jar --catalog-file "$WORK/catalogue.tsv" \
     --users "$USERS" --hours 24 --max-events "$EVENTS" --max-delay 0 --seed "$round" \
     --no-progress --bootstrap "$BOOTSTRAP" --registry "$REGISTRY" \
     || die "generator failed (see $WORK/generator-$round.log)"

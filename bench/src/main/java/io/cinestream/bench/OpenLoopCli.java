@@ -260,6 +260,7 @@ public final class OpenLoopCli implements Callable<Integer> {
         new ProcessBuilder(
                 "java",
                 "-Xmx1g",
+                "-XX:+UseParallelGC", // as ./pipeline generate runs it
                 "-jar",
                 generatorJar.toString(),
                 "--realtime",

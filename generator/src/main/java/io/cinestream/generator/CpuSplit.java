@@ -1,5 +1,7 @@
 package io.cinestream.generator;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
@@ -7,32 +9,44 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Where a run's CPU went, by thread: the simulating (caller's) thread over the run, the sending
- * thread over its life, every other live Java thread over its life (for Kafka the producer's
- * network thread), and the rest of the process: the JVM's own threads (GC, JIT compilers), start-up
- * and threads that already ended. All values are user + system CPU time in ns, from {@link
- * ThreadMXBean} and the process total from {@code com.sun.management.OperatingSystemMXBean}.
+ * Where a run's CPU went, by thread: the simulating (caller's) thread over the run and before it
+ * (set-up: catalogue, population, class loading), the sending thread over its life, every other
+ * live Java thread over its life (for Kafka the producer's network thread), and the rest of the
+ * process: the JVM's own threads (GC, JIT compilers), JVM start and threads that already ended. CPU
+ * values are user + system time in ns, from {@link ThreadMXBean} and the process total from {@code
+ * com.sun.management.OperatingSystemMXBean}. Two wall-clock figures from the JVM help read the
+ * rest: the JIT's total compilation time ({@code CompilationMXBean}; compiler threads are
+ * CPU-bound, so it approximates their CPU) and the collectors' total pause time.
  *
  * @param simulatingNanos the caller's thread during {@link Generator#run}
+ * @param setUpNanos the caller's thread before the run (its total CPU minus the run's), -1 when
+ *     unknown
  * @param sendingNanos the hand-off's sending thread, -1 when unknown
  * @param otherThreadsNanos other live Java threads by name (digits replaced by {@code #}), summed
  * @param processNanos the whole process since JVM start, -1 when unknown
+ * @param jitMillis total JIT compilation time since JVM start, ms (wall), -1 when unknown
+ * @param gcMillis total collection time since JVM start, ms (wall), summed over collectors
  */
 public record CpuSplit(
     long simulatingNanos,
+    long setUpNanos,
     long sendingNanos,
     Map<String, Long> otherThreadsNanos,
-    long processNanos) {
+    long processNanos,
+    long jitMillis,
+    long gcMillis) {
 
   /**
    * Measures the other threads and the process now.
    *
    * @param simulatingNanos CPU of the caller's thread during the run, ns
    * @param sendingNanos CPU of the sending thread, ns, or -1
-   * @return the split; threads of this JVM with less than 1 ms of CPU are left out
+   * @return the split; other threads with less than 10 ms of CPU are left out
    */
   static CpuSplit measure(long simulatingNanos, long sendingNanos) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long callerTotal = mx.getCurrentThreadCpuTime();
+    long setUp = callerTotal >= simulatingNanos ? callerTotal - simulatingNanos : -1;
     Map<String, Long> others = new TreeMap<>();
     Thread current = Thread.currentThread();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -40,7 +54,7 @@ public record CpuSplit(
         continue;
       }
       long ns = mx.getThreadCpuTime(t.getId());
-      if (ns >= 1_000_000) {
+      if (ns >= 10_000_000) {
         others.merge(t.getName().replaceAll("\\d+", "#"), ns, Long::sum);
       }
     }
@@ -49,7 +63,16 @@ public record CpuSplit(
         instanceof com.sun.management.OperatingSystemMXBean os) {
       process = os.getProcessCpuTime();
     }
-    return new CpuSplit(simulatingNanos, sendingNanos, others, process);
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long jitMillis =
+        jit != null && jit.isCompilationTimeMonitoringSupported()
+            ? jit.getTotalCompilationTime()
+            : -1;
+    long gcMillis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcMillis += Math.max(0, gc.getCollectionTime());
+    }
+    return new CpuSplit(simulatingNanos, setUp, sendingNanos, others, process, jitMillis, gcMillis);
   }
 
   /**
@@ -63,6 +86,10 @@ public record CpuSplit(
     StringBuilder b = new StringBuilder("CPU µs per record: simulating thread ");
     b.append(format(simulatingNanos / n));
     long known = simulatingNanos;
+    if (setUpNanos >= 0) {
+      b.append(", set-up on that thread ").append(format(setUpNanos / n));
+      known += setUpNanos;
+    }
     if (sendingNanos >= 0) {
       b.append(", sending thread ").append(format(sendingNanos / n));
       known += sendingNanos;
@@ -77,6 +104,10 @@ public record CpuSplit(
           .append(", process ")
           .append(format(processNanos / n));
     }
+    if (jitMillis >= 0) {
+      b.append("; JIT compilation ").append(format(jitMillis * 1e6 / n)).append(" (wall)");
+    }
+    b.append("; GC pauses ").append(format(gcMillis * 1e6 / n)).append(" (wall)");
     return b.toString();
   }
 

@@ -39,18 +39,26 @@ class SummaryTest {
 
   @Test
   void cpuLineGivesEachThreadAndTheRestPerRecord() {
-    // 1,000 records: 2 ms simulating, 1 ms sending, 0.5 ms network, 5 ms process -> 1.5 ms rest.
+    // 1,000 records: 2 ms simulating, 0.25 ms set-up, 1 ms sending, 0.5 ms network, 5 ms process
+    // -> 1.25 ms rest; 3 ms of JIT and 1 ms of GC pauses.
     CpuSplit split =
         new CpuSplit(
-            2_000_000, 1_000_000, Map.of("kafka-producer-network-thread | g", 500_000L), 5_000_000);
+            2_000_000,
+            250_000,
+            1_000_000,
+            Map.of("kafka-producer-network-thread | g", 500_000L),
+            5_000_000,
+            3,
+            1);
 
     assertThat(split.perRecordLine(1_000))
         .isEqualTo(
-            "CPU µs per record: simulating thread 2.00, sending thread 1.00,"
-                + " kafka-producer-network-thread | g 0.50, rest of the JVM (GC, JIT, start-up) 1.50,"
-                + " process 5.00");
-    assertThat(new CpuSplit(3_000, -1, Map.of(), -1).perRecordLine(2))
-        .isEqualTo("CPU µs per record: simulating thread 1.50");
+            "CPU µs per record: simulating thread 2.00, set-up on that thread 0.25, sending thread"
+                + " 1.00, kafka-producer-network-thread | g 0.50, rest of the JVM (GC, JIT,"
+                + " start-up) 1.25, process 5.00; JIT compilation 3.00 (wall); GC pauses 1.00"
+                + " (wall)");
+    assertThat(new CpuSplit(3_000, -1, -1, Map.of(), -1, -1, 0).perRecordLine(2))
+        .isEqualTo("CPU µs per record: simulating thread 1.50; GC pauses 0.00 (wall)");
   }
 
   @Test
