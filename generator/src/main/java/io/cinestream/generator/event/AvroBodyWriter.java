@@ -31,11 +31,6 @@ public final class AvroBodyWriter {
     count = 0;
   }
 
-  /** Bytes written since the last {@link #reset()}. */
-  public int size() {
-    return count;
-  }
-
   /** A copy of the bytes written since the last {@link #reset()}. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, count);

@@ -3,6 +3,7 @@ package io.cinestream.generator.sink;
 import io.cinestream.generator.event.AvroBodyWriter;
 import io.cinestream.generator.event.SimEvent;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.SchemaRegistryClient;
 
 /**
@@ -18,8 +19,6 @@ import io.cinestream.schemas.serde.SchemaRegistryClient;
  * <p>Not thread-safe: one encoder per encoding thread.
  */
 public final class EventEncoder {
-
-  private static final int MAGIC_BYTE = 0;
 
   private final SchemaRegistryClient registry;
   private final int[] schemaIds = new int[Topic.values().length];
@@ -41,7 +40,7 @@ public final class EventEncoder {
    */
   public byte[] encode(SimEvent event) {
     out.reset();
-    out.writeRawByte(MAGIC_BYTE);
+    out.writeRawByte(ConfluentAvroCodec.MAGIC_BYTE);
     out.writeRawIntBigEndian(schemaId(event.topic()));
     event.writeAvro(out);
     return out.toByteArray();
