@@ -119,7 +119,7 @@ public final class MovieSalesJob {
             .intervalJoin(adds.keyBy(Event::cartId))
             .between(CART_LOOKBACK.negated(), Duration.ZERO)
             .process(new CheckoutCartJoin())
-            .uid("checkout-cart-join")
+            .uid("checkout-cart-join-v2")
             .name("checkout-cart-join");
     SingleOutputStreamOperator<PricedSale> priced =
         items

@@ -33,7 +33,7 @@ public final class SessionRules {
   /** Orders the events of one instant: sign_outs, then sign_ins, each by event_id. */
   public static final Comparator<Event> SAME_INSTANT_ORDER =
       Comparator.<Event>comparingInt(e -> e.is(Topic.SIGN_OUT) ? 0 : 1)
-          .thenComparing(Event::eventId);
+          .thenComparing(Event::compareIds);
 
   /**
    * The outcome of one instant.

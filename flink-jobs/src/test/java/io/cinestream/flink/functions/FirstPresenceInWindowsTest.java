@@ -14,6 +14,10 @@ class FirstPresenceInWindowsTest {
 
   private static final long HOUR = 3_600_000L;
 
+  private static String id(int n) {
+    return String.format("00000000-0000-4000-8000-%012d", n);
+  }
+
   private static long at(String utc) {
     return Instant.parse(utc).toEpochMilli();
   }
@@ -32,7 +36,7 @@ class FirstPresenceInWindowsTest {
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new FirstPresenceInWindows(), Event::userId, Types.INT)) {
       long first = at("2026-11-20T10:20:00Z");
-      harness.processElement(Event.registration("e1", first, 7), first);
+      harness.processElement(Event.registration(id(1), first, 7), first);
       assertThat(harness.extractOutputValues())
           .containsExactly(
               tumbling("2026-11-20T10:00:00Z"),
@@ -44,12 +48,12 @@ class FirstPresenceInWindowsTest {
       // Same user, another event id, 30 minutes later: present already in the hour and in the
       // sliding windows starting 10:00 and 10:15, new in those starting 10:30 and 10:45.
       long second = at("2026-11-20T10:50:00Z");
-      harness.processElement(Event.registration("e2", second, 7), second);
+      harness.processElement(Event.registration(id(2), second, 7), second);
       // And a third in the same slot as the first: nothing new.
       long third = at("2026-11-20T10:29:59Z");
-      harness.processElement(Event.registration("e3", third, 7), third);
+      harness.processElement(Event.registration(id(3), third, 7), third);
       // Another user in the same slot is counted on its own.
-      harness.processElement(Event.registration("e4", first, 8), first);
+      harness.processElement(Event.registration(id(4), first, 8), first);
       assertThat(harness.extractOutputValues())
           .hasSize(5 + 2 + 5)
           .containsSubsequence(

@@ -171,6 +171,6 @@ class EventDeserializerTest {
     }
     DropWatermarkTicks drop = new DropWatermarkTicks();
     assertThat(drop.filter(tick.right())).isFalse();
-    assertThat(drop.filter(Event.signIn("e-1", t, 7))).isTrue();
+    assertThat(drop.filter(Event.signIn("00000000-0000-4000-8000-000000000001", t, 7))).isTrue();
   }
 }

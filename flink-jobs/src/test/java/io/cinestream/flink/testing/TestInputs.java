@@ -30,7 +30,7 @@ public final class TestInputs {
 
   /** The job-side form of a fixture event. */
   public static Event toEvent(InputEvent e) {
-    return new Event(
+    return Event.of(
         e.topic(), e.eventId(), e.eventTime().toEpochMilli(), e.userId(), e.itemId(), e.cartId());
   }
 
