@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * The results of one bench run and their three renderings: JSON (everything), a Markdown table
@@ -135,36 +136,51 @@ public record Report(
     return sb.isEmpty() ? "" : "\nWhere the time went:\n\n" + sb + "\n";
   }
 
-  /** A PNG bar chart: events/s per job (x) and engine (series), the ceiling as one series. */
+  /** Width of {@link #writeChart}'s PNG, pixels. */
+  static final int CHART_WIDTH = 900;
+
+  /** Height of {@link #writeChart}'s PNG, pixels. */
+  static final int CHART_HEIGHT = 500;
+
+  /**
+   * A PNG bar chart ({@value #CHART_WIDTH} x {@value #CHART_HEIGHT} pixels, drawn with JFreeChart,
+   * the run report's charting library): events/s per job (categories) and engine (series), the
+   * ceiling as one series; a job an engine did not run shows no bar for it.
+   *
+   * @param png the file to write; its parent directories are created
+   * @throws IOException when the file cannot be written
+   */
   public void writeChart(Path png) throws IOException {
+    DefaultCategoryDataset dataset = new DefaultCategoryDataset();
     Set<String> jobs = new LinkedHashSet<>();
     Set<String> engines = new LinkedHashSet<>();
     for (BenchResult r : results) {
       jobs.add(r.job());
       engines.add(r.engine());
     }
-    CategoryChart chart =
-        new CategoryChartBuilder()
-            .width(900)
-            .height(500)
-            .title("Events/s per job, " + events + " events")
-            .xAxisTitle("job")
-            .yAxisTitle("events/s")
-            .build();
-    List<String> x = new ArrayList<>(jobs);
     for (String engine : engines) {
-      List<Double> y = new ArrayList<>();
-      for (String job : x) {
-        y.add(
+      for (String job : jobs) {
+        dataset.addValue(
             results.stream()
                 .filter(r -> r.job().equals(job) && r.engine().equals(engine))
                 .mapToDouble(BenchResult::eventsPerSecond)
                 .findFirst()
-                .orElse(0));
+                .orElse(0),
+            engine,
+            job);
       }
-      chart.addSeries(engine, x, y);
     }
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            "Events/s per job, " + events + " events",
+            "job",
+            "events/s",
+            dataset,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     Files.createDirectories(png.toAbsolutePath().getParent());
-    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, CHART_WIDTH, CHART_HEIGHT);
   }
 }

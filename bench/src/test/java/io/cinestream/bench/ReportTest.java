@@ -2,9 +2,11 @@ package io.cinestream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,5 +95,8 @@ class ReportTest {
     assertThat(json).contains("\"eventsPerSecond\" : 125000.0").contains("\"p99Ms\" : 870");
     byte[] png = Files.readAllBytes(dir.resolve("r.png"));
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    BufferedImage image = ImageIO.read(dir.resolve("r.png").toFile());
+    assertThat(image.getWidth()).isEqualTo(900);
+    assertThat(image.getHeight()).isEqualTo(500);
   }
 }
