@@ -18,24 +18,28 @@ import org.apache.flink.types.Either;
 
 /**
  * The steps every job starts with (DESIGN section 5): read with watermarks assigned at the source,
- * route undecodable records to the dead-letter sink, drop watermark ticks, drop duplicate event ids
- * and send events behind the watermark to the late-event sink.
+ * route undecodable records to the dead-letter sink, drop watermark ticks; then drop duplicate
+ * event ids and send events behind the watermark to the late-event sink, either in the job's own
+ * per-user step or in a step of their own ({@link #onTimeEvents}).
  */
 final class CommonSteps {
 
   private CommonSteps() {}
 
   /**
+   * Reads a job's events: the source with watermarks assigned at the source, undecodable records to
+   * the dead-letter sink, watermark ticks dropped (all chained to the source). Not yet
+   * deduplicated: a per-user job does that in its per-user step ({@code EventIdDedup}), the others
+   * through {@link #onTimeEvents}.
+   *
    * @param env the environment to add the steps to
-   * @param options watermark delay, idleness, source parallelism, dedup retention
-   * @param jobName e.g. {@code session-metrics}: prefix of the uids and the job column of late
-   *     events
+   * @param options watermark delay, idleness, source parallelism
+   * @param jobName e.g. {@code session-metrics}: prefix of the uids
    * @param source decoded events or dead letters
    * @param deadLetters where undecodable records go
-   * @return deduplicated on-time events with event-time timestamps, and the late events (for the
-   *     caller to union with any later late stream and sink with {@link #sinkLate})
+   * @return the decoded events with event-time timestamps, duplicates and late events included
    */
-  static OnTime onTimeEvents(
+  static DataStream<Event> events(
       StreamExecutionEnvironment env,
       JobOptions options,
       String jobName,
@@ -61,17 +65,36 @@ final class CommonSteps {
         .name("dead-letter-sink");
     // Watermark ticks have moved their partition's watermark in the source's assigner; drop them
     // before anything else sees them (chained too).
-    SingleOutputStreamOperator<Event> events =
-        decoded
-            .filter(new DropWatermarkTicks())
-            .uid(jobName + "-drop-watermark-ticks")
-            .name("drop-watermark-ticks")
-            .setParallelism(raw.getParallelism());
+    return decoded
+        .filter(new DropWatermarkTicks())
+        .uid(jobName + "-drop-watermark-ticks")
+        .name("drop-watermark-ticks")
+        .setParallelism(raw.getParallelism());
+  }
+
+  /**
+   * {@link #events}, then duplicates dropped and late events split off by a step keyed by user_id
+   * ({@link DeduplicateAndFlagLate}), for a job whose next keyed step is not per user.
+   *
+   * @param env the environment to add the steps to
+   * @param options watermark delay, idleness, source parallelism, dedup retention
+   * @param jobName e.g. {@code movie-sales}: prefix of the uids and the job column of late events
+   * @param source decoded events or dead letters
+   * @param deadLetters where undecodable records go
+   * @return deduplicated on-time events with event-time timestamps, and the late events (for the
+   *     caller to union with any later late stream and sink with {@link #sinkLate})
+   */
+  static OnTime onTimeEvents(
+      StreamExecutionEnvironment env,
+      JobOptions options,
+      String jobName,
+      Source<Either<DeadLetter, Event>, ?, ?> source,
+      Sink<DeadLetter> deadLetters) {
     SingleOutputStreamOperator<Event> deduped =
-        events
-            .keyBy(Event::eventId)
+        events(env, options, jobName, source, deadLetters)
+            .keyBy(Event::userId)
             .process(new DeduplicateAndFlagLate(jobName, options.dedupRetention()))
-            .uid(jobName + "-dedup-and-late")
+            .uid(jobName + "-dedup-and-late-per-user")
             .name("dedup-and-late");
     return new OnTime(deduped, deduped.getSideOutput(DeduplicateAndFlagLate.LATE));
   }

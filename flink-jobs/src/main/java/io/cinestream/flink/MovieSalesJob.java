@@ -33,13 +33,13 @@ import org.apache.flink.types.Either;
  * {@code movie_sales_metrics} (DESIGN section 5): per movie, {@code daily} (UTC day), {@code
  * weekly} (ISO week from Monday 00:00 UTC) and {@code cumulative} sales in integer cents and units.
  *
- * <p>Pipeline: {@code added_to_cart} + {@code checkout_to_cart} source -> dead letters out -> dedup
- * by event_id / late events out -> interval join of each checkout with the adds of its cart_id in
- * [checkout - 24 h, checkout] (one unit per add, at the checkout's time) -> keyed by item_id,
- * connected with the catalogue ({@code movies_catalog_enriched}) and priced in keyed state -> daily
- * and weekly tumbling windows (weekly offset 4 days: the epoch was a Thursday) -> cumulative totals
- * per movie from the daily rows. Carts never checked out, and checkouts of carts without adds,
- * produce nothing.
+ * <p>Pipeline: {@code added_to_cart} + {@code checkout_to_cart} source -> dead letters out -> keyed
+ * by user_id: duplicate event ids dropped / late events out -> interval join of each checkout with
+ * the adds of its cart_id in [checkout - 24 h, checkout] (one unit per add, at the checkout's time)
+ * -> keyed by item_id, connected with the catalogue ({@code movies_catalog_enriched}) and priced in
+ * keyed state -> daily and weekly tumbling windows (weekly offset 4 days: the epoch was a Thursday)
+ * -> cumulative totals per movie from the daily rows. Carts never checked out, and checkouts of
+ * carts without adds, produce nothing.
  */
 public final class MovieSalesJob {
 

@@ -1,5 +1,6 @@
 package io.cinestream.flink;
 
+import io.cinestream.flink.functions.DeduplicateAndFlagLate;
 import io.cinestream.flink.functions.FirstPresenceInWindows;
 import io.cinestream.flink.functions.SumWindowPresence;
 import io.cinestream.flink.io.KafkaSources;
@@ -13,6 +14,7 @@ import io.cinestream.flink.model.WindowPresence;
 import io.cinestream.schemas.Topic;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 
@@ -22,11 +24,12 @@ import org.apache.flink.types.Either;
  * (1 h windows starting every 15 min).
  *
  * <p>Pipeline: {@code consumer_registration} source (bounded out-of-orderness watermarks with
- * idleness) -> dead letters out -> dedup by event_id / late events out -> keyed by user_id, {@link
- * FirstPresenceInWindows}: one "present" per (user, window) the first time the user registers in
- * that window (the user's state: the 15-minute slots already counted, one timer per slot) -> keyed
- * by window, {@link SumWindowPresence}: the sum of presences, emitted when the watermark passes the
- * window end. Only windows with at least one registration produce a row.
+ * idleness) -> dead letters out -> keyed by user_id, {@link FirstPresenceInWindows}: duplicate
+ * event ids dropped and late events out (fused into this step: duplicates share the user_id, so
+ * there is no shuffle by event id), then one "present" per (user, window) the first time the user
+ * registers in that window (the user's state: the 15-minute slots already counted, one timer per
+ * slot) -> keyed by window, {@link SumWindowPresence}: the sum of presences, emitted when the
+ * watermark passes the window end. Only windows with at least one registration produce a row.
  *
  * <p>The distinct count is thus computed in two keyed stages and scales with parallelism; no state
  * ever holds a set of user ids. Both window types are computed by the same per-user step: every
@@ -73,14 +76,13 @@ public final class RegistrationMetricsJob {
 
   /** Adds the job's operators to {@code env}. */
   public void build(StreamExecutionEnvironment env) {
-    CommonSteps.OnTime input =
-        CommonSteps.onTimeEvents(env, options, NAME, registrations, deadLetters);
-    input
-        .events()
-        .keyBy(Event::userId)
-        .process(new FirstPresenceInWindows())
-        .uid("registrations-first-presence-per-user")
-        .name("registrations-first-presence-per-user")
+    SingleOutputStreamOperator<WindowPresence> presences =
+        CommonSteps.events(env, options, NAME, registrations, deadLetters)
+            .keyBy(Event::userId)
+            .process(new FirstPresenceInWindows(NAME, options.dedupRetention()))
+            .uid("registrations-dedup-first-presence-per-user")
+            .name("registrations-dedup-first-presence-per-user");
+    presences
         .keyBy(WindowPresence::windowKey)
         .process(new SumWindowPresence())
         .uid("registrations-distinct-per-window")
@@ -88,7 +90,7 @@ public final class RegistrationMetricsJob {
         .sinkTo(metrics)
         .uid(NAME + "-metrics-sink")
         .name("user-registration-metrics-sink");
-    CommonSteps.sinkLate(NAME, input.late(), lateEvents);
+    CommonSteps.sinkLate(NAME, presences.getSideOutput(DeduplicateAndFlagLate.LATE), lateEvents);
   }
 
   /**

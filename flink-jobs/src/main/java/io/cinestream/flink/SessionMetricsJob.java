@@ -1,6 +1,7 @@
 package io.cinestream.flink;
 
 import io.cinestream.flink.functions.CountAggregate;
+import io.cinestream.flink.functions.DeduplicateAndFlagLate;
 import io.cinestream.flink.functions.EmitOrphanMinute;
 import io.cinestream.flink.functions.SessionMinuteTicks;
 import io.cinestream.flink.functions.SessionTracker;
@@ -25,11 +26,12 @@ import org.apache.flink.types.Either;
 /**
  * {@code session_metrics} and {@code orphan_sign_outs} (DESIGN section 5).
  *
- * <p>Pipeline: {@code sign_in} + {@code sign_out} source -> dead letters out -> dedup by event_id /
- * late events out -> keyed by user_id, {@link SessionTracker} (event-time ordered session state
- * machine with timeout timers) emitting session changes -> (a) one global {@link
- * SessionMinuteTicks} emitting a row per event-time minute tick; (b) orphan sign_outs counted per
- * event-time minute [m, m+1min) in tumbling windows (only minutes with orphans produce a row).
+ * <p>Pipeline: {@code sign_in} + {@code sign_out} source -> dead letters out -> keyed by user_id,
+ * {@link SessionTracker} (duplicate event ids dropped and late events out, fused into this step;
+ * then the event-time ordered session state machine, one pending timer per user) emitting session
+ * changes -> (a) one global {@link SessionMinuteTicks} emitting a row per event-time minute tick;
+ * (b) orphan sign_outs counted per event-time minute [m, m+1min) in tumbling windows (only minutes
+ * with orphans produce a row).
  *
  * <p>The tick stage runs on a single key: its aggregates are global by definition, and its input is
  * one change per sign_in/sign_out, not a hot path.
@@ -73,16 +75,13 @@ public final class SessionMetricsJob {
 
   /** Adds the job's operators to {@code env}. */
   public void build(StreamExecutionEnvironment env) {
-    CommonSteps.OnTime input =
-        CommonSteps.onTimeEvents(env, options, NAME, signEvents, deadLetters);
-    CommonSteps.sinkLate(NAME, input.late(), lateEvents);
     SingleOutputStreamOperator<SessionChange> changes =
-        input
-            .events()
+        CommonSteps.events(env, options, NAME, signEvents, deadLetters)
             .keyBy(Event::userId)
-            .process(new SessionTracker(options.sessionTimeout()))
-            .uid("session-tracker")
-            .name("session-tracker");
+            .process(new SessionTracker(NAME, options.sessionTimeout(), options.dedupRetention()))
+            .uid("session-dedup-tracker")
+            .name("session-dedup-tracker");
+    CommonSteps.sinkLate(NAME, changes.getSideOutput(DeduplicateAndFlagLate.LATE), lateEvents);
     changes
         .keyBy(c -> ALL_SESSIONS)
         .process(new SessionMinuteTicks(options.maxOutOfOrderness()))

@@ -4,6 +4,7 @@ import io.cinestream.flink.RegistrationMetricsJob;
 import io.cinestream.flink.logic.RegistrationWindows;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.WindowPresence;
+import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -13,29 +14,44 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * First stage of the distinct count of registrations (DESIGN section 5), keyed by user_id: for each
- * registration, emits one {@link WindowPresence} with count 1 for every {@code tumbling_1h} and
- * {@code sliding_1h_15m} window this user is present in for the first time (normally all five
- * windows of the event's 15-minute slot; see {@link RegistrationWindows}). Summing these per window
- * ({@link SumWindowPresence}) counts each user once per window.
+ * First stage of the distinct count of registrations (DESIGN section 5), keyed by user_id, with the
+ * job's deduplication and lateness check fused in ({@link EventIdDedup}: duplicates of an event
+ * share its user_id, so no shuffle by event id is needed before this step).
  *
- * <p>State per user: the 15-minute slots the user was counted in ({@code long[]}, one entry for a
- * user who registered once), and one event-time timer per slot at the last millisecond of the last
- * window containing it, which forgets the slot. This replaces two Flink window operators keyed by
- * user (one state entry and one timer per user and window, five of each per registration) by one
- * state entry and one timer per user.
+ * <p>For each on-time, first-seen registration, emits one {@link WindowPresence} with count 1 for
+ * every {@code tumbling_1h} and {@code sliding_1h_15m} window this user is present in for the first
+ * time (normally all five windows of the event's 15-minute slot; see {@link RegistrationWindows}).
+ * Summing these per window ({@link SumWindowPresence}) counts each user once per window. Duplicates
+ * are dropped; late registrations go to {@link DeduplicateAndFlagLate#LATE} and leave no state.
  *
- * <p>Input: deduplicated on-time events (after {@link DeduplicateAndFlagLate}, whose lateness check
- * guarantees that an event never falls into a window this function has already forgotten). Output:
- * presences emitted as soon as the registration is seen, with the event's timestamp; the second
- * stage holds them until the watermark passes the window's end.
+ * <p>State per user: the 15-minute slots the user was counted in ({@code long[]}), until the last
+ * window containing a slot has ended; the seen event ids ({@code long[]}, three longs per id) for
+ * the dedup retention (24 h, rounded up to the hour); and the instant of the user's one pending
+ * event-time timer ({@link SingleTimer}), at the earliest instant a slot or an id may be forgotten.
+ * All of it is cleared when everything has been forgotten.
+ *
+ * <p>Output: presences emitted as soon as the registration is seen, with the event's timestamp; the
+ * second stage holds them until the watermark passes the window's end.
  */
 public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event, WindowPresence> {
 
   private static final long serialVersionUID = 1L;
   private static final long[] NONE = new long[0];
 
+  private final String jobName;
+  private final Duration retention;
   private transient ValueState<long[]> seenSlots;
+  private transient EventIdDedup dedup;
+  private transient SingleTimer timer;
+
+  /**
+   * @param jobName the {@code job} column of late events, e.g. {@code registration-metrics}
+   * @param retention how long (event time) a seen event id is remembered at least; DESIGN: 24 h
+   */
+  public FirstPresenceInWindows(String jobName, Duration retention) {
+    this.jobName = jobName;
+    this.retention = retention;
+  }
 
   @Override
   public void open(OpenContext openContext) {
@@ -44,11 +60,25 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
             .getState(
                 new ValueStateDescriptor<>(
                     "seen-slots", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    dedup = new EventIdDedup(getRuntimeContext(), jobName, retention);
+    timer = new SingleTimer(getRuntimeContext());
   }
 
   @Override
   public void processElement(Event event, Context ctx, Collector<WindowPresence> out)
       throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    switch (dedup.admit(event, watermark)) {
+      case DUPLICATE:
+        return;
+      case LATE:
+        ctx.output(DeduplicateAndFlagLate.LATE, dedup.lateEvent(event, watermark));
+        return;
+      case ON_TIME:
+      default:
+        break;
+    }
+    timer.setIfEarlier(ctx.timerService(), dedup.forgetAt(event));
     long slot = RegistrationWindows.slotOf(event.eventTimeMs());
     long[] seen = seenSlots.value();
     if (seen == null) {
@@ -75,24 +105,30 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
     long[] updated = Arrays.copyOf(seen, seen.length + 1);
     updated[seen.length] = slot;
     seenSlots.update(updated);
-    ctx.timerService().registerEventTimeTimer(RegistrationWindows.lastWindowEndMs(slot));
+    timer.setIfEarlier(ctx.timerService(), RegistrationWindows.lastWindowEndMs(slot));
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowPresence> out)
       throws Exception {
+    timer.fired();
+    long next = Long.MAX_VALUE;
     long[] seen = seenSlots.value();
-    if (seen == null) {
-      return;
+    if (seen != null) {
+      long[] kept =
+          Arrays.stream(seen)
+              .filter(s -> RegistrationWindows.lastWindowEndMs(s) > timestamp)
+              .toArray();
+      if (kept.length == 0) {
+        seenSlots.clear();
+      } else {
+        seenSlots.update(kept);
+        for (long s : kept) {
+          next = Math.min(next, RegistrationWindows.lastWindowEndMs(s));
+        }
+      }
     }
-    long[] kept =
-        Arrays.stream(seen)
-            .filter(s -> RegistrationWindows.lastWindowEndMs(s) > timestamp)
-            .toArray();
-    if (kept.length == 0) {
-      seenSlots.clear();
-    } else {
-      seenSlots.update(kept);
-    }
+    dedup.expire(timestamp);
+    timer.set(ctx.timerService(), Math.min(next, dedup.nextForgetAt()));
   }
 }

@@ -3,13 +3,12 @@ package io.cinestream.flink.functions;
 import io.cinestream.flink.logic.SessionRules;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.SessionChange;
-import io.cinestream.flink.model.SessionChange.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,34 +17,51 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Tracks each user's session (keyed by user_id) with {@link SessionRules}, in event-time order.
+ * Tracks each user's session (keyed by user_id) with {@link SessionRules}, in event-time order,
+ * with the job's deduplication and lateness check fused in ({@link EventIdDedup}: duplicates of an
+ * event share its user_id, so no shuffle by event id is needed before this step).
  *
- * <p>Input: deduplicated, on-time sign_in/sign_out {@link Event}s, possibly out of order. Each
- * event is buffered under its event time with an event-time timer there; when the watermark passes
- * that instant, every event of the user at that instant is applied in {@link
- * SessionRules#SAME_INSTANT_ORDER}, so arrival order never matters. The open session's expiry is an
- * event-time timer at sign_in + timeout.
+ * <p>Input: sign_in/sign_out {@link Event}s, possibly out of order and repeated. Duplicates are
+ * dropped, late events go to {@link DeduplicateAndFlagLate#LATE} and leave no state. Each on-time
+ * event is appended to the user's pending list (an append: no list is read or copied per event);
+ * when the watermark passes an instant, every pending event of the user at that instant is applied
+ * in {@link SessionRules#SAME_INSTANT_ORDER}, so arrival order never matters. The open session
+ * expires at sign_in + timeout.
+ *
+ * <p>Timers: ONE pending event-time timer per user ({@link SingleTimer}), at the earliest of: the
+ * earliest pending event's instant, the open session's expiry, the instant the oldest seen id may
+ * be forgotten. Each firing handles exactly its instant (its events, the expiry, the ids) and sets
+ * the next, so every change is emitted with its own instant as timestamp.
  *
  * <p>Output: one {@link SessionChange} per event (OPENED, IGNORED_SIGN_IN, CLOSED, ORPHAN_SIGN_OUT)
  * plus EXPIRED at sign_in + timeout, each timestamped with its instant.
  *
- * <p>State: the open session's sign_in (cleared on close/expiry) and the buffered events per
- * instant (removed when applied). With no open session and nothing buffered, the key holds no state
- * and no timer.
+ * <p>State per user: the open session's sign_in (cleared on close/expiry), the pending events
+ * (cleared when applied), the seen ids (for the dedup retention, 24 h rounded up to the hour) and
+ * the pending timer's instant. With no open session, nothing pending and every id forgotten, the
+ * key holds no state and no timer.
  */
 public class SessionTracker extends KeyedProcessFunction<Integer, Event, SessionChange> {
 
   private static final long serialVersionUID = 1L;
 
+  private final String jobName;
   private final long timeoutMs;
+  private final Duration retention;
   private transient ValueState<Long> openSignIn;
-  private transient MapState<Long, List<Event>> pending;
+  private transient ListState<Event> pending;
+  private transient EventIdDedup dedup;
+  private transient SingleTimer timer;
 
   /**
+   * @param jobName the {@code job} column of late events, e.g. {@code session-metrics}
    * @param timeout session timeout after sign_in (DESIGN default 2 h)
+   * @param retention how long (event time) a seen event id is remembered at least; DESIGN: 24 h
    */
-  public SessionTracker(Duration timeout) {
+  public SessionTracker(String jobName, Duration timeout, Duration retention) {
+    this.jobName = jobName;
     this.timeoutMs = timeout.toMillis();
+    this.retention = retention;
   }
 
   @Override
@@ -54,48 +70,72 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
         getRuntimeContext().getState(new ValueStateDescriptor<>("open-sign-in", Types.LONG));
     pending =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pending-events", Types.LONG, Types.LIST(TypeInformation.of(Event.class))));
+            .getListState(
+                new ListStateDescriptor<>("pending-events", TypeInformation.of(Event.class)));
+    dedup = new EventIdDedup(getRuntimeContext(), jobName, retention);
+    timer = new SingleTimer(getRuntimeContext());
   }
 
   @Override
   public void processElement(Event event, Context ctx, Collector<SessionChange> out)
       throws Exception {
-    long t = event.eventTimeMs();
-    List<Event> atT = pending.get(t);
-    List<Event> updated = atT == null ? new ArrayList<>() : new ArrayList<>(atT);
-    updated.add(event);
-    pending.put(t, updated);
-    ctx.timerService().registerEventTimeTimer(t);
+    long watermark = ctx.timerService().currentWatermark();
+    switch (dedup.admit(event, watermark)) {
+      case DUPLICATE:
+        return;
+      case LATE:
+        ctx.output(DeduplicateAndFlagLate.LATE, dedup.lateEvent(event, watermark));
+        return;
+      case ON_TIME:
+      default:
+        break;
+    }
+    pending.add(event);
+    // The event is on time (after the watermark) and the id's expiry is a day later, so the
+    // event's instant is the earliest new need of this key.
+    timer.setIfEarlier(ctx.timerService(), event.eventTimeMs());
   }
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
-    List<Event> atT = pending.get(t);
-    pending.remove(t);
-    Long before = openSignIn.value();
-    SessionRules.Step step =
-        SessionRules.at(ctx.getCurrentKey(), t, before, timeoutMs, atT == null ? List.of() : atT);
-    for (SessionChange change : step.changes()) {
-      out.collect(change);
-      if (change.kind() == Kind.CLOSED) {
-        dropExpiryTimer(ctx, change.signInMs() + timeoutMs);
+    timer.fired();
+    List<Event> atT = new ArrayList<>();
+    List<Event> later = new ArrayList<>();
+    long nextPending = Long.MAX_VALUE;
+    Iterable<Event> all = pending.get();
+    if (all != null) {
+      for (Event e : all) {
+        if (e.eventTimeMs() <= t) {
+          atT.add(e);
+        } else {
+          later.add(e);
+          nextPending = Math.min(nextPending, e.eventTimeMs());
+        }
       }
     }
-    Long after = step.openSignInMs();
-    if (after == null) {
-      openSignIn.clear();
-    } else if (!after.equals(before)) {
-      openSignIn.update(after);
-      ctx.timerService().registerEventTimeTimer(after + timeoutMs);
+    if (!atT.isEmpty()) {
+      if (later.isEmpty()) {
+        pending.clear();
+      } else {
+        pending.update(later);
+      }
     }
-  }
-
-  private void dropExpiryTimer(OnTimerContext ctx, long expiry) throws Exception {
-    // The same instant may also hold buffered events, whose timer is the same timer.
-    if (!pending.contains(expiry)) {
-      ctx.timerService().deleteEventTimeTimer(expiry);
+    Long before = openSignIn.value();
+    if (!atT.isEmpty() || (before != null && before + timeoutMs <= t)) {
+      SessionRules.Step step = SessionRules.at(ctx.getCurrentKey(), t, before, timeoutMs, atT);
+      for (SessionChange change : step.changes()) {
+        out.collect(change);
+      }
+      Long after = step.openSignInMs();
+      if (after == null) {
+        openSignIn.clear();
+      } else if (!after.equals(before)) {
+        openSignIn.update(after);
+      }
+      before = after;
     }
+    dedup.expire(t);
+    long expiry = before == null ? Long.MAX_VALUE : before + timeoutMs;
+    timer.set(ctx.timerService(), Math.min(nextPending, Math.min(expiry, dedup.nextForgetAt())));
   }
 }

@@ -3,9 +3,12 @@ package io.cinestream.flink.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.WindowPresence;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,9 @@ class FirstPresenceInWindowsTest {
   void countsAUserOncePerWindowAndForgetsEachSlotAfterItsLastWindow() throws Exception {
     try (KeyedOneInputStreamOperatorTestHarness<Integer, Event, WindowPresence> harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new FirstPresenceInWindows(), Event::userId, Types.INT)) {
+            new FirstPresenceInWindows("test-job", Duration.ofHours(24)),
+            Event::userId,
+            Types.INT)) {
       long first = at("2026-11-20T10:20:00Z");
       harness.processElement(Event.registration(id(1), first, 7), first);
       assertThat(harness.extractOutputValues())
@@ -61,15 +66,55 @@ class FirstPresenceInWindowsTest {
               sliding("2026-11-20T10:30:00Z"),
               sliding("2026-11-20T10:45:00Z"),
               tumbling("2026-11-20T10:00:00Z"));
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-      assertThat(harness.numEventTimeTimers()).isEqualTo(3);
+      // Per user: seen slots, seen event ids, the instant of its one pending timer.
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(2 * 3);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
-      // The first slot's last window [10:15, 11:15) ends: user 8 is forgotten, user 7 keeps slot
-      // 10:45 until [10:45, 11:45) ends.
+      // The first slot's last window [10:15, 11:15) ends: user 8's slots are forgotten, user 7
+      // keeps slot 10:45 until [10:45, 11:45) ends.
       harness.processWatermark(at("2026-11-20T11:15:00Z") - 1);
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-      assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(3 + 2);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(2);
       harness.processWatermark(at("2026-11-20T11:45:00Z") - 1);
+      assertThat(harness.numKeyedStateEntries())
+          .as("only the seen ids and their timers")
+          .isEqualTo(4);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+      // The ids (10:20 to 10:50) are kept 24 h, rounded up to the hour: until the next day 11:00.
+      harness.processWatermark(at("2026-11-21T11:00:00Z") - 1);
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+      harness.processWatermark(at("2026-11-21T11:00:00Z"));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void dropsARepeatedEventIdAndSendsALateRegistrationAwayWithoutState() throws Exception {
+    try (KeyedOneInputStreamOperatorTestHarness<Integer, Event, WindowPresence> harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new FirstPresenceInWindows("test-job", Duration.ofHours(24)),
+            Event::userId,
+            Types.INT)) {
+      long t = at("2026-11-20T10:20:00Z");
+      harness.processElement(Event.registration(id(1), t, 7), t);
+      // The same event again, 2 h later (after its user's windows were forgotten): still a
+      // duplicate, so the user is not counted a second time.
+      harness.processWatermark(t + 2 * HOUR);
+      harness.processElement(Event.registration(id(1), t + 2 * HOUR + 1, 7), t + 2 * HOUR + 1);
+      assertThat(harness.extractOutputValues()).hasSize(5);
+
+      Event late = Event.registration(id(2), t, 9);
+      harness.processElement(late, t);
+      assertThat(harness.getSideOutput(DeduplicateAndFlagLate.LATE))
+          .extracting(StreamRecord::getValue)
+          .containsExactly(
+              new LateEvent("test-job", id(2), "consumer_registration", t, t + 2 * HOUR + 1));
+      assertThat(harness.extractOutputValues()).hasSize(5);
+      assertThat(harness.numKeyedStateEntries())
+          .as("user 7: its seen id and timer; user 9 (late only): nothing")
+          .isEqualTo(2);
+      harness.processWatermark(at("2026-11-21T11:00:00Z"));
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
     }

@@ -3,10 +3,12 @@ package io.cinestream.flink.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.SessionChange;
 import io.cinestream.flink.model.SessionChange.Kind;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class SessionTrackerTest {
 
   private static final long MIN = Duration.ofMinutes(1).toMillis();
+  private static final long HOUR = Duration.ofHours(1).toMillis();
   private KeyedOneInputStreamOperatorTestHarness<Integer, Event, SessionChange> harness;
   private int nextId;
 
@@ -23,7 +26,9 @@ class SessionTrackerTest {
   void setUp() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new SessionTracker(Duration.ofMinutes(10)), Event::userId, Types.INT);
+            new SessionTracker("test-job", Duration.ofMinutes(10), Duration.ofHours(24)),
+            Event::userId,
+            Types.INT);
   }
 
   @AfterEach
@@ -57,8 +62,15 @@ class SessionTrackerTest {
             new SessionChange(Kind.OPENED, 1, 1 * MIN, 1 * MIN),
             new SessionChange(Kind.IGNORED_SIGN_IN, 1, 2 * MIN, 1 * MIN),
             new SessionChange(Kind.CLOSED, 1, 5 * MIN, 1 * MIN));
+    assertThat(harness.numKeyedStateEntries())
+        .as("no session, nothing pending: only the seen ids and the timer that forgets them")
+        .isEqualTo(2);
+    assertThat(harness.numEventTimeTimers()).as("no expiry timer, one cleanup timer").isEqualTo(1);
+    harness.processWatermark(HOUR * 25 - 1);
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    harness.processWatermark(HOUR * 25);
     assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).as("the expiry timer was deleted").isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
@@ -72,6 +84,7 @@ class SessionTrackerTest {
             new SessionChange(Kind.OPENED, 4, 0, 0L),
             new SessionChange(Kind.EXPIRED, 4, 10 * MIN, 0L),
             new SessionChange(Kind.ORPHAN_SIGN_OUT, 4, 15 * MIN, null));
+    harness.processWatermark(HOUR * 25);
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -81,7 +94,51 @@ class SessionTrackerTest {
     in(MIN, 2);
     harness.processWatermark(5 * MIN);
 
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    assertThat(harness.numKeyedStateEntries())
+        .as("open sign_in, seen ids, pending timer instant")
+        .isEqualTo(3);
+    assertThat(harness.numEventTimeTimers()).as("one timer per user").isEqualTo(1);
+    harness.processWatermark(11 * MIN);
+    assertThat(harness.extractOutputValues())
+        .containsExactly(
+            new SessionChange(Kind.OPENED, 2, MIN, MIN),
+            new SessionChange(Kind.EXPIRED, 2, 11 * MIN, MIN));
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+  }
+
+  @Test
+  void dropsDuplicatesSendsLateEventsAwayAndKeepsOneTimerPerUserWhateverTheEventCount()
+      throws Exception {
+    Event signIn = Event.signIn(id(), 3 * MIN, 5);
+    harness.processElement(signIn, signIn.eventTimeMs());
+    harness.processElement(signIn, signIn.eventTimeMs()); // producer retry
+    out(9 * MIN, 5);
+    in(7 * MIN, 5);
+    in(4 * MIN, 5);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+    harness.processWatermark(8 * MIN);
+    in(8 * MIN, 6); // late: at the watermark
+    harness.processWatermark(9 * MIN);
+
+    assertThat(harness.extractOutputValues())
+        .containsExactly(
+            new SessionChange(Kind.OPENED, 5, 3 * MIN, 3 * MIN),
+            new SessionChange(Kind.IGNORED_SIGN_IN, 5, 4 * MIN, 3 * MIN),
+            new SessionChange(Kind.IGNORED_SIGN_IN, 5, 7 * MIN, 3 * MIN),
+            new SessionChange(Kind.CLOSED, 5, 9 * MIN, 3 * MIN));
+    assertThat(harness.getSideOutput(DeduplicateAndFlagLate.LATE))
+        .extracting(StreamRecord::getValue)
+        .containsExactly(
+            new LateEvent(
+                "test-job",
+                String.format("00000000-0000-4000-8000-%012d", nextId),
+                "sign_in",
+                8 * MIN,
+                8 * MIN + 1));
+    assertThat(harness.numKeyedStateEntries()).as("user 6 (late only) has none").isEqualTo(2);
+    harness.processWatermark(HOUR * 25);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 }
