@@ -4,6 +4,7 @@ import io.cinestream.flink.functions.CountAggregate;
 import io.cinestream.flink.functions.DeduplicateAndFlagLate;
 import io.cinestream.flink.functions.EmitOrphanMinute;
 import io.cinestream.flink.functions.SessionMinuteTicks;
+import io.cinestream.flink.functions.SessionTickPartials;
 import io.cinestream.flink.functions.SessionTracker;
 import io.cinestream.flink.io.KafkaSources;
 import io.cinestream.flink.io.WarehouseSinks;
@@ -29,12 +30,12 @@ import org.apache.flink.types.Either;
  * <p>Pipeline: {@code sign_in} + {@code sign_out} source -> dead letters out -> keyed by user_id,
  * {@link SessionTracker} (duplicate event ids dropped and late events out, fused into this step;
  * then the event-time ordered session state machine, one pending timer per user) emitting session
- * changes -> (a) one global {@link SessionMinuteTicks} emitting a row per event-time minute tick;
- * (b) orphan sign_outs counted per event-time minute [m, m+1min) in tumbling windows (only minutes
- * with orphans produce a row).
- *
- * <p>The tick stage runs on a single key: its aggregates are global by definition, and its input is
- * one change per sign_in/sign_out, not a hot path.
+ * changes -> (a) per-minute rows in two phases: {@link SessionTickPartials}, keyed by a shard of
+ * users and parallel, folds the changes into one partial per shard and minute bucket; the global
+ * {@link SessionMinuteTicks} (a single key: the aggregates are global by definition) combines them
+ * and emits a row per event-time minute tick, with constant work per tick and one incoming record
+ * per shard and minute with changes; (b) orphan sign_outs counted per event-time minute [m, m+1min)
+ * in tumbling windows (only minutes with orphans produce a row).
  */
 public final class SessionMetricsJob {
 
@@ -83,10 +84,14 @@ public final class SessionMetricsJob {
             .name("session-dedup-tracker");
     CommonSteps.sinkLate(NAME, changes.getSideOutput(DeduplicateAndFlagLate.LATE), lateEvents);
     changes
-        .keyBy(c -> ALL_SESSIONS)
+        .keyBy(SessionTickPartials::shardOf)
+        .process(new SessionTickPartials())
+        .uid("session-tick-partials")
+        .name("session-tick-partials")
+        .keyBy(p -> ALL_SESSIONS)
         .process(new SessionMinuteTicks(options.maxOutOfOrderness()))
-        .uid("session-minute-ticks")
-        .name("session-minute-ticks")
+        .uid("session-minute-ticks-global")
+        .name("session-minute-ticks-global")
         .sinkTo(metrics)
         .uid(NAME + "-metrics-sink")
         .name("session-metrics-sink");

@@ -3,13 +3,10 @@ package io.cinestream.flink.functions;
 import io.cinestream.flink.logic.SessionTickStats;
 import io.cinestream.flink.logic.SessionTickStats.Completions;
 import io.cinestream.flink.logic.SessionTickStats.OpenSessions;
-import io.cinestream.flink.model.SessionChange;
-import io.cinestream.flink.model.SessionChange.Kind;
 import io.cinestream.flink.model.SessionMetric;
+import io.cinestream.flink.model.SessionTickPartial;
 import io.cinestream.flink.time.EventTime;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -17,12 +14,14 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Emits one {@code session_metrics} row per event-time minute tick (DESIGN section 5) from the
- * session changes of all users (a single key: the metrics are global).
+ * Second phase of the per-minute session aggregates: combines the per-shard partials ({@link
+ * SessionTickPartials}) of all users (a single key: the metrics are global) and emits one {@code
+ * session_metrics} row per event-time minute tick (DESIGN section 5).
  *
  * <p>Ticks: the minute boundaries T from the first boundary at or after the earliest sign_in /
  * sign_out event up to the last boundary the DESIGN watermark (max event time seen - max
@@ -30,20 +29,24 @@ import org.apache.flink.util.Collector;
  * registered only while it is within that bound, so at the end of a bounded input (where Flink's
  * watermark jumps to +infinity) the ticks stop at the data's own watermark instead of running on.
  *
- * <p>Changes may arrive ahead of the watermark (from another tracker subtask), so they are buffered
- * by instant and applied when tick T fires: exactly the changes at instants <= T count at T.
+ * <p>Tick T applies the combined partial of bucket T (the changes at instants in (T - 1 min, T]:
+ * with the earlier buckets already applied, exactly the changes at instants <= T count at T) and
+ * evicts the completions of bucket T - 1 h, keeping running totals: the work per tick is constant,
+ * whatever the number of users or of pending buckets, and a minute without changes costs one row.
  *
- * <p>State (one key): changes not yet applied (removed when applied), the open-session totals,
- * completion buckets of the last hour (evicted as ticks pass), and four longs of tick bookkeeping.
+ * <p>State (one key): the combined partials of buckets not yet ticked (a map entry per bucket), the
+ * running totals (open sessions; completions of the last hour), the completions of each of the last
+ * 60 buckets (for their eviction), and four longs of tick bookkeeping.
  */
 public class SessionMinuteTicks
-    extends KeyedProcessFunction<Integer, SessionChange, SessionMetric> {
+    extends KeyedProcessFunction<Integer, SessionTickPartial, SessionMetric> {
 
   private static final long serialVersionUID = 1L;
 
   private final long maxOutOfOrdernessMs;
-  private transient MapState<Long, List<SessionChange>> pending;
+  private transient MapState<Long, SessionTickPartial> pending;
   private transient ValueState<OpenSessions> open;
+  private transient ValueState<Completions> lastHour;
   private transient MapState<Long, Completions> completions;
   private transient ValueState<Long> minEventMs;
   private transient ValueState<Long> maxEventMs;
@@ -63,14 +66,17 @@ public class SessionMinuteTicks
         getRuntimeContext()
             .getMapState(
                 new MapStateDescriptor<>(
-                    "pending-changes",
-                    Types.LONG,
-                    Types.LIST(TypeInformation.of(SessionChange.class))));
+                    "pending-partials", Types.LONG, TypeInformation.of(SessionTickPartial.class)));
     open =
         getRuntimeContext()
             .getState(
                 new ValueStateDescriptor<>(
                     "open-sessions", TypeInformation.of(OpenSessions.class)));
+    lastHour =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "completions-last-hour", TypeInformation.of(Completions.class)));
     completions =
         getRuntimeContext()
             .getMapState(
@@ -83,20 +89,18 @@ public class SessionMinuteTicks
   }
 
   @Override
-  public void processElement(SessionChange change, Context ctx, Collector<SessionMetric> out)
+  public void processElement(SessionTickPartial partial, Context ctx, Collector<SessionMetric> out)
       throws Exception {
-    List<SessionChange> atT = pending.get(change.timeMs());
-    List<SessionChange> updated = atT == null ? new ArrayList<>() : new ArrayList<>(atT);
-    updated.add(change);
-    pending.put(change.timeMs(), updated);
-    if (change.fromEvent()) {
+    SessionTickPartial before = pending.get(partial.bucketMs());
+    pending.put(partial.bucketMs(), before == null ? partial : before.merge(partial));
+    if (partial.hasEvents()) {
       Long min = minEventMs.value();
-      if (min == null || change.timeMs() < min) {
-        minEventMs.update(change.timeMs());
+      if (min == null || partial.minEventMs() < min) {
+        minEventMs.update(partial.minEventMs());
       }
       Long max = maxEventMs.value();
-      if (max == null || change.timeMs() > max) {
-        maxEventMs.update(change.timeMs());
+      if (max == null || partial.maxEventMs() > max) {
+        maxEventMs.update(partial.maxEventMs());
       }
     }
     scheduleNextTick(ctx.timerService());
@@ -106,42 +110,34 @@ public class SessionMinuteTicks
   public void onTimer(long tick, OnTimerContext ctx, Collector<SessionMetric> out)
       throws Exception {
     nextTickMs.clear();
-    List<Long> due = new ArrayList<>();
-    for (Long instant : pending.keys()) {
-      if (instant <= tick) {
-        due.add(instant);
+    OpenSessions totals = open.value() == null ? OpenSessions.NONE : open.value();
+    Completions hour = lastHour.value() == null ? Completions.NONE : lastHour.value();
+    SessionTickPartial due = pending.get(tick);
+    if (due != null) {
+      pending.remove(tick);
+      totals =
+          new OpenSessions(
+              totals.count() + due.openDelta(), totals.signInSumMs() + due.signInSumDeltaMs());
+      if (due.completed() > 0) {
+        Completions bucket = new Completions(due.completed(), due.durationSumMs());
+        completions.put(tick, bucket);
+        hour = hour.plus(bucket);
       }
     }
-    OpenSessions totals = open.value() == null ? OpenSessions.NONE : open.value();
-    for (Long instant : due) {
-      for (SessionChange c : pending.get(instant)) {
-        totals = totals.apply(c);
-        if (c.kind() == Kind.CLOSED) {
-          long bucket = SessionTickStats.completionBucket(c.timeMs());
-          Completions b = completions.get(bucket);
-          completions.put(
-              bucket, (b == null ? new Completions(0, 0) : b).plus(c.timeMs() - c.signInMs()));
-        }
-      }
-      pending.remove(instant);
+    long evicted = tick - SessionTickStats.COMPLETION_WINDOW_MS;
+    Completions gone = completions.get(evicted);
+    if (gone != null) {
+      completions.remove(evicted);
+      hour = hour.minus(gone);
     }
     open.update(totals);
-    List<Long> expired = new ArrayList<>();
-    for (Long bucket : completions.keys()) {
-      if (bucket <= tick - SessionTickStats.COMPLETION_WINDOW_MS) {
-        expired.add(bucket);
-      }
-    }
-    for (Long bucket : expired) {
-      completions.remove(bucket);
-    }
-    out.collect(SessionTickStats.metricAt(tick, totals, completions.entries()));
+    lastHour.update(hour);
+    out.collect(SessionTickStats.metricAt(tick, totals, hour));
     lastTickMs.update(tick);
     scheduleNextTick(ctx.timerService());
   }
 
-  private void scheduleNextTick(org.apache.flink.streaming.api.TimerService timers)
-      throws Exception {
+  private void scheduleNextTick(TimerService timers) throws Exception {
     Long min = minEventMs.value();
     if (min == null) {
       return;

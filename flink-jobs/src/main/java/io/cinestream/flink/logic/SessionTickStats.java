@@ -3,7 +3,6 @@ package io.cinestream.flink.logic;
 import io.cinestream.flink.model.SessionChange;
 import io.cinestream.flink.model.SessionMetric;
 import io.cinestream.flink.time.EventTime;
-import java.util.Map;
 
 /**
  * The per-minute session aggregates of DESIGN section 5, in plain Java: what the open sessions and
@@ -46,9 +45,22 @@ public final class SessionTickStats {
    * @param durationSumMs the sum of their sign_out - sign_in, ms
    */
   public record Completions(long count, long durationSumMs) {
+    /** No completion. */
+    public static final Completions NONE = new Completions(0, 0);
+
     /** Adds one session of {@code durationMs}. */
     public Completions plus(long durationMs) {
       return new Completions(count + 1, durationSumMs + durationMs);
+    }
+
+    /** Adds the sessions of {@code other}. */
+    public Completions plus(Completions other) {
+      return new Completions(count + other.count, durationSumMs + other.durationSumMs);
+    }
+
+    /** Removes the sessions of {@code other} (which this includes). */
+    public Completions minus(Completions other) {
+      return new Completions(count - other.count, durationSumMs - other.durationSumMs);
     }
   }
 
@@ -69,21 +81,14 @@ public final class SessionTickStats {
    *
    * @param tickMs the minute boundary T, UTC ms
    * @param open the sessions open at T
-   * @param buckets completion buckets (bucket ms -> completions); only those {@link #inWindow} T
-   *     count
+   * @param lastHour the sessions closed by sign_out in (T-1h, T] (the completion buckets {@link
+   *     #inWindow} T)
    * @return the session_metrics row; averages in seconds, null when there is nothing to average
    */
-  public static SessionMetric metricAt(
-      long tickMs, OpenSessions open, Iterable<Map.Entry<Long, Completions>> buckets) {
-    long completed = 0;
-    long durationSum = 0;
-    for (Map.Entry<Long, Completions> b : buckets) {
-      if (inWindow(b.getKey(), tickMs)) {
-        completed += b.getValue().count();
-        durationSum += b.getValue().durationSumMs();
-      }
-    }
-    Double averageDuration = completed == 0 ? null : durationSum / (completed * 1000.0);
+  public static SessionMetric metricAt(long tickMs, OpenSessions open, Completions lastHour) {
+    long completed = lastHour.count();
+    Double averageDuration =
+        completed == 0 ? null : lastHour.durationSumMs() / (completed * 1000.0);
     Double averageAge =
         open.count() == 0
             ? null

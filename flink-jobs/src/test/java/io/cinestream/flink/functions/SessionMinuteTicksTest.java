@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinestream.flink.model.SessionChange;
 import io.cinestream.flink.model.SessionChange.Kind;
 import io.cinestream.flink.model.SessionMetric;
+import io.cinestream.flink.model.SessionTickPartial;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -17,10 +19,16 @@ class SessionMinuteTicksTest {
 
   private static final long SEC = 1000;
   private static final long MIN = 60 * SEC;
-  private KeyedOneInputStreamOperatorTestHarness<Integer, SessionChange, SessionMetric> harness;
+  private KeyedOneInputStreamOperatorTestHarness<Integer, SessionChange, SessionTickPartial>
+      partials;
+  private KeyedOneInputStreamOperatorTestHarness<Integer, SessionTickPartial, SessionMetric>
+      harness;
 
   @BeforeEach
   void setUp() throws Exception {
+    partials =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new SessionTickPartials(), SessionTickPartials::shardOf, Types.INT);
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new SessionMinuteTicks(Duration.ofMinutes(2)), c -> 0, Types.INT);
@@ -28,11 +36,31 @@ class SessionMinuteTicksTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    partials.close();
     harness.close();
   }
 
+  /** A change of user 1 into the first phase. */
   private void change(Kind kind, long t, Long signIn) throws Exception {
-    harness.processElement(new SessionChange(kind, 1, t, signIn), t);
+    change(1, kind, t, signIn);
+  }
+
+  private void change(int user, Kind kind, long t, Long signIn) throws Exception {
+    partials.processElement(new SessionChange(kind, user, t, signIn), t);
+  }
+
+  /**
+   * The end of a bounded input: the first phase's watermark jumps to +infinity, its partials go to
+   * the second phase with their timestamps, then the second phase's watermark follows.
+   */
+  private void endOfInput() throws Exception {
+    partials.processWatermark(Long.MAX_VALUE);
+    for (StreamRecord<? extends SessionTickPartial> r : partials.extractOutputStreamRecords()) {
+      harness.processElement(r.getValue(), r.getTimestamp());
+    }
+    assertThat(partials.numKeyedStateEntries()).isZero();
+    assertThat(partials.numEventTimeTimers()).isZero();
+    harness.processWatermark(Long.MAX_VALUE);
   }
 
   @Test
@@ -41,7 +69,7 @@ class SessionMinuteTicksTest {
     change(Kind.CLOSED, 3 * MIN + 30 * SEC, 30 * SEC); // 180 s session
     change(Kind.ORPHAN_SIGN_OUT, 5 * MIN, null); // max event 5:00 -> last tick 3:00
 
-    harness.processWatermark(Long.MAX_VALUE); // end of a bounded input
+    endOfInput();
 
     assertThat(harness.extractOutputValues())
         .containsExactly(
@@ -57,7 +85,7 @@ class SessionMinuteTicksTest {
     change(Kind.CLOSED, 30 * SEC, 0L); // completes in bucket 1:00
     change(Kind.ORPHAN_SIGN_OUT, 64 * MIN, null); // max event: ticks up to 62:00
 
-    harness.processWatermark(Long.MAX_VALUE);
+    endOfInput();
 
     assertThat(harness.extractOutputValues())
         .hasSize(63)
@@ -68,8 +96,53 @@ class SessionMinuteTicksTest {
         .endsWith(
             new SessionMetric(61 * MIN, 0, null, null, 0),
             new SessionMetric(62 * MIN, 0, null, null, 0));
-    // Left: min/max event and last tick, the open totals, and the 64:00 orphan beyond the last
-    // tick; the 1:00 completion bucket was evicted at 61:00.
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(5);
+    // Left: min/max event and last tick, the open totals, the last hour's completion totals, and
+    // the 64:00 orphan's partial beyond the last tick; the 1:00 completion bucket was evicted at
+    // 61:00.
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
+  }
+
+  @Test
+  void combinesThePartialsOfShardsAndSendsOnePartialPerShardAndMinute() throws Exception {
+    // Users 1 and 129 share shard 1, user 2 is in shard 2.
+    change(1, Kind.OPENED, 10 * SEC, 10 * SEC);
+    change(129, Kind.OPENED, 20 * SEC, 20 * SEC);
+    change(129, Kind.IGNORED_SIGN_IN, 50 * SEC, 20 * SEC);
+    change(2, Kind.OPENED, 30 * SEC, 30 * SEC);
+    change(2, Kind.CLOSED, 90 * SEC, 30 * SEC); // 60 s, bucket 2:00
+    change(1, Kind.EXPIRED, 150 * SEC, 10 * SEC); // not an event: does not move the bound
+    change(2, Kind.ORPHAN_SIGN_OUT, 4 * MIN, null); // max event 4:00 -> last tick 2:00
+
+    partials.processWatermark(MIN);
+    assertThat(partials.extractOutputValues())
+        .as("bucket 1:00: one partial per shard")
+        .containsExactlyInAnyOrder(
+            new SessionTickPartial(MIN, 2, 30 * SEC, 0, 0, 10 * SEC, 50 * SEC),
+            new SessionTickPartial(MIN, 1, 30 * SEC, 0, 0, 30 * SEC, 30 * SEC));
+    endOfInput();
+
+    assertThat(harness.extractOutputValues())
+        .containsExactly(
+            // open at 1:00: sign_ins 0:10, 0:20, 0:30 -> ages 50, 40, 30 s
+            new SessionMetric(1 * MIN, 3, null, 40.0, 0),
+            // 2:00: user 2 closed at 1:30 (60 s); open 0:10 and 0:20 -> ages 110, 100 s
+            new SessionMetric(2 * MIN, 2, 60.0, 105.0, 1));
+  }
+
+  @Test
+  void emitsARowForEveryMinuteOfALongEmptyStretchWithConstantState() throws Exception {
+    change(Kind.OPENED, 0, 0L);
+    change(Kind.CLOSED, 10 * MIN, 0L);
+    change(2, Kind.ORPHAN_SIGN_OUT, 24 * 60 * MIN, null); // a day later
+
+    endOfInput();
+
+    assertThat(harness.extractOutputValues())
+        .hasSize(24 * 60 - 2 + 1)
+        .contains(new SessionMetric(69 * MIN, 0, 600.0, null, 1))
+        .contains(new SessionMetric(70 * MIN, 0, null, null, 0))
+        .endsWith(new SessionMetric((24 * 60 - 2) * MIN, 0, null, null, 0));
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 }
