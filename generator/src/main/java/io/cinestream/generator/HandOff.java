@@ -1,28 +1,32 @@
 package io.cinestream.generator;
 
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 
 /**
  * Passes items from one producing thread to one consumer thread of its own, in order, through a
- * bounded ring buffer: the {@link Generator} simulates on its thread while a second one encodes and
+ * bounded queue: the {@link Generator} simulates on its thread while a second one encodes and
  * sends, so the two costs overlap instead of adding up.
  *
- * <p>Single producer, single consumer, no locks: the producer publishes an item with a release
- * store of its tail index, the consumer frees a slot with a release store of its head index. A full
- * ring makes {@link #put} wait (back-pressure, so memory stays bounded at {@code capacity} items).
- * An idle consumer parks for at most {@value #IDLE_PARK_MICROS} µs at a time and the producer wakes
- * it after every {@value #WAKE_EVERY} items, so a dense stream costs one wake-up per that many
- * items while a sparse one (the real-time clock) waits at most {@value #IDLE_PARK_MICROS} µs in the
- * ring.
+ * <p>The queue is JCTools' lock-free single-producer/single-consumer array queue ({@code
+ * SpscVarHandleArrayQueue}, the VarHandle build, no {@code sun.misc.Unsafe}); this class adds the
+ * consumer thread, back-pressure, wake-ups, {@link #drain} and failure reporting. A full queue
+ * makes {@link #put} wait (back-pressure, so memory stays bounded at {@code capacity} items). An
+ * idle consumer parks for at most {@value #IDLE_PARK_MICROS} µs at a time and the producer wakes it
+ * after every {@value #WAKE_EVERY} items, so a dense stream costs one wake-up per that many items
+ * while a sparse one (the real-time clock) waits at most {@value #IDLE_PARK_MICROS} µs in the
+ * queue.
  *
  * <p>Items reach the consumer exactly in {@code put} order, and everything the consumer did for an
- * item happens-before {@link #drain} returns. If the consumer throws, the hand-off stops taking
- * items and the next {@link #put} or {@link #drain} on the producing thread throws that same
- * exception when it is unchecked, or an {@link IllegalStateException} with it as the cause
- * otherwise; items still in the ring are then dropped.
+ * item happens-before {@link #drain} returns (the consumer publishes how many items it has finished
+ * with a release store after each batch of at most {@value #BATCH} items, {@code drain} reads it
+ * with an acquire load). If the consumer throws, the hand-off stops taking items and the next
+ * {@link #put} or {@link #drain} on the producing thread throws that same exception when it is
+ * unchecked, or an {@link IllegalStateException} with it as the cause otherwise; items still in the
+ * queue are then dropped.
  *
  * @param <T> the item type
  */
@@ -31,32 +35,28 @@ final class HandOff<T> implements AutoCloseable {
   /** Items passed before the producer wakes a parked consumer. */
   static final int WAKE_EVERY = 256;
 
-  /** Longest wait of an idle consumer between two looks at the ring, µs. */
+  /** Longest wait of an idle consumer between two looks at the queue, µs. */
   static final long IDLE_PARK_MICROS = 1_000;
 
-  // Head (next slot to consume) and tail (next slot to fill), 16 longs = 128 bytes apart so that
-  // the two threads do not write to one cache line.
-  private static final int HEAD = 16;
-  private static final int TAIL = 32;
+  /** Most items the consumer takes before it publishes its progress to {@link #drain}. */
+  static final int BATCH = 256;
 
-  private final Object[] ring;
-  private final int mask;
-  private final AtomicLongArray indexes = new AtomicLongArray(48);
+  private final SpscVarHandleArrayQueue<T> queue;
+  private final AtomicLong finished = new AtomicLong();
   private final Consumer<? super T> consumer;
   private final Thread thread;
   private volatile boolean consumerParked;
   private volatile boolean closing;
   private volatile Throwable failure;
   private volatile long consumerCpuNanos = -1;
-  // Producer-side copies: the producer is the only writer of the tail.
-  private long tail;
-  private long knownHead;
+  // Producer-side: items put so far (the producer is the only writer).
+  private long put;
   private int sinceWake;
 
   /**
    * Starts the consumer thread.
    *
-   * @param capacity ring slots, a power of two, at least 2
+   * @param capacity queue slots, a power of two, at least 2 (JCTools makes it at least 4)
    * @param consumer called with every item, in order, on the hand-off's own thread
    * @param threadName the name of that thread (a daemon)
    * @throws IllegalArgumentException when capacity is not a power of two of at least 2
@@ -65,8 +65,7 @@ final class HandOff<T> implements AutoCloseable {
     if (capacity < 2 || Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("capacity must be a power of two >= 2, got " + capacity);
     }
-    this.ring = new Object[capacity];
-    this.mask = capacity - 1;
+    this.queue = new SpscVarHandleArrayQueue<>(capacity);
     this.consumer = consumer;
     this.thread = new Thread(this::consume, threadName);
     thread.setDaemon(true);
@@ -74,7 +73,7 @@ final class HandOff<T> implements AutoCloseable {
   }
 
   /**
-   * Appends an item; waits while the ring is full.
+   * Appends an item; waits while the queue is full.
    *
    * @param item not null
    * @throws RuntimeException the consumer's exception, when it has failed
@@ -82,16 +81,12 @@ final class HandOff<T> implements AutoCloseable {
    */
   void put(T item) {
     checkUsable();
-    while (tail - knownHead >= ring.length) {
-      knownHead = indexes.getAcquire(HEAD);
-      if (tail - knownHead >= ring.length) {
-        LockSupport.unpark(thread);
-        LockSupport.parkNanos(this, 20_000);
-        checkUsable();
-      }
+    while (!queue.offer(item)) {
+      LockSupport.unpark(thread);
+      LockSupport.parkNanos(this, 20_000);
+      checkUsable();
     }
-    ring[(int) tail & mask] = item;
-    indexes.setRelease(TAIL, ++tail);
+    put++;
     if (++sinceWake >= WAKE_EVERY) {
       sinceWake = 0;
       if (consumerParked) {
@@ -108,7 +103,7 @@ final class HandOff<T> implements AutoCloseable {
    */
   void drain() {
     checkUsable();
-    while (indexes.getAcquire(HEAD) != tail) {
+    while (finished.getAcquire() != put) {
       LockSupport.unpark(thread);
       LockSupport.parkNanos(this, 20_000);
       checkUsable();
@@ -153,38 +148,28 @@ final class HandOff<T> implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void consume() {
-    long head = indexes.get(HEAD);
+    long done = 0;
     try {
       while (true) {
-        long available = indexes.getAcquire(TAIL);
-        if (available == head) {
-          if (closing) {
-            // closing is set after the last put: read the tail again, after it, before stopping.
-            if (indexes.getAcquire(TAIL) == head) {
-              return;
-            }
-            continue;
-          }
-          consumerParked = true;
-          if (indexes.getAcquire(TAIL) == head && !closing) {
-            LockSupport.parkNanos(this, IDLE_PARK_MICROS * 1_000);
-          }
-          consumerParked = false;
+        int taken = queue.drain(consumer::accept, BATCH);
+        if (taken > 0) {
+          done += taken;
+          finished.setRelease(done);
           continue;
         }
-        while (head != available) {
-          int slot = (int) head & mask;
-          T item = (T) ring[slot];
-          ring[slot] = null;
-          consumer.accept(item);
-          head++;
-          if ((head & 63) == 0) {
-            indexes.setRelease(HEAD, head);
+        if (closing) {
+          // closing is set after the last put: look at the queue again, after it, before stopping.
+          if (queue.isEmpty()) {
+            return;
           }
+          continue;
         }
-        indexes.setRelease(HEAD, head);
+        consumerParked = true;
+        if (queue.isEmpty() && !closing) {
+          LockSupport.parkNanos(this, IDLE_PARK_MICROS * 1_000);
+        }
+        consumerParked = false;
       }
     } catch (Throwable t) {
       failure = t;
