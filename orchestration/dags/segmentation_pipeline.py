@@ -65,7 +65,7 @@ def segmentation_pipeline():
 
     @task(execution_timeout=timedelta(minutes=30))
     def run_spark_metrics() -> None:
-        """``./pipeline metrics --engine spark``: the Spark metric jobs over the raw tables."""
+        """``./pipeline metrics --engine spark``: the Spark metric queries, reading the event topics from Kafka."""
         settings = Settings.load()
         run_pipeline(settings.pipeline, ["metrics", "--engine", "spark"], settings.pipeline_env())
 
