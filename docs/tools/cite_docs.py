@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-import textwrap
 import sys
+import textwrap
 from pathlib import Path
 
 # DESIGN.md section -> docs page (anchor) that now holds the content.
@@ -88,7 +88,7 @@ def target(section: str, path: Path, context: str) -> str:
     if section == "7" and re.search(r"version|flink-sql-avro|confluent-registry|artifact|shad", context, re.I):
         return VERSIONS_7
     if section == "5":
-        for pattern, anchor in METRIC_ANCHORS[:0] + LINE_ANCHORS:
+        for pattern, anchor in LINE_ANCHORS:
             if pattern.search(context) and not re.search(r"Session|Registration|Sale|Cart", name):
                 return SECTIONS["5"] + anchor
         for pattern, anchor in METRIC_ANCHORS:
