@@ -2,6 +2,7 @@ package io.cinestream.flink;
 
 import io.cinestream.flink.functions.DeduplicateAndFlagLate;
 import io.cinestream.flink.functions.FirstPresenceInWindows;
+import io.cinestream.flink.functions.PreAggregateWindowPresence;
 import io.cinestream.flink.functions.SumWindowPresence;
 import io.cinestream.flink.io.KafkaSources;
 import io.cinestream.flink.io.WarehouseSinks;
@@ -12,6 +13,7 @@ import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.RegistrationMetric;
 import io.cinestream.flink.model.WindowPresence;
 import io.cinestream.schemas.Topic;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -27,15 +29,18 @@ import org.apache.flink.types.Either;
  * idleness) -> dead letters out -> keyed by user_id, {@link FirstPresenceInWindows}: duplicate
  * event ids dropped and late events out (fused into this step: duplicates share the user_id, so
  * there is no shuffle by event id), then one "present" per (user, window) the first time the user
- * registers in that window (the user's state: the 15-minute slots already counted, one timer per
- * slot) -> keyed by window, {@link SumWindowPresence}: the sum of presences, emitted when the
- * watermark passes the window end. Only windows with at least one registration produce a row.
+ * registers in that window (the user's state: the 15-minute slots already counted and the seen ids,
+ * one pending timer) -> {@link PreAggregateWindowPresence}, chained: the presences of each window
+ * summed per subtask and sent once, when the watermark reaches the window's end -> keyed by window,
+ * {@link SumWindowPresence}: the sum of the partials, emitted when the watermark passes the window
+ * end. Only windows with at least one registration produce a row.
  *
  * <p>The distinct count is thus computed in two keyed stages and scales with parallelism; no state
  * ever holds a set of user ids. Both window types are computed by the same per-user step: every
  * window is an hour starting on a 15-minute boundary (see {@link RegistrationWindows}), so one
  * state entry and one timer per user replace a Flink window operator per window type (five window
- * states and timers per registration), and each event crosses the network once on its way to it.
+ * states and timers per registration), each event crosses the network once on its way to it, and
+ * the second stage receives one record per (subtask, window) rather than five per registration.
  */
 public final class RegistrationMetricsJob {
 
@@ -83,6 +88,11 @@ public final class RegistrationMetricsJob {
             .uid("registrations-dedup-first-presence-per-user")
             .name("registrations-dedup-first-presence-per-user");
     presences
+        .transform(
+            "registrations-pre-aggregate-per-window",
+            TypeInformation.of(WindowPresence.class),
+            new PreAggregateWindowPresence())
+        .uid("registrations-pre-aggregate-per-window")
         .keyBy(WindowPresence::windowKey)
         .process(new SumWindowPresence())
         .uid("registrations-distinct-per-window")
