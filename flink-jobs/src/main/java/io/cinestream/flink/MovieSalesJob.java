@@ -39,7 +39,8 @@ import org.apache.flink.types.Either;
  * -> keyed by item_id, connected with the catalogue ({@code movies_catalog_enriched}) and priced in
  * keyed state -> daily and weekly tumbling windows (weekly offset 4 days: the epoch was a Thursday)
  * -> cumulative totals per movie from the daily rows. Carts never checked out, and checkouts of
- * carts without adds, produce nothing.
+ * carts without adds, produce nothing. Units of a product without a catalogue price are not sales:
+ * they go to the unpriced-sale-items sink (table {@code unpriced_sale_items}).
  */
 public final class MovieSalesJob {
 
@@ -59,6 +60,7 @@ public final class MovieSalesJob {
   private final Source<Either<DeadLetter, Event>, ?, ?> cartEvents;
   private final Source<Either<DeadLetter, CatalogPrice>, ?, ?> catalog;
   private final Sink<MovieSalesMetric> metrics;
+  private final Sink<PricedSale> unpricedSales;
   private final Sink<LateEvent> lateEvents;
   private final Sink<DeadLetter> deadLetters;
 
@@ -67,6 +69,7 @@ public final class MovieSalesJob {
    * @param cartEvents {@code added_to_cart} and {@code checkout_to_cart} events (or dead letters)
    * @param catalog catalogue prices (or dead letters); its source emits no watermarks
    * @param metrics receives daily, weekly and cumulative rows
+   * @param unpricedSales receives the units of products without a catalogue price (not sales)
    * @param lateEvents receives events behind the watermark
    * @param deadLetters receives undecodable records of both sources
    */
@@ -75,12 +78,14 @@ public final class MovieSalesJob {
       Source<Either<DeadLetter, Event>, ?, ?> cartEvents,
       Source<Either<DeadLetter, CatalogPrice>, ?, ?> catalog,
       Sink<MovieSalesMetric> metrics,
+      Sink<PricedSale> unpricedSales,
       Sink<LateEvent> lateEvents,
       Sink<DeadLetter> deadLetters) {
     this.options = options;
     this.cartEvents = cartEvents;
     this.catalog = catalog;
     this.metrics = metrics;
+    this.unpricedSales = unpricedSales;
     this.lateEvents = lateEvents;
     this.deadLetters = deadLetters;
   }
@@ -128,6 +133,11 @@ public final class MovieSalesJob {
             .process(new PriceSaleItems())
             .uid("price-sale-items")
             .name("price-sale-items");
+    priced
+        .getSideOutput(PriceSaleItems.UNPRICED)
+        .sinkTo(unpricedSales)
+        .uid(NAME + "-unpriced-sale-items-sink")
+        .name("unpriced-sale-items-sink");
 
     SingleOutputStreamOperator<MovieSalesMetric> daily =
         priced
@@ -173,6 +183,7 @@ public final class MovieSalesJob {
             KafkaSources.events(options, NAME, Topic.ADDED_TO_CART, Topic.CHECKOUT_TO_CART),
             KafkaSources.catalog(options, NAME),
             WarehouseSinks.movieSalesMetrics(options.jdbcUrl()),
+            WarehouseSinks.unpricedSaleItems(options.jdbcUrl()),
             WarehouseSinks.lateEvents(options.jdbcUrl()),
             WarehouseSinks.deadLetters(options.jdbcUrl()))
         .build(env);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.MovieSalesMetric;
+import io.cinestream.flink.model.PricedSale;
 import io.cinestream.flink.testing.CollectingSink;
 import io.cinestream.flink.testing.Expected;
 import io.cinestream.flink.testing.MiniClusterTestBase;
@@ -20,6 +21,7 @@ class MovieSalesJobITCase extends MiniClusterTestBase {
   void sumsDailyWeeklyAndCumulativeSalesAcrossTheSundayMondayBoundary() throws Exception {
     SalesScenario scenario = MetricScenarios.sales();
     CollectingSink<MovieSalesMetric> metrics = new CollectingSink<>();
+    CollectingSink<PricedSale> unpriced = new CollectingSink<>();
     CollectingSink<LateEvent> late = new CollectingSink<>();
     CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
     JobOptions options = testOptions();
@@ -30,6 +32,7 @@ class MovieSalesJobITCase extends MiniClusterTestBase {
             TestInputs.source(TestInputs.decoded(scenario.arrivals()), TestInputs.EVENT_TYPE),
             TestInputs.source(TestInputs.prices(scenario.catalog()), TestInputs.CATALOG_TYPE),
             metrics,
+            unpriced,
             late,
             deadLetters)
         .build(env);
@@ -37,6 +40,7 @@ class MovieSalesJobITCase extends MiniClusterTestBase {
 
     assertThat(metrics.values())
         .containsExactlyInAnyOrderElementsOf(Expected.sales(scenario.expected()));
+    assertThat(unpriced.values()).as("every product sold has a price").isEmpty();
     assertThat(late.values()).isEmpty();
     assertThat(deadLetters.values()).isEmpty();
   }

@@ -4,6 +4,7 @@ import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.MovieSalesMetric;
 import io.cinestream.flink.model.OrphanSignOuts;
+import io.cinestream.flink.model.PricedSale;
 import io.cinestream.flink.model.RegistrationMetric;
 import io.cinestream.flink.model.SessionMetric;
 import java.sql.PreparedStatement;
@@ -158,6 +159,24 @@ public final class WarehouseSinks {
           ps.setString(4, d.key());
           ps.setString(5, d.rawValueBase64());
           ps.setString(6, d.error());
+        });
+  }
+
+  /**
+   * Upserts into {@code unpriced_sale_items} (V4) on (engine, movie_id, checkout_time): units sold
+   * of a product without a catalogue price, which are not sales ({@code cents} is ignored: 0).
+   */
+  public static Sink<PricedSale> unpricedSaleItems(String jdbcUrl) {
+    return sink(
+        jdbcUrl,
+        "INSERT INTO unpriced_sale_items (engine, movie_id, checkout_time, units, emitted_at)"
+            + " VALUES ('flink', ?, ?, ?, now())"
+            + " ON CONFLICT (engine, movie_id, checkout_time) DO UPDATE SET"
+            + " units = EXCLUDED.units, emitted_at = EXCLUDED.emitted_at",
+        (ps, u) -> {
+          ps.setString(1, u.movieId());
+          ps.setObject(2, utc(u.timeMs()));
+          ps.setLong(3, u.units());
         });
   }
 

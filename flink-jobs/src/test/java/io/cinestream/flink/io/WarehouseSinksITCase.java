@@ -149,6 +149,7 @@ class WarehouseSinksITCase extends MiniClusterTestBase {
             TestInputs.source(TestInputs.decoded(scenario.arrivals()), TestInputs.EVENT_TYPE),
             TestInputs.source(TestInputs.prices(scenario.catalog()), TestInputs.CATALOG_TYPE),
             WarehouseSinks.movieSalesMetrics(options.jdbcUrl()),
+            WarehouseSinks.unpricedSaleItems(options.jdbcUrl()),
             WarehouseSinks.lateEvents(options.jdbcUrl()),
             WarehouseSinks.deadLetters(options.jdbcUrl()))
         .build(env);
@@ -171,6 +172,42 @@ class WarehouseSinksITCase extends MiniClusterTestBase {
             "weekly 2024-01-08 19.99 1");
     assertThat(query("SELECT count(*) FROM movie_sales_metrics WHERE engine = 'flink'"))
         .containsExactly("14");
+  }
+
+  @Test
+  void writesUnitsOfAProductWithoutACataloguePriceToUnpricedSaleItems() throws Exception {
+    String cart = "20000000-0000-4000-8000-000000000001";
+    long addedAt = java.time.Instant.parse("2024-02-01T10:00:00Z").toEpochMilli();
+    List<Either<DeadLetter, Event>> input =
+        List.of(
+            Either.Right(
+                Event.addedToCart(MetricScenarios.id(901), addedAt, 9, cart, "ean:0000000000099")),
+            Either.Right(
+                Event.addedToCart(MetricScenarios.id(902), addedAt, 9, cart, "ean:0000000000099")),
+            Either.Right(Event.checkout(MetricScenarios.id(903), addedAt + 60_000, 9, cart)));
+    JobOptions options = options();
+    StreamExecutionEnvironment env = environment(options);
+    new MovieSalesJob(
+            options,
+            TestInputs.source(input, TestInputs.EVENT_TYPE),
+            TestInputs.source(
+                TestInputs.prices(MetricScenarios.sales().catalog()), TestInputs.CATALOG_TYPE),
+            WarehouseSinks.movieSalesMetrics(options.jdbcUrl()),
+            WarehouseSinks.unpricedSaleItems(options.jdbcUrl()),
+            WarehouseSinks.lateEvents(options.jdbcUrl()),
+            WarehouseSinks.deadLetters(options.jdbcUrl()))
+        .build(env);
+    env.execute(MovieSalesJob.NAME);
+
+    assertThat(
+            query(
+                "SELECT movie_id || ' ' || to_char(checkout_time AT TIME ZONE 'UTC',"
+                    + " 'YYYY-MM-DD\"T\"HH24:MI:SS') || ' ' || units FROM unpriced_sale_items"
+                    + " WHERE engine = 'flink'"))
+        .containsExactly("ean:0000000000099 2024-02-01T10:01:00 2");
+    assertThat(
+            query("SELECT count(*) FROM movie_sales_metrics WHERE movie_id = 'ean:0000000000099'"))
+        .containsExactly("0");
   }
 
   private static List<String> query(String sql) throws Exception {
