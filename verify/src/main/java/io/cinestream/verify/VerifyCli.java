@@ -1,5 +1,6 @@
 package io.cinestream.verify;
 
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import io.cinestream.verify.model.RawEvent;
 import io.cinestream.verify.report.ReportData;
 import io.cinestream.verify.report.ReportReader;
@@ -112,7 +113,9 @@ public final class VerifyCli implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      try (Connection c =
+          DriverManager.getConnection(
+              jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()))) {
         WarehouseReader reader = new WarehouseReader(c);
         List<RawEvent> events = reader.readEvents(excludeLateOf);
         Map<String, Long> prices = reader.readListPriceCents();
@@ -161,7 +164,9 @@ public final class VerifyCli implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       Verifier.Comparison comparison;
-      try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      try (Connection c =
+          DriverManager.getConnection(
+              jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()))) {
         comparison = new Verifier(c).compareAll();
       } catch (SQLException e) {
         LOG.error("Comparison failed", e);
@@ -226,7 +231,9 @@ public final class VerifyCli implements Callable<Integer> {
       }
       String id = runId != null ? runId : dir.getFileName().toString();
       ReportData data;
-      try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      try (Connection c =
+          DriverManager.getConnection(
+              jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()))) {
         data =
             new ReportReader(c)
                 .read(id, Instant.now().truncatedTo(ChronoUnit.SECONDS), parameters, steps);

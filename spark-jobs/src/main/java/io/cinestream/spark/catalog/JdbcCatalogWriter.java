@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code movies_catalog_quarantine}: insert, {@code ON CONFLICT (record_hash) DO NOTHING}.
  * </ul>
  *
- * Tables: {@code devstack/src/main/resources/db/migration/V2__movie_catalog.sql}. Serializable: it
- * only carries the URL and connection properties.
+ * Tables: {@code db/postgres/V2__movie_catalog.sql} of the schemas artifact. Serializable: it only
+ * carries the URL and connection properties.
  */
 public final class JdbcCatalogWriter implements Serializable {
 

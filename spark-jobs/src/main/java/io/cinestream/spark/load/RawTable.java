@@ -6,12 +6,14 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The raw warehouse tables the loader writes (DESIGN.md section 4; PostgreSQL DDL in {@code
- * devstack/src/main/resources/db/migration/V1__raw_tables.sql}): which topics feed each table, its
- * columns in load order with their SQL types, and the key that makes a write idempotent.
+ * The raw warehouse tables the loader writes (DESIGN.md section 4; DDL in the schemas artifact's
+ * {@code db/postgres/V1__raw_tables.sql} and {@code db/snowflake/V1__raw_tables.sql}): which topics
+ * feed each table, its columns in load order with their SQL types and decoded fields, and the key
+ * that makes a write idempotent.
  *
- * <p>{@code loaded_at} is not listed: the warehouse sets it ({@code DEFAULT now()} in PostgreSQL,
- * {@code CURRENT_TIMESTAMP()} in the Snowflake MERGE).
+ * <p>The {@link #stampColumn()} ({@code loaded_at}, {@code seen_at} for dead letters) is not
+ * listed: the warehouse sets it ({@code DEFAULT now()} in PostgreSQL, {@code CURRENT_TIMESTAMP()}
+ * in the Snowflake MERGE).
  */
 public enum RawTable {
   CONSUMER_EVENTS(
@@ -157,6 +159,11 @@ public enum RawTable {
   /** The idempotency key: {@code event_id}, or the Kafka coordinates for dead letters. */
   public List<String> keyColumns() {
     return keyColumns;
+  }
+
+  /** The column the warehouse sets to the load time: {@code loaded_at}, or {@code seen_at}. */
+  public String stampColumn() {
+    return this == DEAD_LETTER_EVENTS ? "seen_at" : "loaded_at";
   }
 
   /** The columns the loader writes, in order. */

@@ -1,11 +1,14 @@
 package io.cinestream.spark.load;
 
+import io.cinestream.schemas.warehouse.SqlDialect;
+import io.cinestream.schemas.warehouse.WarehouseDdl;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The Snowflake SQL of the {@code snowflake} target (DESIGN.md section 4): the raw tables' DDL, the
- * per-batch staging tables and the idempotent {@code MERGE} from a staging table into its table.
+ * The Snowflake SQL of the {@code snowflake} target (DESIGN.md section 4): the raw tables' DDL
+ * (from the schemas artifact's {@code db/snowflake} migrations), the per-batch staging tables and
+ * the idempotent {@code MERGE} from a staging table into its table.
  *
  * <p>A staging table holds the columns of {@link DecodedEvents#SCHEMA} that its table takes, under
  * their decoded names: in particular {@code event_time_ms} (epoch milliseconds, a NUMBER), which
@@ -18,43 +21,11 @@ public final class SnowflakeSql {
   private SnowflakeSql() {}
 
   /**
-   * @return {@code CREATE TABLE IF NOT EXISTS <table> (...)} with the PostgreSQL table's columns in
-   *     Snowflake types, {@code loaded_at TIMESTAMP_TZ} and the key as PRIMARY KEY (informational
-   *     in Snowflake: the MERGE is what keeps it unique)
+   * @return the table's {@code CREATE TABLE IF NOT EXISTS} statement from the Snowflake migrations
+   *     of the schemas artifact ({@code db/snowflake/V1__raw_tables.sql}, {@link WarehouseDdl})
    */
   public static String createTable(RawTable table) {
-    String columns =
-        table.columns().stream()
-            .map(
-                c ->
-                    c.name()
-                        + " "
-                        + c.type().snowflake()
-                        + (table.keyColumns().contains(c.name()) || !nullable(table, c)
-                            ? " NOT NULL"
-                            : ""))
-            .collect(Collectors.joining(", "));
-    return "CREATE TABLE IF NOT EXISTS "
-        + table.tableName()
-        + " ("
-        + columns
-        + ", loaded_at TIMESTAMP_TZ NOT NULL DEFAULT CURRENT_TIMESTAMP(), PRIMARY KEY ("
-        + String.join(", ", table.keyColumns())
-        + "))";
-  }
-
-  private static boolean nullable(RawTable table, RawTable.Column column) {
-    return switch (column.name()) {
-      case "age",
-          "masked_email",
-          "preferred_language",
-          "payment_method",
-          "kafka_key",
-          "raw_value_base64" ->
-          true;
-      case "item_id" -> table == RawTable.CART_EVENTS;
-      default -> false;
-    };
+    return WarehouseDdl.createTable(SqlDialect.SNOWFLAKE, table.tableName());
   }
 
   /**
@@ -89,9 +60,10 @@ public final class SnowflakeSql {
 
   /**
    * The idempotent merge of a staging table into its table: rows whose key is absent are inserted
-   * (with {@code loaded_at = CURRENT_TIMESTAMP()}), present keys are left alone, and duplicates
-   * inside the stage (a producer's resend in the same batch) collapse to the one with the lowest
-   * Kafka coordinates first, because a MERGE inserts every unmatched source row.
+   * (with {@link RawTable#stampColumn()} {@code = CURRENT_TIMESTAMP()}), present keys are left
+   * alone, and duplicates inside the stage (a producer's resend in the same batch) collapse to the
+   * one with the lowest Kafka coordinates first, because a MERGE inserts every unmatched source
+   * row.
    *
    * @param table the target table
    * @param stage the staging table ({@link #createStage} layout)
@@ -125,7 +97,9 @@ public final class SnowflakeSql {
         + on
         + " WHEN NOT MATCHED THEN INSERT ("
         + table.columnList()
-        + ", loaded_at) VALUES ("
+        + ", "
+        + table.stampColumn()
+        + ") VALUES ("
         + values
         + ", CURRENT_TIMESTAMP())";
   }

@@ -2,6 +2,8 @@ package io.cinestream.spark.load;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.cinestream.schemas.warehouse.SqlDialect;
+import io.cinestream.schemas.warehouse.WarehouseDdl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,11 +133,15 @@ public final class SnowflakeWarehouseWriter implements WarehouseWriter {
     return "snowflake";
   }
 
-  /** Creates the raw tables that are missing ({@link SnowflakeSql#createTable}). */
+  /**
+   * Creates the warehouse tables that are missing: every statement of the Snowflake migrations
+   * ({@link WarehouseDdl#statements}, all {@code CREATE TABLE IF NOT EXISTS}), so the raw,
+   * catalogue and metric tables exist before the first batch.
+   */
   @Override
   public void prepare() {
-    for (RawTable table : RawTable.values()) {
-      runQuery(SnowflakeSql.createTable(table));
+    for (String statement : WarehouseDdl.statements(SqlDialect.SNOWFLAKE)) {
+      runQuery(statement);
     }
   }
 

@@ -1,74 +1,53 @@
 package io.cinestream.spark.metrics;
 
+import io.cinestream.schemas.warehouse.Engine;
+import io.cinestream.schemas.warehouse.OutputTable;
+import io.cinestream.schemas.warehouse.SqlDialect;
+import io.cinestream.schemas.warehouse.TableWriter;
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import io.cinestream.spark.metrics.MovieSalesMetrics.SalesRow;
 import io.cinestream.spark.metrics.SessionMetrics.SessionRow;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.Driver;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.spark.sql.Row;
 
 /**
- * Writes the Spark metric rows into the warehouse metric tables of DESIGN section 5 (migration
- * {@code V3__metric_tables.sql}) with {@code engine = 'spark'}: one transaction per micro-batch,
- * {@code INSERT ... ON CONFLICT (natural key) DO UPDATE}, so a replayed or re-emitted row replaces
- * the earlier one and a restarted query converges to the same rows. Runs on the driver, in {@code
- * foreachBatch}: metric rows are few (windows, minutes, movie-days), not events.
+ * Writes the Spark metric rows into the warehouse metric tables of DESIGN section 5 with {@code
+ * engine = 'spark'}: one transaction per micro-batch, each row with its table's one write statement
+ * ({@link SqlDialect#writeStatement}: PostgreSQL {@code INSERT ... ON CONFLICT (natural key) DO
+ * UPDATE}, or Snowflake {@code MERGE} for a {@code jdbc:snowflake:} URL), so a replayed or
+ * re-emitted row replaces the earlier one and a restarted query converges to the same rows. Runs on
+ * the driver, in {@code foreachBatch}: metric rows are few (windows, minutes, movie-days), not
+ * events. Credentials missing from the URL come from the environment ({@link
+ * WarehouseConnections}).
  */
 public final class MetricsWriter implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   /** The engine column of every row written here. */
-  public static final String ENGINE = "spark";
-
-  private static final String REGISTRATION_SQL =
-      "INSERT INTO user_registration_metrics (engine, window_type, window_start, window_end,"
-          + " registration_count, emitted_at) VALUES ('spark', ?, ?, ?, ?, now())"
-          + " ON CONFLICT (engine, window_type, window_start) DO UPDATE SET"
-          + " window_end = EXCLUDED.window_end, registration_count = EXCLUDED.registration_count,"
-          + " emitted_at = EXCLUDED.emitted_at";
-
-  private static final String SESSION_SQL =
-      "INSERT INTO session_metrics (engine, \"timestamp\", active_sessions_count,"
-          + " average_session_duration_s, average_active_session_age_s, completed_sessions,"
-          + " emitted_at) VALUES ('spark', ?, ?, ?, ?, ?, now())"
-          + " ON CONFLICT (engine, \"timestamp\") DO UPDATE SET"
-          + " active_sessions_count = EXCLUDED.active_sessions_count,"
-          + " average_session_duration_s = EXCLUDED.average_session_duration_s,"
-          + " average_active_session_age_s = EXCLUDED.average_active_session_age_s,"
-          + " completed_sessions = EXCLUDED.completed_sessions, emitted_at = EXCLUDED.emitted_at";
-
-  private static final String ORPHAN_SQL =
-      "INSERT INTO orphan_sign_outs (engine, minute, orphan_count, emitted_at)"
-          + " VALUES ('spark', ?, ?, now()) ON CONFLICT (engine, minute) DO UPDATE SET"
-          + " orphan_count = EXCLUDED.orphan_count, emitted_at = EXCLUDED.emitted_at";
-
-  private static final String SALES_SQL =
-      "INSERT INTO movie_sales_metrics (engine, window_type, movie_id, window_start, window_end,"
-          + " total_sales, units_sold, emitted_at) VALUES ('spark', ?, ?, ?, ?, ?, ?, now())"
-          + " ON CONFLICT (engine, window_type, movie_id, window_start) DO UPDATE SET"
-          + " window_end = EXCLUDED.window_end, total_sales = EXCLUDED.total_sales,"
-          + " units_sold = EXCLUDED.units_sold, emitted_at = EXCLUDED.emitted_at";
+  public static final String ENGINE = Engine.SPARK.sqlName();
 
   private final String jdbcUrl;
   private final Properties properties;
+  private final SqlDialect dialect;
 
   /**
-   * @param jdbcUrl PostgreSQL JDBC URL of the warehouse
+   * @param jdbcUrl PostgreSQL or Snowflake JDBC URL of the warehouse
    * @param properties extra connection properties (e.g. password); may be empty
+   * @throws IllegalArgumentException when the URL is neither PostgreSQL nor Snowflake
    */
   public MetricsWriter(String jdbcUrl, Properties properties) {
     this.jdbcUrl = jdbcUrl;
     this.properties = properties;
+    this.dialect = SqlDialect.forJdbcUrl(jdbcUrl);
   }
 
   /**
@@ -80,17 +59,18 @@ public final class MetricsWriter implements Serializable {
    * @throws SQLException on a database error (the transaction is rolled back, the batch fails)
    */
   public int writeRegistrations(List<Row> rows) throws SQLException {
-    try (Connection c = connect();
-        PreparedStatement st = c.prepareStatement(REGISTRATION_SQL)) {
-      for (Row r : rows) {
-        st.setString(1, r.getString(0));
-        st.setObject(2, utc(r.getTimestamp(1)));
-        st.setObject(3, utc(r.getTimestamp(2)));
-        st.setLong(4, r.getLong(3));
-        st.addBatch();
-      }
-      return commit(c, st, rows.size());
+    List<Object[]> values = new ArrayList<>();
+    for (Row r : rows) {
+      values.add(
+          new Object[] {
+            ENGINE,
+            r.getString(0),
+            r.getTimestamp(1).toInstant(),
+            r.getTimestamp(2).toInstant(),
+            r.getLong(3)
+          });
     }
+    return inTransaction(w -> w.write(OutputTable.USER_REGISTRATION_METRICS, values), rows.size());
   }
 
   /**
@@ -101,26 +81,30 @@ public final class MetricsWriter implements Serializable {
    * @throws SQLException on a database error (rolled back)
    */
   public int writeSessions(List<SessionRow> rows) throws SQLException {
-    try (Connection c = connect();
-        PreparedStatement ticks = c.prepareStatement(SESSION_SQL);
-        PreparedStatement orphans = c.prepareStatement(ORPHAN_SQL)) {
-      for (SessionRow r : rows) {
-        if (SessionMetrics.TICK.equals(r.getKind())) {
-          ticks.setObject(1, utc(r.getTimeMs()));
-          ticks.setLong(2, r.getActiveSessions());
-          setDouble(ticks, 3, r.getAverageSessionDurationS());
-          setDouble(ticks, 4, r.getAverageActiveSessionAgeS());
-          ticks.setLong(5, r.getCompletedSessions());
-          ticks.addBatch();
-        } else {
-          orphans.setObject(1, utc(r.getTimeMs()));
-          orphans.setLong(2, r.getOrphanCount());
-          orphans.addBatch();
-        }
+    List<Object[]> ticks = new ArrayList<>();
+    List<Object[]> orphans = new ArrayList<>();
+    for (SessionRow r : rows) {
+      Instant time = Instant.ofEpochMilli(r.getTimeMs());
+      if (SessionMetrics.TICK.equals(r.getKind())) {
+        ticks.add(
+            new Object[] {
+              ENGINE,
+              time,
+              r.getActiveSessions(),
+              r.getAverageSessionDurationS(),
+              r.getAverageActiveSessionAgeS(),
+              r.getCompletedSessions()
+            });
+      } else {
+        orphans.add(new Object[] {ENGINE, time, r.getOrphanCount()});
       }
-      orphans.executeBatch();
-      return commit(c, ticks, rows.size());
     }
+    return inTransaction(
+        w -> {
+          w.write(OutputTable.ORPHAN_SIGN_OUTS, orphans);
+          w.write(OutputTable.SESSION_METRICS, ticks);
+        },
+        rows.size());
   }
 
   /**
@@ -131,19 +115,20 @@ public final class MetricsWriter implements Serializable {
    * @throws SQLException on a database error (rolled back)
    */
   public int writeSales(List<SalesRow> rows) throws SQLException {
-    try (Connection c = connect();
-        PreparedStatement st = c.prepareStatement(SALES_SQL)) {
-      for (SalesRow r : rows) {
-        st.setString(1, r.getWindowType());
-        st.setString(2, r.getMovieId());
-        st.setObject(3, utc(r.getWindowStartMs()));
-        st.setObject(4, utc(r.getWindowEndMs()));
-        st.setBigDecimal(5, dollars(r.getTotalCents()));
-        st.setLong(6, r.getUnitsSold());
-        st.addBatch();
-      }
-      return commit(c, st, rows.size());
+    List<Object[]> values = new ArrayList<>();
+    for (SalesRow r : rows) {
+      values.add(
+          new Object[] {
+            ENGINE,
+            r.getWindowType(),
+            r.getMovieId(),
+            Instant.ofEpochMilli(r.getWindowStartMs()),
+            Instant.ofEpochMilli(r.getWindowEndMs()),
+            dollars(r.getTotalCents()),
+            r.getUnitsSold()
+          });
     }
+    return inTransaction(w -> w.write(OutputTable.MOVIE_SALES_METRICS, values), rows.size());
   }
 
   /** Integer cents as dollars with scale 2, e.g. 1999 -> 19.99. */
@@ -151,45 +136,44 @@ public final class MetricsWriter implements Serializable {
     return BigDecimal.valueOf(cents, 2);
   }
 
+  private interface Writes {
+    void run(TableWriter writer) throws SQLException;
+  }
+
+  private int inTransaction(Writes writes, int count) throws SQLException {
+    try (Connection c = connect()) {
+      try {
+        writes.run(new TableWriter(c, dialect));
+        c.commit();
+        return count;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
   private Connection connect() throws SQLException {
-    Connection c = new org.postgresql.Driver().connect(jdbcUrl, properties);
+    Properties all = WarehouseConnections.properties(jdbcUrl, System.getenv());
+    all.putAll(properties);
+    Driver driver;
+    try {
+      driver = (Driver) Class.forName(dialect.driverClass()).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new SQLException(
+          "JDBC driver " + dialect.driverClass() + " is not on the classpath", e);
+    }
+    Connection c = driver.connect(jdbcUrl, all);
     if (c == null) {
-      throw new SQLException("not a PostgreSQL JDBC URL (jdbc:postgresql://...)");
+      throw new SQLException("the " + dialect + " driver does not accept the warehouse URL");
     }
     c.setAutoCommit(false);
     return c;
   }
 
-  private static int commit(Connection c, PreparedStatement last, int count) throws SQLException {
-    try {
-      last.executeBatch();
-      c.commit();
-      return count;
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    }
-  }
-
-  private static void setDouble(PreparedStatement st, int index, Double value) throws SQLException {
-    if (value == null) {
-      st.setNull(index, Types.DOUBLE);
-    } else {
-      st.setDouble(index, value);
-    }
-  }
-
-  private static OffsetDateTime utc(Timestamp t) {
-    return utc(t.getTime());
-  }
-
-  private static OffsetDateTime utc(long ms) {
-    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC);
-  }
-
   @Override
   public String toString() {
     // The URL may hold a password.
-    return "MetricsWriter(postgres)";
+    return "MetricsWriter(" + dialect + ")";
   }
 }
