@@ -14,9 +14,11 @@ import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.OrphanSignOuts;
 import io.cinestream.flink.model.SessionChange;
 import io.cinestream.flink.model.SessionMetric;
+import io.cinestream.flink.model.SessionTickPartial;
 import io.cinestream.flink.time.EventTime;
 import io.cinestream.schemas.Topic;
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -30,11 +32,11 @@ import org.apache.flink.types.Either;
  * <p>Pipeline: {@code sign_in} + {@code sign_out} source -> dead letters out -> keyed by user_id,
  * {@link SessionTracker} (duplicate event ids dropped and late events out, fused into this step;
  * then the event-time ordered session state machine, one pending timer per user) emitting session
- * changes -> (a) per-minute rows in two phases: {@link SessionTickPartials}, keyed by a shard of
- * users and parallel, folds the changes into one partial per shard and minute bucket; the global
- * {@link SessionMinuteTicks} (a single key: the aggregates are global by definition) combines them
- * and emits a row per event-time minute tick, with constant work per tick and one incoming record
- * per shard and minute with changes; (b) orphan sign_outs counted per event-time minute [m, m+1min)
+ * changes -> (a) per-minute rows in two phases: {@link SessionTickPartials}, chained to the tracker
+ * (no shuffle), folds its subtask's changes into one partial per minute bucket; the global {@link
+ * SessionMinuteTicks} (a single key: the aggregates are global by definition) combines them and
+ * emits a row per event-time minute tick, with constant work per tick and one incoming record per
+ * subtask and minute with changes; (b) orphan sign_outs counted per event-time minute [m, m+1min)
  * in tumbling windows (only minutes with orphans produce a row).
  */
 public final class SessionMetricsJob {
@@ -84,10 +86,11 @@ public final class SessionMetricsJob {
             .name("session-dedup-tracker");
     CommonSteps.sinkLate(NAME, changes.getSideOutput(DeduplicateAndFlagLate.LATE), lateEvents);
     changes
-        .keyBy(SessionTickPartials::shardOf)
-        .process(new SessionTickPartials())
-        .uid("session-tick-partials")
-        .name("session-tick-partials")
+        .transform(
+            "session-tick-partials-per-subtask",
+            TypeInformation.of(SessionTickPartial.class),
+            new SessionTickPartials())
+        .uid("session-tick-partials-per-subtask")
         .keyBy(p -> ALL_SESSIONS)
         .process(new SessionMinuteTicks(options.maxOutOfOrderness()))
         .uid("session-minute-ticks-global")

@@ -3,67 +3,92 @@ package io.cinestream.flink.functions;
 import io.cinestream.flink.logic.SessionTickStats;
 import io.cinestream.flink.model.SessionChange;
 import io.cinestream.flink.model.SessionTickPartial;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * First phase of the per-minute session aggregates (DESIGN section 5), keyed by a shard of users
- * ({@link #shardOf}), parallel: folds each {@link SessionChange} into the partial of its minute
- * bucket (the boundary at or after its instant) and emits the partial when the watermark passes the
- * bucket, timestamped with it. The global second phase ({@link SessionMinuteTicks}) thus receives
- * at most one record per shard and minute with changes, instead of one per change.
+ * First phase of the per-minute session aggregates (DESIGN section 5), chained to the session
+ * tracker in the same task (no shuffle): folds each {@link SessionChange} of this subtask's users
+ * into the partial of its minute bucket (the boundary at or after its instant) and emits the
+ * partial when the watermark reaches the bucket, before forwarding that watermark, timestamped with
+ * the bucket. The global second phase ({@link SessionMinuteTicks}) thus receives at most one record
+ * per subtask and minute with changes, instead of one per change.
  *
- * <p>State per shard: the partials of buckets the watermark has not passed (a map entry each), and
- * one timer per such bucket; both are gone once the watermark has passed every bucket.
+ * <p>No partial is late for the second phase: the tracker emits a change at instant i while
+ * processing the first watermark >= i, so the change's bucket (>= i) cannot have been flushed by an
+ * earlier watermark, and the second phase's watermark passes the bucket only after this subtask's
+ * does, i.e. after the partial.
+ *
+ * <p>State: the pending partials, in memory and in operator list state at each checkpoint (any
+ * subtask may flush any partial after a rescale: they are summed by the second phase). Empty once
+ * the watermark has passed every pending bucket.
  */
-public class SessionTickPartials
-    extends KeyedProcessFunction<Integer, SessionChange, SessionTickPartial> {
+public class SessionTickPartials extends AbstractStreamOperator<SessionTickPartial>
+    implements OneInputStreamOperator<SessionChange, SessionTickPartial> {
 
   private static final long serialVersionUID = 1L;
 
-  /** How many shards the users are spread over (the phase's key space). */
-  public static final int SHARDS = 128;
+  private transient Map<Long, SessionTickPartial> pending;
+  private transient ListState<SessionTickPartial> checkpointed;
 
-  private transient MapState<Long, SessionTickPartial> partials;
-
-  /** The shard of a user: {@code userId mod} {@link #SHARDS}. */
-  public static int shardOf(SessionChange c) {
-    return Math.floorMod(c.userId(), SHARDS);
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    pending = new HashMap<>();
+    checkpointed =
+        context
+            .getOperatorStateStore()
+            .getListState(
+                new ListStateDescriptor<>(
+                    "pending-tick-partials", TypeInformation.of(SessionTickPartial.class)));
+    if (context.isRestored()) {
+      for (SessionTickPartial p : checkpointed.get()) {
+        pending.merge(p.bucketMs(), p, SessionTickPartial::merge);
+      }
+    }
   }
 
   @Override
-  public void open(OpenContext openContext) {
-    partials =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "partials", Types.LONG, TypeInformation.of(SessionTickPartial.class)));
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    checkpointed.update(List.copyOf(pending.values()));
   }
 
   @Override
-  public void processElement(SessionChange change, Context ctx, Collector<SessionTickPartial> out)
-      throws Exception {
+  public void processElement(StreamRecord<SessionChange> element) {
+    SessionChange change = element.getValue();
     long bucket = SessionTickStats.completionBucket(change.timeMs());
-    SessionTickPartial p = partials.get(bucket);
-    if (p == null) {
-      p = SessionTickPartial.empty(bucket);
-      ctx.timerService().registerEventTimeTimer(bucket);
-    }
-    partials.put(bucket, p.plus(change));
+    SessionTickPartial p = pending.get(bucket);
+    pending.put(bucket, (p == null ? SessionTickPartial.empty(bucket) : p).plus(change));
   }
 
   @Override
-  public void onTimer(long bucket, OnTimerContext ctx, Collector<SessionTickPartial> out)
-      throws Exception {
-    SessionTickPartial p = partials.get(bucket);
-    if (p != null) {
-      out.collect(p);
-      partials.remove(bucket);
+  public void processWatermark(Watermark mark) throws Exception {
+    long w = mark.getTimestamp();
+    Iterator<SessionTickPartial> it = pending.values().iterator();
+    while (it.hasNext()) {
+      SessionTickPartial p = it.next();
+      if (p.bucketMs() <= w) {
+        output.collect(new StreamRecord<>(p, p.bucketMs()));
+        it.remove();
+      }
     }
+    super.processWatermark(mark);
+  }
+
+  /** The buckets not yet sent (for tests). */
+  int pendingBuckets() {
+    return pending.size();
   }
 }

@@ -7,9 +7,12 @@ import io.cinestream.flink.model.SessionChange.Kind;
 import io.cinestream.flink.model.SessionMetric;
 import io.cinestream.flink.model.SessionTickPartial;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,16 +22,24 @@ class SessionMinuteTicksTest {
 
   private static final long SEC = 1000;
   private static final long MIN = 60 * SEC;
-  private KeyedOneInputStreamOperatorTestHarness<Integer, SessionChange, SessionTickPartial>
-      partials;
+
+  /** The first phase of subtask A (and of every test); {@link #other} is subtask B. */
+  private SessionTickPartials op;
+
+  private OneInputStreamOperatorTestHarness<SessionChange, SessionTickPartial> partials;
+  private SessionTickPartials otherOp;
+  private OneInputStreamOperatorTestHarness<SessionChange, SessionTickPartial> other;
   private KeyedOneInputStreamOperatorTestHarness<Integer, SessionTickPartial, SessionMetric>
       harness;
 
   @BeforeEach
   void setUp() throws Exception {
-    partials =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new SessionTickPartials(), SessionTickPartials::shardOf, Types.INT);
+    op = new SessionTickPartials();
+    partials = new OneInputStreamOperatorTestHarness<>(op);
+    partials.open();
+    otherOp = new SessionTickPartials();
+    other = new OneInputStreamOperatorTestHarness<>(otherOp);
+    other.open();
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new SessionMinuteTicks(Duration.ofMinutes(2)), c -> 0, Types.INT);
@@ -37,29 +48,39 @@ class SessionMinuteTicksTest {
   @AfterEach
   void tearDown() throws Exception {
     partials.close();
+    other.close();
     harness.close();
   }
 
-  /** A change of user 1 into the first phase. */
+  /** A change of user 1 into the first phase of subtask A. */
   private void change(Kind kind, long t, Long signIn) throws Exception {
-    change(1, kind, t, signIn);
+    change(partials, 1, kind, t, signIn);
   }
 
-  private void change(int user, Kind kind, long t, Long signIn) throws Exception {
-    partials.processElement(new SessionChange(kind, user, t, signIn), t);
+  private static void change(
+      OneInputStreamOperatorTestHarness<SessionChange, SessionTickPartial> subtask,
+      int user,
+      Kind kind,
+      long t,
+      Long signIn)
+      throws Exception {
+    subtask.processElement(new SessionChange(kind, user, t, signIn), t);
   }
 
   /**
-   * The end of a bounded input: the first phase's watermark jumps to +infinity, its partials go to
-   * the second phase with their timestamps, then the second phase's watermark follows.
+   * The end of a bounded input: the first phases' watermark jumps to +infinity, their partials go
+   * to the second phase with their timestamps, then the second phase's watermark follows.
    */
   private void endOfInput() throws Exception {
-    partials.processWatermark(Long.MAX_VALUE);
-    for (StreamRecord<? extends SessionTickPartial> r : partials.extractOutputStreamRecords()) {
-      harness.processElement(r.getValue(), r.getTimestamp());
+    for (OneInputStreamOperatorTestHarness<SessionChange, SessionTickPartial> subtask :
+        List.of(partials, other)) {
+      subtask.processWatermark(Long.MAX_VALUE);
+      for (StreamRecord<? extends SessionTickPartial> r : subtask.extractOutputStreamRecords()) {
+        harness.processElement(r.getValue(), r.getTimestamp());
+      }
     }
-    assertThat(partials.numKeyedStateEntries()).isZero();
-    assertThat(partials.numEventTimeTimers()).isZero();
+    assertThat(op.pendingBuckets()).isZero();
+    assertThat(otherOp.pendingBuckets()).isZero();
     harness.processWatermark(Long.MAX_VALUE);
   }
 
@@ -103,22 +124,29 @@ class SessionMinuteTicksTest {
   }
 
   @Test
-  void combinesThePartialsOfShardsAndSendsOnePartialPerShardAndMinute() throws Exception {
-    // Users 1 and 129 share shard 1, user 2 is in shard 2.
-    change(1, Kind.OPENED, 10 * SEC, 10 * SEC);
-    change(129, Kind.OPENED, 20 * SEC, 20 * SEC);
-    change(129, Kind.IGNORED_SIGN_IN, 50 * SEC, 20 * SEC);
-    change(2, Kind.OPENED, 30 * SEC, 30 * SEC);
-    change(2, Kind.CLOSED, 90 * SEC, 30 * SEC); // 60 s, bucket 2:00
-    change(1, Kind.EXPIRED, 150 * SEC, 10 * SEC); // not an event: does not move the bound
-    change(2, Kind.ORPHAN_SIGN_OUT, 4 * MIN, null); // max event 4:00 -> last tick 2:00
+  void combinesThePartialsOfSubtasksAndSendsOnePartialPerSubtaskAndMinute() throws Exception {
+    // Users 1 and 129 are tracked by subtask A, user 2 by subtask B.
+    change(partials, 1, Kind.OPENED, 10 * SEC, 10 * SEC);
+    change(partials, 129, Kind.OPENED, 20 * SEC, 20 * SEC);
+    change(partials, 129, Kind.IGNORED_SIGN_IN, 50 * SEC, 20 * SEC);
+    change(other, 2, Kind.OPENED, 30 * SEC, 30 * SEC);
+    change(other, 2, Kind.CLOSED, 90 * SEC, 30 * SEC); // 60 s, bucket 2:00
+    // Not an event: does not move the bound.
+    change(partials, 1, Kind.EXPIRED, 150 * SEC, 10 * SEC);
+    change(other, 2, Kind.ORPHAN_SIGN_OUT, 4 * MIN, null); // max event 4:00 -> last tick 2:00
 
+    partials.processWatermark(MIN - 1);
+    assertThat(partials.extractOutputValues()).isEmpty();
     partials.processWatermark(MIN);
-    assertThat(partials.extractOutputValues())
-        .as("bucket 1:00: one partial per shard")
-        .containsExactlyInAnyOrder(
-            new SessionTickPartial(MIN, 2, 30 * SEC, 0, 0, 10 * SEC, 50 * SEC),
-            new SessionTickPartial(MIN, 1, 30 * SEC, 0, 0, 30 * SEC, 30 * SEC));
+    other.processWatermark(MIN);
+    assertThat(partials.extractOutputStreamRecords())
+        .as("bucket 1:00: one partial per subtask, timestamped with the bucket")
+        .containsExactly(
+            new StreamRecord<>(
+                new SessionTickPartial(MIN, 2, 30 * SEC, 0, 0, 10 * SEC, 50 * SEC), MIN));
+    assertThat(other.extractOutputValues())
+        .containsExactly(new SessionTickPartial(MIN, 1, 30 * SEC, 0, 0, 30 * SEC, 30 * SEC));
+    assertThat(op.pendingBuckets()).as("bucket 3:00 (the expiry)").isEqualTo(1);
     endOfInput();
 
     assertThat(harness.extractOutputValues())
@@ -133,7 +161,7 @@ class SessionMinuteTicksTest {
   void emitsARowForEveryMinuteOfALongEmptyStretchWithConstantState() throws Exception {
     change(Kind.OPENED, 0, 0L);
     change(Kind.CLOSED, 10 * MIN, 0L);
-    change(2, Kind.ORPHAN_SIGN_OUT, 24 * 60 * MIN, null); // a day later
+    change(other, 2, Kind.ORPHAN_SIGN_OUT, 24 * 60 * MIN, null); // a day later
 
     endOfInput();
 
@@ -144,5 +172,22 @@ class SessionMinuteTicksTest {
         .endsWith(new SessionMetric((24 * 60 - 2) * MIN, 0, null, null, 0));
     assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void restoresItsPendingPartialsFromACheckpoint() throws Exception {
+    change(Kind.OPENED, 10 * SEC, 10 * SEC);
+    OperatorSubtaskState snapshot = partials.snapshot(1L, 2L);
+    SessionTickPartials restored = new SessionTickPartials();
+    try (OneInputStreamOperatorTestHarness<SessionChange, SessionTickPartial> again =
+        new OneInputStreamOperatorTestHarness<>(restored)) {
+      again.initializeState(snapshot);
+      again.open();
+      change(again, 2, Kind.OPENED, 20 * SEC, 20 * SEC);
+      again.processWatermark(MIN);
+      assertThat(again.extractOutputValues())
+          .containsExactly(new SessionTickPartial(MIN, 2, 30 * SEC, 0, 0, 10 * SEC, 20 * SEC));
+      assertThat(restored.pendingBuckets()).isZero();
+    }
   }
 }
