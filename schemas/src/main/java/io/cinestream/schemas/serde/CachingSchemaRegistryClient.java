@@ -81,7 +81,21 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
     }
     HttpRequest request = get("/schemas/ids/" + id);
     JsonNode answer = call(request, "schema id " + id);
-    Schema schema = new Schema.Parser().parse(answer.path("schema").asText());
+    JsonNode text = answer.path("schema");
+    if (!text.isTextual()) {
+      // Not a registry answer (e.g. another JSON service behind a wrong URL): never "not found".
+      throw new RegistryException(
+          -1,
+          "schema registry " + baseUrl + " answered without a schema for schema id " + id,
+          null);
+    }
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(text.asText());
+    } catch (RuntimeException e) {
+      throw new RegistryException(
+          -1, "schema registry " + baseUrl + " answered an unparseable schema for id " + id, e);
+    }
     Schema previous = byId.putIfAbsent(id, schema);
     return previous != null ? previous : schema;
   }
@@ -124,7 +138,10 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
           e);
     }
     if (response.statusCode() / 100 != 2) {
-      int code = json.path("error_code").asInt(response.statusCode());
+      // Only a Confluent error body carries error_code; without it the HTTP status stands, and a
+      // bare 404 (wrong path, proxy) is then "unavailable", not "not found" (isNotFound).
+      JsonNode errorCode = json.path("error_code");
+      int code = errorCode.isInt() ? errorCode.asInt() : response.statusCode();
       throw new RegistryException(
           code,
           "schema registry refused "

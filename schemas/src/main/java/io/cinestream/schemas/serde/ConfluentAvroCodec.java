@@ -13,6 +13,7 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -104,8 +105,11 @@ public final class ConfluentAvroCodec {
 
   /**
    * @param registry where schemas are registered on write and fetched by id on read
+   * @throws IllegalStateException when Avro's decoding limits cannot be put in force ({@link
+   *     AvroDecodingLimits#apply()}): a codec that an Avro length bomb could crash is never built
    */
   public ConfluentAvroCodec(SchemaRegistryClient registry) {
+    AvroDecodingLimits.apply();
     this.registry = registry;
   }
 
@@ -238,6 +242,22 @@ public final class ConfluentAvroCodec {
     } catch (EOFException e) {
       throw new WireFormatException(
           Reason.TRUNCATED, where, "Avro body ends early (schema id " + id + ")", e);
+    } catch (SystemLimitException | UnsupportedOperationException e) {
+      // Avro refuses a length over the VM's array limit with UnsupportedOperationException, and
+      // one over the configured limits with SystemLimitException, both before allocating.
+      throw new WireFormatException(
+          Reason.TOO_LARGE,
+          where,
+          "schema id "
+              + id
+              + ", a "
+              + payload.length
+              + "-byte payload: "
+              + e.getMessage()
+              + " (limits: "
+              + AvroDecodingLimits.describe()
+              + ")",
+          e);
     } catch (AvroTypeException e) {
       throw new WireFormatException(
           Reason.INCOMPATIBLE_SCHEMA, where, "schema id " + id + ": " + e.getMessage(), e);

@@ -43,8 +43,14 @@ public class RegistryException extends RuntimeException {
     return errorCode;
   }
 
-  /** True for "schema/subject/version not found" (404xx): retrying will not help. */
+  /**
+   * True only for a Confluent error body saying "subject not found" (40401) or "schema not found"
+   * (40403): the registry itself says the id or subject does not exist, and retrying will not help.
+   * Anything else (a bare HTTP 404 from a wrong path or a proxy, another 4xx/5xx, a non-JSON
+   * answer, no answer) is not proof of absence: callers treat it as "registry unavailable" and
+   * retry, instead of dead-lettering good records.
+   */
   public boolean isNotFound() {
-    return errorCode / 100 == 404 || errorCode == 404;
+    return errorCode == SUBJECT_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND;
   }
 }

@@ -24,6 +24,11 @@ public class WireFormatException extends RuntimeException {
     BAD_AVRO,
     /** The writer schema cannot be resolved to the reader schema (incompatible evolution). */
     INCOMPATIBLE_SCHEMA,
+    /**
+     * The Avro body declares a string, bytes value or collection longer than {@link
+     * AvroDecodingLimits} allows (a length bomb): refused before anything is allocated.
+     */
+    TOO_LARGE,
     /** The registry could not be reached or answered with an error other than "not found". */
     REGISTRY_UNAVAILABLE
   }

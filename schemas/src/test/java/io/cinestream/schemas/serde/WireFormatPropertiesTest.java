@@ -28,6 +28,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -148,26 +151,73 @@ class WireFormatPropertiesTest {
   @Example
   void aBodyClaimingAHugeStringFailsWithoutAllocatingIt() {
     // The first field (event_id) is a string: its zig-zag varint length claims 2^30 bytes and then
-    // 2^40 bytes, the payload has 3. Neither may allocate the claimed size or hang.
+    // 2^40 bytes, the payload has 3. Neither may allocate the claimed size or hang: both are over
+    // AvroDecodingLimits.MAX_STRING_BYTES and refused as TOO_LARGE before any allocation.
     for (long claimed : new long[] {1L << 30, 1L << 40}) {
-      byte[] payload = new byte[ConfluentAvroCodec.HEADER_LENGTH + 16];
-      ByteBuffer header = ByteBuffer.wrap(payload).put((byte) 0).putInt(signInId);
-      int n = ConfluentAvroCodec.HEADER_LENGTH;
-      long zigzag = claimed << 1;
-      while ((zigzag & ~0x7FL) != 0) {
-        payload[n++] = (byte) ((zigzag & 0x7F) | 0x80);
-        zigzag >>>= 7;
-      }
-      payload[n++] = (byte) zigzag;
-      byte[] cut = Arrays.copyOf(payload, n + 3);
-      assertThat(header.position()).isEqualTo(ConfluentAvroCodec.HEADER_LENGTH);
+      byte[] cut = Arrays.copyOf(claimingString(claimed), lengthPrefixedEnd(claimed) + 3);
 
       WireFormatException e =
           assertTimeoutPreemptively(NO_HANG, () -> decodeFailure(cut, SignIn.class));
-      assertThat(e.reason())
-          .as("claimed %d bytes", claimed)
-          .isIn(Reason.TRUNCATED, Reason.BAD_AVRO);
+      assertThat(e.reason()).as("claimed %d bytes", claimed).isEqualTo(Reason.TOO_LARGE);
     }
+  }
+
+  @Example
+  void theTenByteLengthBombIsTooLargeNotAnOutOfMemoryError() {
+    // The hostile record of the hardening issue: a 10-byte sign_in (header + a 5-byte varint)
+    // whose event_id string says 2^31-16 bytes. Without the limits Avro allocates 2 GiB for it.
+    long claimed = (1L << 31) - 16;
+    byte[] bomb = Arrays.copyOf(claimingString(claimed), lengthPrefixedEnd(claimed));
+    assertThat(bomb).hasSize(10);
+
+    WireFormatException e = decodeFailure(bomb, SignIn.class);
+    assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE);
+    assertThat(e.getMessage())
+        .contains("10-byte payload")
+        .contains(Long.toString(claimed))
+        .contains(Integer.toString(AvroDecodingLimits.MAX_STRING_BYTES));
+  }
+
+  @Example
+  void aStringAtTheLimitIsStillRead() {
+    // The limit refuses lengths beyond it, not records near it: a string of exactly
+    // MAX_STRING_BYTES decodes.
+    Schema blob =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"Blob\",\"namespace\":\"test\","
+                    + "\"fields\":[{\"name\":\"s\",\"type\":\"string\"}]}");
+    GenericRecord record = new GenericData.Record(blob);
+    record.put("s", "x".repeat(AvroDecodingLimits.MAX_STRING_BYTES));
+    byte[] bytes = codec.serialize("blob-value", record);
+
+    GenericRecord back = codec.deserializeGeneric(WHERE, bytes);
+    assertThat(back.get("s").toString()).hasSize(AvroDecodingLimits.MAX_STRING_BYTES);
+  }
+
+  /**
+   * A sign_in payload (header with its schema id) whose first string claims {@code claimed} bytes.
+   */
+  private byte[] claimingString(long claimed) {
+    byte[] payload = new byte[ConfluentAvroCodec.HEADER_LENGTH + 16];
+    ByteBuffer.wrap(payload).put((byte) 0).putInt(signInId);
+    int n = ConfluentAvroCodec.HEADER_LENGTH;
+    long zigzag = claimed << 1;
+    while ((zigzag & ~0x7FL) != 0) {
+      payload[n++] = (byte) ((zigzag & 0x7F) | 0x80);
+      zigzag >>>= 7;
+    }
+    payload[n] = (byte) zigzag;
+    return payload;
+  }
+
+  /** The payload length up to the end of {@link #claimingString}'s varint. */
+  private static int lengthPrefixedEnd(long claimed) {
+    int n = ConfluentAvroCodec.HEADER_LENGTH + 1;
+    for (long zigzag = claimed << 1; (zigzag & ~0x7FL) != 0; zigzag >>>= 7) {
+      n++;
+    }
+    return n;
   }
 
   private <T extends SpecificRecord> WireFormatException decodeFailure(
@@ -194,8 +244,9 @@ class WireFormatPropertiesTest {
             | ((payload[3] & 0xff) << 8)
             | (payload[4] & 0xff);
     if (id == signInId) {
-      // Right schema, random body: cut short, not Avro, or bytes left over.
-      return EnumSet.of(Reason.TRUNCATED, Reason.BAD_AVRO);
+      // Right schema, random body: cut short, not Avro, bytes left over, or a random string
+      // length over the decoding limits.
+      return EnumSet.of(Reason.TRUNCATED, Reason.BAD_AVRO, Reason.TOO_LARGE);
     }
     if (id == registrationId || id == signOutId) {
       return EnumSet.of(Reason.INCOMPATIBLE_SCHEMA);
