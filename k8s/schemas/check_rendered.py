@@ -2,6 +2,9 @@
 
 - No ``Secret`` is rendered: Secrets are created out of band and only referenced by name.
 - No container environment variable whose name looks like a credential has a literal ``value``.
+- No credential inside a URL or a command line: no container ``args``/``command``, env ``value``,
+  ConfigMap value or FlinkDeployment ``job.args`` holds ``password=``-style parameters or ``user:password@``
+  (the jobs read credentials from the environment, filled from Secrets).
 - Every FlinkDeployment follows STYLE.md: ``upgradeMode: savepoint``, checkpoint, savepoint and
   HA directories set, explicit JobManager/TaskManager resources, and the job's ``--parallelism``
   argument equal to ``spec.job.parallelism`` (the job sets its parallelism from the argument, so
@@ -21,6 +24,9 @@ from typing import Any
 import yaml
 
 CREDENTIAL = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY", re.IGNORECASE)
+INLINE_CREDENTIAL = re.compile(
+    r"[?&;](password|pwd|private_key_file_pwd|passcode)=|://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE
+)
 FLINK_DIRS = (
     "execution.checkpointing.dir",
     "execution.checkpointing.savepoint-dir",
@@ -45,10 +51,19 @@ def problems(doc: dict[str, Any]) -> Iterator[str]:
     kind = doc.get("kind")
     if kind == "Secret":
         yield "Secrets must not be rendered (reference them by name; see secret.example.yaml)"
+    if kind == "ConfigMap":
+        for key, value in (doc.get("data") or {}).items():
+            if INLINE_CREDENTIAL.search(str(value)):
+                yield f"data.{key} holds a credential: put it in a Secret"
     for container in containers(doc):
         for env in container.get("env") or []:
             if CREDENTIAL.search(env.get("name", "")) and "value" in env:
                 yield f"env {env['name']} has a literal value: use secretKeyRef"
+            if INLINE_CREDENTIAL.search(str(env.get("value", ""))):
+                yield f"env {env['name']} holds a credential in its value: use a Secret"
+        for arg in [*(container.get("command") or []), *(container.get("args") or [])]:
+            if INLINE_CREDENTIAL.search(str(arg)):
+                yield "a container argument holds a credential: pass it through a Secret"
     if kind == "FlinkDeployment":
         spec = doc.get("spec", {})
         job = spec.get("job", {})
@@ -62,6 +77,8 @@ def problems(doc: dict[str, Any]) -> Iterator[str]:
             if not (spec.get(part) or {}).get("resource"):
                 yield f"spec.{part}.resource is not set"
         args = [str(a) for a in job.get("args") or []]
+        if any(INLINE_CREDENTIAL.search(a) for a in args):
+            yield "spec.job.args holds a credential: pass it through a Secret"
         if "--parallelism" in args:
             index = args.index("--parallelism") + 1
             given = args[index] if index < len(args) else None
