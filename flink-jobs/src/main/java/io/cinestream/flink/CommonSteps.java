@@ -10,6 +10,7 @@ import io.cinestream.flink.model.LateEvent;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -73,28 +74,37 @@ final class CommonSteps {
   }
 
   /**
-   * {@link #events}, then duplicates dropped and late events split off by a step keyed by user_id
-   * ({@link DeduplicateAndFlagLate}), for a job whose next keyed step is not per user.
+   * {@link #events}, then duplicates dropped and late events split off by a step keyed by {@code
+   * key} ({@link DeduplicateAndFlagLate}), for a job whose next keyed step is not per user. The key
+   * must be a field that every copy of an event shares (any field is: a duplicate is a resend of
+   * the same event); keying by the next step's key lets that step reuse this partitioning ({@code
+   * DataStreamUtils.reinterpretAsKeyedStream}) instead of a second shuffle.
    *
    * @param env the environment to add the steps to
    * @param options watermark delay, idleness, source parallelism, dedup retention
    * @param jobName e.g. {@code movie-sales}: prefix of the uids and the job column of late events
    * @param source decoded events or dead letters
    * @param deadLetters where undecodable records go
-   * @return deduplicated on-time events with event-time timestamps, and the late events (for the
-   *     caller to union with any later late stream and sink with {@link #sinkLate})
+   * @param key the deduplication step's key, e.g. the cart id
+   * @param keyName names the step's uid: {@code <jobName>-dedup-and-late-per-<keyName>}
+   * @param <K> the key type
+   * @return deduplicated on-time events with event-time timestamps, partitioned by {@code key}, and
+   *     the late events (for the caller to union with any later late stream and sink with {@link
+   *     #sinkLate})
    */
-  static OnTime onTimeEvents(
+  static <K> OnTime onTimeEvents(
       StreamExecutionEnvironment env,
       JobOptions options,
       String jobName,
       Source<Either<DeadLetter, Event>, ?, ?> source,
-      Sink<DeadLetter> deadLetters) {
+      Sink<DeadLetter> deadLetters,
+      KeySelector<Event, K> key,
+      String keyName) {
     SingleOutputStreamOperator<Event> deduped =
         events(env, options, jobName, source, deadLetters)
-            .keyBy(Event::userId)
-            .process(new DeduplicateAndFlagLate(jobName, options.dedupRetention()))
-            .uid(jobName + "-dedup-and-late-per-user")
+            .keyBy(key)
+            .process(new DeduplicateAndFlagLate<K>(jobName, options.dedupRetention()))
+            .uid(jobName + "-dedup-and-late-per-" + keyName)
             .name("dedup-and-late");
     return new OnTime(deduped, deduped.getSideOutput(DeduplicateAndFlagLate.LATE));
   }

@@ -20,10 +20,12 @@ import io.cinestream.flink.time.EventTime;
 import io.cinestream.schemas.Topic;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -34,13 +36,14 @@ import org.apache.flink.types.Either;
  * weekly} (ISO week from Monday 00:00 UTC) and {@code cumulative} sales in integer cents and units.
  *
  * <p>Pipeline: {@code added_to_cart} + {@code checkout_to_cart} source -> dead letters out -> keyed
- * by user_id: duplicate event ids dropped / late events out -> interval join of each checkout with
- * the adds of its cart_id in [checkout - 24 h, checkout] (one unit per add, at the checkout's time)
- * -> keyed by item_id, connected with the catalogue ({@code movies_catalog_enriched}) and priced in
- * keyed state -> daily and weekly tumbling windows (weekly offset 4 days: the epoch was a Thursday)
- * -> cumulative totals per movie from the daily rows. Carts never checked out, and checkouts of
- * carts without adds, produce nothing. Units of a product without a catalogue price are not sales:
- * they go to the unpriced-sale-items sink (table {@code unpriced_sale_items}).
+ * by cart_id: duplicate event ids dropped / late events out -> (same partitioning) interval join of
+ * each checkout with the adds of its cart_id in [checkout - 24 h, checkout] (one unit per add, at
+ * the checkout's time) -> keyed by item_id, connected with the catalogue ({@code
+ * movies_catalog_enriched}) and priced in keyed state -> daily and weekly tumbling windows (weekly
+ * offset 4 days: the epoch was a Thursday) -> cumulative totals per movie from the daily rows.
+ * Carts never checked out, and checkouts of carts without adds, produce nothing. Units of a product
+ * without a catalogue price are not sales: they go to the unpriced-sale-items sink (table {@code
+ * unpriced_sale_items}).
  */
 public final class MovieSalesJob {
 
@@ -92,8 +95,11 @@ public final class MovieSalesJob {
 
   /** Adds the job's operators to {@code env}. */
   public void build(StreamExecutionEnvironment env) {
+    // Deduplicated by cart (every copy of an event carries its cart id), so the join by cart below
+    // reuses that partitioning: each event crosses the network once.
     CommonSteps.OnTime input =
-        CommonSteps.onTimeEvents(env, options, NAME, cartEvents, deadLetters);
+        CommonSteps.onTimeEvents(
+            env, options, NAME, cartEvents, deadLetters, Event::cartId, "cart");
     CommonSteps.sinkLate(NAME, input.late(), lateEvents);
 
     DataStreamSource<Either<DeadLetter, CatalogPrice>> rawCatalog =
@@ -119,9 +125,9 @@ public final class MovieSalesJob {
         events.filter(e -> e.is(Topic.CHECKOUT_TO_CART)).name("checkouts");
     DataStream<Event> adds = events.filter(e -> e.is(Topic.ADDED_TO_CART)).name("adds");
     SingleOutputStreamOperator<SaleItem> items =
-        checkouts
-            .keyBy(Event::cartId)
-            .intervalJoin(adds.keyBy(Event::cartId))
+        DataStreamUtils.reinterpretAsKeyedStream(checkouts, Event::cartId, Types.STRING)
+            .intervalJoin(
+                DataStreamUtils.reinterpretAsKeyedStream(adds, Event::cartId, Types.STRING))
             .between(CART_LOOKBACK.negated(), Duration.ZERO)
             .process(new CheckoutCartJoin())
             .uid("checkout-cart-join-v2")

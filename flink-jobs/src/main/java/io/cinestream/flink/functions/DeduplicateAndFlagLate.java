@@ -9,19 +9,21 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The first step of a job whose next keyed step is not per user (DESIGN section 5), keyed by
- * user_id: drops repeated events and diverts events behind the watermark ({@link EventIdDedup}).
- * The per-user jobs (registrations, sessions) do the same inside their per-user function instead,
+ * The first step of a job whose next keyed step is not per user (DESIGN section 5), keyed by any
+ * field every copy of an event shares (the movie-sales job: the cart id, its next step's key):
+ * drops repeated events and diverts events behind the watermark ({@link EventIdDedup}). The
+ * per-user jobs (registrations, sessions) do the same inside their per-user function instead,
  * saving this shuffle.
  *
- * <p>State per user: the seen ids ({@code long[]}, three longs per id). Timers per user: one per
- * hour of event time the user was active in, at the hour the ids of that hour may be forgotten
- * (Flink keeps one timer per key and instant, so the ids of an hour share it); the state is cleared
- * when the last id is forgotten.
+ * <p>State per key: the seen ids ({@code long[]}, three longs per id). Timers per key: one per hour
+ * of event time the key was active in, at the hour the ids of that hour may be forgotten (Flink
+ * keeps one timer per key and instant, so the ids of an hour share it); the state is cleared when
+ * the last id is forgotten.
  *
- * <p>Output: the first copy of every on-time event, unchanged, with its event-time timestamp.
+ * @param <K> the key type
+ *     <p>Output: the first copy of every on-time event, unchanged, with its event-time timestamp.
  */
-public class DeduplicateAndFlagLate extends KeyedProcessFunction<Integer, Event, Event> {
+public class DeduplicateAndFlagLate<K> extends KeyedProcessFunction<K, Event, Event> {
 
   private static final long serialVersionUID = 1L;
 

@@ -25,7 +25,9 @@ class DeduplicateAndFlagLateTest {
   void setUp() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new DeduplicateAndFlagLate("test-job", Duration.ofHours(24)), Event::userId, Types.INT);
+            new DeduplicateAndFlagLate<>("test-job", Duration.ofHours(24)),
+            Event::userId,
+            Types.INT);
   }
 
   @AfterEach
