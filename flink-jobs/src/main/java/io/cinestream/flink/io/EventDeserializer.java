@@ -23,6 +23,8 @@ public final class EventDeserializer extends ConfluentRecordDeserializer<Event> 
 
   private static final long serialVersionUID = 1L;
 
+  private transient Topic lastTopic;
+
   /**
    * @param registry creates the registry client in {@code open}
    */
@@ -32,11 +34,26 @@ public final class EventDeserializer extends ConfluentRecordDeserializer<Event> 
 
   @Override
   protected Event decode(ConfluentAvroCodec codec, RecordCoordinates where, byte[] payload) {
-    Topic topic =
-        Topic.byName(where.topic())
-            .orElseThrow(() -> new IllegalArgumentException("unknown topic " + where.topic()));
+    Topic topic = topicOf(where.topic());
     SpecificRecord value = codec.deserialize(where, payload, topic.valueClass());
     return toEvent(value);
+  }
+
+  /**
+   * The topic named {@code name}, remembered from the previous record (a source reads a handful of
+   * topics, so the lookup by name runs once per change of topic, not once per record).
+   *
+   * @throws IllegalArgumentException for a topic the metric jobs do not know
+   */
+  private Topic topicOf(String name) {
+    Topic last = lastTopic;
+    if (last != null && last.topicName().equals(name)) {
+      return last;
+    }
+    last =
+        Topic.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown topic " + name));
+    lastTopic = last;
+    return last;
   }
 
   /** The tick's element: {@link Event#watermarkTick}{@code (topic, eventTimeMs)}. */

@@ -59,10 +59,21 @@ public record Event(
    */
   public static Event of(
       String topic, String eventId, long eventTimeMs, int userId, String itemId, String cartId) {
+    return of(topicNamed(topic), eventId, eventTimeMs, userId, itemId, cartId);
+  }
+
+  /**
+   * As {@link #of(String, String, long, int, String, String)} with the topic already resolved (the
+   * decoder's path: no lookup by name per record).
+   *
+   * @throws IllegalArgumentException when an id is no UUID
+   */
+  public static Event of(
+      Topic kind, String eventId, long eventTimeMs, int userId, String itemId, String cartId) {
     UUID id = eventId == null ? null : UUID.fromString(eventId);
     UUID cart = cartId == null ? null : UUID.fromString(cartId);
     return new Event(
-        topicNamed(topic),
+        kind,
         id == null,
         id == null ? 0 : id.getMostSignificantBits(),
         id == null ? 0 : id.getLeastSignificantBits(),
@@ -81,28 +92,28 @@ public record Event(
 
   /** A {@code consumer_registration} event. */
   public static Event registration(String eventId, long eventTimeMs, int userId) {
-    return of(Topic.CONSUMER_REGISTRATION.topicName(), eventId, eventTimeMs, userId, null, null);
+    return of(Topic.CONSUMER_REGISTRATION, eventId, eventTimeMs, userId, null, null);
   }
 
   /** A {@code sign_in} event. */
   public static Event signIn(String eventId, long eventTimeMs, int userId) {
-    return of(Topic.SIGN_IN.topicName(), eventId, eventTimeMs, userId, null, null);
+    return of(Topic.SIGN_IN, eventId, eventTimeMs, userId, null, null);
   }
 
   /** A {@code sign_out} event. */
   public static Event signOut(String eventId, long eventTimeMs, int userId) {
-    return of(Topic.SIGN_OUT.topicName(), eventId, eventTimeMs, userId, null, null);
+    return of(Topic.SIGN_OUT, eventId, eventTimeMs, userId, null, null);
   }
 
   /** An {@code added_to_cart} event: one unit of {@code itemId} into cart {@code cartId}. */
   public static Event addedToCart(
       String eventId, long eventTimeMs, int userId, String cartId, String itemId) {
-    return of(Topic.ADDED_TO_CART.topicName(), eventId, eventTimeMs, userId, itemId, cartId);
+    return of(Topic.ADDED_TO_CART, eventId, eventTimeMs, userId, itemId, cartId);
   }
 
   /** A {@code checkout_to_cart} event of cart {@code cartId}. */
   public static Event checkout(String eventId, long eventTimeMs, int userId, String cartId) {
-    return of(Topic.CHECKOUT_TO_CART.topicName(), eventId, eventTimeMs, userId, null, cartId);
+    return of(Topic.CHECKOUT_TO_CART, eventId, eventTimeMs, userId, null, cartId);
   }
 
   /**
