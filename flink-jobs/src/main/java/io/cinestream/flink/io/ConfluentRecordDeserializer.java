@@ -1,6 +1,7 @@
 package io.cinestream.flink.io;
 
 import io.cinestream.flink.model.DeadLetter;
+import io.cinestream.schemas.EventValues;
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
@@ -88,6 +89,11 @@ public abstract class ConfluentRecordDeserializer<T>
         throw new IOException("schema registry unavailable while decoding " + where, e);
       }
       out.collect(Either.Left(deadLetter(record, e.getMessage())));
+    } catch (EventValues.ImplausibleValueException e) {
+      out.collect(
+          Either.Left(
+              deadLetter(
+                  record, EventValues.INVALID_VALUE + ": " + where + ": " + e.getMessage())));
     } catch (RuntimeException e) {
       out.collect(Either.Left(deadLetter(record, where + ": " + e)));
     }

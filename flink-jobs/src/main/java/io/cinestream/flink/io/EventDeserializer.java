@@ -6,6 +6,7 @@ import io.cinestream.events.ConsumerRegistration;
 import io.cinestream.events.SignIn;
 import io.cinestream.events.SignOut;
 import io.cinestream.flink.model.Event;
+import io.cinestream.schemas.EventValues;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
@@ -36,6 +37,8 @@ public final class EventDeserializer extends ConfluentRecordDeserializer<Event> 
   protected Event decode(ConfluentAvroCodec codec, RecordCoordinates where, byte[] payload) {
     Topic topic = topicOf(where.topic());
     SpecificRecord value = codec.deserialize(where, payload, topic.valueClass());
+    // The same value ranges as the raw loader's (a refused event is a dead letter everywhere).
+    EventValues.check(value);
     return toEvent(value);
   }
 

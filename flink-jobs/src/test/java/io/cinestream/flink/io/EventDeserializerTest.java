@@ -113,6 +113,25 @@ class EventDeserializerTest {
   }
 
   @Test
+  void deadLettersAYear10000SignInWithTheLoadersReason() throws Exception {
+    SignIn hostile =
+        SignIn.newBuilder()
+            .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000002"))
+            .setTimestamp(Instant.parse("+10000-01-01T00:00:00Z"))
+            .setUserId(7)
+            .build();
+    byte[] payload = new ConfluentAvroCodec(REGISTRY).serialize("sign_in-value", hostile);
+
+    List<Either<DeadLetter, Event>> out = decode("sign_in", 12, payload);
+
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).left().error())
+        .isEqualTo(
+            "INVALID_VALUE: topic sign_in partition 1 offset 12: event time"
+                + " +10000-01-01T00:00:00Z outside 2000-01-01T00:00:00Z..9999-12-31T23:59:59.999Z");
+  }
+
+  @Test
   void turnsATickIntoAWatermarkOnlyElementAtItsKafkaTimestamp() throws Exception {
     long t = Instant.parse("2024-01-01T14:02:01Z").toEpochMilli();
 

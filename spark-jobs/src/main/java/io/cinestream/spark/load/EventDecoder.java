@@ -7,6 +7,7 @@ import io.cinestream.events.ItemRating;
 import io.cinestream.events.ItemView;
 import io.cinestream.events.SignIn;
 import io.cinestream.events.SignOut;
+import io.cinestream.schemas.EventValues;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
@@ -42,7 +43,7 @@ public final class EventDecoder {
   public static final String UNKNOWN_TOPIC = "UNKNOWN_TOPIC";
 
   /** Dead-letter reason for a decoded record whose values its table would reject. */
-  public static final String INVALID_VALUE = "INVALID_VALUE";
+  public static final String INVALID_VALUE = EventValues.INVALID_VALUE;
 
   /** The table of each event topic, looked up once instead of per record. */
   private static final Map<Topic, RawTable> TABLES = new EnumMap<>(Topic.class);
@@ -99,13 +100,14 @@ public final class EventDecoder {
                 + " but the topic feeds no raw table");
       }
       SpecificRecord event = codec.deserialize(where, value, known.get().valueClass());
+      EventValues.check(event);
       return eventRow(known.get(), event, where);
     } catch (WireFormatException e) {
       if (e.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
         throw e;
       }
       return deadLetter(where, key, value, e.reason() + ": " + e.getMessage());
-    } catch (InvalidValueException e) {
+    } catch (InvalidValueException | EventValues.ImplausibleValueException e) {
       return deadLetter(where, key, value, INVALID_VALUE + ": " + where + ": " + e.getMessage());
     }
   }
@@ -142,9 +144,6 @@ public final class EventDecoder {
     } else if (event instanceof ItemRating e) {
       common(v, topic, e.getEventId(), e.getEventName(), e.getUserId(), e.getTimestamp());
       v[8] = text("item_id", e.getItemId());
-      if (e.getRating() < 1 || e.getRating() > 5) {
-        throw new InvalidValueException("rating " + e.getRating() + " outside 1..5");
-      }
       v[11] = e.getRating();
     } else {
       throw new IllegalStateException(

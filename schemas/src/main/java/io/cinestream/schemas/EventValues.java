@@ -1,0 +1,102 @@
+package io.cinestream.schemas;
+
+import io.cinestream.events.AddedToCart;
+import io.cinestream.events.CheckoutToCart;
+import io.cinestream.events.ConsumerRegistration;
+import io.cinestream.events.ItemRating;
+import io.cinestream.events.ItemView;
+import io.cinestream.events.SignIn;
+import io.cinestream.events.SignOut;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The value ranges a decoded event must respect before any consumer uses it: the raw loader, the
+ * Spark metric queries and the Flink jobs apply the same rules, so an event refused by one is
+ * refused by all (it becomes a dead letter with the reason), and the engines and the reference
+ * still see the same input.
+ *
+ * <p>Avro only checks types (and enum symbols); these are the ranges of the topic table in the
+ * design (user_id 1..1,000,000, age 18-95, rating 1-5) and a plausible event time: not before
+ * {@link #EARLIEST_EVENT_TIME} (before the shop's catalogue existed) and not after {@link
+ * #LATEST_EVENT_TIME} (the last instant that SQL timestamps, PostgreSQL's COPY text and ISO-8601
+ * without an expanded year can all carry: a year-10000 event used to stop the loader for ever,
+ * PostgreSQL rejecting the micro-batch on each replay).
+ */
+public final class EventValues {
+
+  /**
+   * The reason prefix of the dead letter of an event out of range, the same in every consumer:
+   * {@code INVALID_VALUE: topic T partition P offset O: <field> <value> outside <range>}.
+   */
+  public static final String INVALID_VALUE = "INVALID_VALUE";
+
+  /** The earliest event time accepted: 2000-01-01T00:00:00Z. */
+  public static final Instant EARLIEST_EVENT_TIME = Instant.parse("2000-01-01T00:00:00Z");
+
+  /** The latest event time accepted: 9999-12-31T23:59:59.999Z. */
+  public static final Instant LATEST_EVENT_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
+
+  /** The smallest user id. */
+  public static final int MIN_USER_ID = 1;
+
+  /** The largest user id. */
+  public static final int MAX_USER_ID = 1_000_000;
+
+  /** The youngest registering user. */
+  public static final int MIN_AGE = 18;
+
+  /** The oldest registering user. */
+  public static final int MAX_AGE = 95;
+
+  private EventValues() {}
+
+  /** A decoded event with a value outside its range. */
+  public static final class ImplausibleValueException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    ImplausibleValueException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Checks one decoded event of an event topic.
+   *
+   * @param event a generated record of one of the event topics (other records pass unchecked)
+   * @throws ImplausibleValueException naming the first field out of range, its value and the range
+   */
+  public static void check(SpecificRecord event) {
+    if (event instanceof ConsumerRegistration e) {
+      common(e.getTimestamp(), e.getUserId());
+      range("age", e.getAge(), MIN_AGE, MAX_AGE);
+    } else if (event instanceof SignIn e) {
+      common(e.getTimestamp(), e.getUserId());
+    } else if (event instanceof SignOut e) {
+      common(e.getTimestamp(), e.getUserId());
+    } else if (event instanceof ItemView e) {
+      common(e.getTimestamp(), e.getUserId());
+    } else if (event instanceof AddedToCart e) {
+      common(e.getTimestamp(), e.getUserId());
+    } else if (event instanceof CheckoutToCart e) {
+      common(e.getTimestamp(), e.getUserId());
+    } else if (event instanceof ItemRating e) {
+      common(e.getTimestamp(), e.getUserId());
+      range("rating", e.getRating(), 1, 5);
+    }
+  }
+
+  private static void common(Instant eventTime, int userId) {
+    if (eventTime.isBefore(EARLIEST_EVENT_TIME) || eventTime.isAfter(LATEST_EVENT_TIME)) {
+      throw new ImplausibleValueException(
+          "event time " + eventTime + " outside " + EARLIEST_EVENT_TIME + ".." + LATEST_EVENT_TIME);
+    }
+    range("user_id", userId, MIN_USER_ID, MAX_USER_ID);
+  }
+
+  private static void range(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new ImplausibleValueException(field + " " + value + " outside " + min + ".." + max);
+    }
+  }
+}

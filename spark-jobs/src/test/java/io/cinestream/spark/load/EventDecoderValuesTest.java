@@ -1,0 +1,64 @@
+package io.cinestream.spark.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cinestream.events.SignIn;
+import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loader's value checks: an event whose value PostgreSQL could not store, or that is out of the
+ * design's ranges, becomes a dead letter with the same reason text as Flink's, instead of a row
+ * that fails the COPY and stops the loader (a year-10000 event was rejected by PostgreSQL on every
+ * replay of its micro-batch).
+ */
+class EventDecoderValuesTest {
+
+  private final ConfluentAvroCodec codec =
+      new ConfluentAvroCodec(new InMemorySchemaRegistryClient());
+  private final EventDecoder decoder = new EventDecoder(codec);
+
+  private Row decodeSignIn(String at, int userId) {
+    SignIn event =
+        SignIn.newBuilder()
+            .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000002"))
+            .setTimestamp(Instant.parse(at))
+            .setUserId(userId)
+            .build();
+    byte[] payload = codec.serialize("sign_in-value", event);
+    return decoder.decode("sign_in", 1, 12L, "7".getBytes(StandardCharsets.UTF_8), payload);
+  }
+
+  @Test
+  void aYear10000EventIsADeadLetterNotARowPostgresRejects() {
+    Row row = decodeSignIn("+10000-01-01T00:00:00Z", 7);
+
+    assertThat(row.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+    assertThat(row.getString(15)).isEqualTo("7");
+    assertThat(row.getString(17))
+        .isEqualTo(
+            "INVALID_VALUE: topic sign_in partition 1 offset 12: event time"
+                + " +10000-01-01T00:00:00Z outside 2000-01-01T00:00:00Z..9999-12-31T23:59:59.999Z");
+  }
+
+  @Test
+  void aUserIdOutOfRangeIsADeadLetter() {
+    Row row = decodeSignIn("2026-01-05T09:00:00Z", 1_000_001);
+
+    assertThat(row.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+    assertThat(row.getString(17)).endsWith("user_id 1000001 outside 1..1000000");
+  }
+
+  @Test
+  void anEventInRangeIsARowOfItsTable() {
+    Row row = decodeSignIn("9999-12-31T23:59:59.999Z", 1_000_000);
+
+    assertThat(row.getString(0)).isEqualTo("consumer_events");
+    assertThat(row.getLong(4)).isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli());
+  }
+}
