@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Second phase of the per-minute session aggregates: combines the per-shard partials ({@link
+ * Second phase of the per-minute session aggregates: combines the per-subtask partials ({@link
  * SessionTickPartials}) of all users (a single key: the metrics are global) and emits one {@code
  * session_metrics} row per event-time minute tick (DESIGN section 5).
  *

@@ -1,7 +1,7 @@
 package io.cinestream.flink.model;
 
 /**
- * What the session changes of one shard of users contribute to one minute tick (the first phase of
+ * What the session changes of one subtask's users contribute to one minute tick (the first phase of
  * the two-phase session_metrics aggregation): the changes at instants in (B - 1 min, B] for the
  * minute boundary B, which are exactly the changes a tick T counts from when T >= B.
  *
@@ -57,7 +57,7 @@ public record SessionTickPartial(
     return new SessionTickPartial(bucketMs, open, sum, done, durations, min, max);
   }
 
-  /** The sum of two partials of the same bucket (from different shards). */
+  /** The sum of two partials of the same bucket (from different subtasks). */
   public SessionTickPartial merge(SessionTickPartial o) {
     return new SessionTickPartial(
         bucketMs,
