@@ -4,11 +4,11 @@ import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.schemas.EventValues;
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.DeadLetterText;
 import io.cinestream.schemas.serde.RecordCoordinates;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import io.cinestream.schemas.serde.WireFormatException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -136,8 +136,8 @@ public abstract class ConfluentRecordDeserializer<T>
         record.topic(),
         record.partition(),
         record.offset(),
-        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+        DeadLetterText.key(record.key()),
         record.value() == null ? null : Base64.getEncoder().encodeToString(record.value()),
-        error);
+        DeadLetterText.error(error));
   }
 }

@@ -132,6 +132,15 @@ class EventDeserializerTest {
   }
 
   @Test
+  void aKeyWithANulByteReachesTheDeadLetterAsBase64() throws Exception {
+    // PostgreSQL text cannot hold NUL: the raw key "7\0" is kept as base64 (the loader's form).
+    List<Either<DeadLetter, Event>> out =
+        decode(new ConsumerRecord<>("sign_in", 1, 13L, new byte[] {0x37, 0x00}, new byte[] {1}));
+
+    assertThat(out.get(0).left().key()).isEqualTo("base64:NwA=");
+  }
+
+  @Test
   void turnsATickIntoAWatermarkOnlyElementAtItsKafkaTimestamp() throws Exception {
     long t = Instant.parse("2024-01-01T14:02:01Z").toEpochMilli();
 

@@ -10,12 +10,9 @@ import io.cinestream.events.SignOut;
 import io.cinestream.schemas.EventValues;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.DeadLetterText;
 import io.cinestream.schemas.serde.RecordCoordinates;
 import io.cinestream.schemas.serde.WireFormatException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
@@ -189,35 +186,10 @@ public final class EventDecoder {
     v[12] = where.topic();
     v[13] = where.partition();
     v[14] = where.offset();
-    v[15] = keyText(key);
+    v[15] = DeadLetterText.key(key);
     v[16] = value == null ? null : Base64.getEncoder().encodeToString(value);
-    v[17] = error.replace('\0', '\uFFFD');
+    v[17] = DeadLetterText.error(error);
     return RowFactory.create(v);
-  }
-
-  /**
-   * @return the key as UTF-8 text, or {@code base64:<key>} when it is not valid UTF-8 or holds a
-   *     NUL character (PostgreSQL text can hold neither)
-   */
-  static String keyText(byte[] key) {
-    if (key == null) {
-      return null;
-    }
-    try {
-      String text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(key))
-              .toString();
-      if (text.indexOf('\0') < 0) {
-        return text;
-      }
-    } catch (CharacterCodingException e) {
-      // falls through to base64: the raw key must survive unchanged
-    }
-    return "base64:" + Base64.getEncoder().encodeToString(key);
   }
 
   /** A decoded value that its raw table would reject. */
