@@ -18,6 +18,8 @@ import io.cinestream.flink.model.PricedSale;
 import io.cinestream.flink.model.SaleItem;
 import io.cinestream.flink.time.EventTime;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.warehouse.MetricJob;
+import io.cinestream.schemas.warehouse.WindowType;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -48,13 +50,13 @@ import org.apache.flink.types.Either;
 public final class MovieSalesJob {
 
   /** The job name (also the {@code job} column of its late events). */
-  public static final String NAME = "movie-sales";
+  public static final String NAME = MetricJob.MOVIE_SALES.jobName();
 
   /** window_type of UTC-day windows. */
-  public static final String DAILY = "daily";
+  public static final String DAILY = WindowType.DAILY.sqlName();
 
   /** window_type of ISO-week windows. */
-  public static final String WEEKLY = "weekly";
+  public static final String WEEKLY = WindowType.WEEKLY.sqlName();
 
   /** How long before its checkout an add still belongs to the sale (DESIGN section 5). */
   public static final Duration CART_LOOKBACK = Duration.ofHours(24);

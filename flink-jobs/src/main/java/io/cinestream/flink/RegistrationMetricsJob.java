@@ -13,6 +13,8 @@ import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.RegistrationMetric;
 import io.cinestream.flink.model.WindowPresence;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.warehouse.MetricJob;
+import io.cinestream.schemas.warehouse.WindowType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -45,13 +47,13 @@ import org.apache.flink.types.Either;
 public final class RegistrationMetricsJob {
 
   /** The job name (also the {@code job} column of its late events). */
-  public static final String NAME = "registration-metrics";
+  public static final String NAME = MetricJob.REGISTRATION_METRICS.jobName();
 
   /** window_type of the hourly tumbling windows. */
-  public static final String TUMBLING_1H = "tumbling_1h";
+  public static final String TUMBLING_1H = WindowType.TUMBLING_1H.sqlName();
 
   /** window_type of the 1 h windows sliding by 15 min. */
-  public static final String SLIDING_1H_15M = "sliding_1h_15m";
+  public static final String SLIDING_1H_15M = WindowType.SLIDING_1H_15M.sqlName();
 
   private final JobOptions options;
   private final Source<Either<DeadLetter, Event>, ?, ?> registrations;

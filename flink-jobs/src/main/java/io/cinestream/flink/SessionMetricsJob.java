@@ -17,6 +17,7 @@ import io.cinestream.flink.model.SessionMetric;
 import io.cinestream.flink.model.SessionTickPartial;
 import io.cinestream.flink.time.EventTime;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.warehouse.MetricJob;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -42,7 +43,7 @@ import org.apache.flink.types.Either;
 public final class SessionMetricsJob {
 
   /** The job name (also the {@code job} column of its late events). */
-  public static final String NAME = "session-metrics";
+  public static final String NAME = MetricJob.SESSION_METRICS.jobName();
 
   private static final int ALL_SESSIONS = 0;
 

@@ -1,5 +1,6 @@
 package io.cinestream.verify;
 
+import io.cinestream.schemas.warehouse.WindowType;
 import io.cinestream.verify.model.RawEvent;
 import io.cinestream.verify.model.RegistrationMetricRow;
 import java.time.Duration;
@@ -20,10 +21,10 @@ import java.util.TreeMap;
 public final class RegistrationReference {
 
   /** Window type of the 1 h tumbling windows. */
-  public static final String TUMBLING = "tumbling_1h";
+  public static final String TUMBLING = WindowType.TUMBLING_1H.sqlName();
 
   /** Window type of the 1 h windows sliding by 15 min. */
-  public static final String SLIDING = "sliding_1h_15m";
+  public static final String SLIDING = WindowType.SLIDING_1H_15M.sqlName();
 
   private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final long SLIDE_MS = Duration.ofMinutes(15).toMillis();

@@ -1,5 +1,6 @@
 package io.cinestream.verify;
 
+import io.cinestream.schemas.warehouse.WindowType;
 import io.cinestream.verify.model.MovieSalesMetricRow;
 import io.cinestream.verify.model.RawEvent;
 import java.math.BigDecimal;
@@ -33,13 +34,13 @@ import java.util.TreeMap;
 public final class SalesReference {
 
   /** Window type of UTC days. */
-  public static final String DAILY = "daily";
+  public static final String DAILY = WindowType.DAILY.sqlName();
 
   /** Window type of ISO weeks. */
-  public static final String WEEKLY = "weekly";
+  public static final String WEEKLY = WindowType.WEEKLY.sqlName();
 
   /** Window type of the per-day running totals. */
-  public static final String CUMULATIVE = "cumulative";
+  public static final String CUMULATIVE = WindowType.CUMULATIVE.sqlName();
 
   private static final long JOIN_WINDOW_MS = Duration.ofHours(24).toMillis();
 

@@ -1,5 +1,6 @@
 package io.cinestream.spark.metrics;
 
+import io.cinestream.schemas.warehouse.WindowType;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class MovieBook implements Serializable {
     TreeSet<Long> changedWeeks = new TreeSet<>();
     for (long day : changedDays) {
       long[] t = days.get(day);
-      changes.add(new Change("daily", day, day + DAY_MS, t[0], t[1]));
+      changes.add(new Change(WindowType.DAILY.sqlName(), day, day + DAY_MS, t[0], t[1]));
       changedWeeks.add(floor(day, WEEK_MS, ISO_WEEK_OFFSET_MS));
     }
     for (long week : changedWeeks) {
@@ -78,7 +79,7 @@ public final class MovieBook implements Serializable {
         cents = Math.addExact(cents, t[0]);
         count += t[1];
       }
-      changes.add(new Change("weekly", week, week + WEEK_MS, cents, count));
+      changes.add(new Change(WindowType.WEEKLY.sqlName(), week, week + WEEK_MS, cents, count));
     }
     if (!changedDays.isEmpty()) {
       long cents = baseCents;
@@ -87,7 +88,9 @@ public final class MovieBook implements Serializable {
         cents = Math.addExact(cents, d.getValue()[0]);
         count += d.getValue()[1];
         if (d.getKey() >= changedDays.first()) {
-          changes.add(new Change("cumulative", d.getKey(), d.getKey() + DAY_MS, cents, count));
+          changes.add(
+              new Change(
+                  WindowType.CUMULATIVE.sqlName(), d.getKey(), d.getKey() + DAY_MS, cents, count));
         }
       }
     }

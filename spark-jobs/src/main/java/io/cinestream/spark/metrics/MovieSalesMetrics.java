@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.warehouse.MetricJob;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import org.apache.spark.sql.streaming.OutputMode;
 public final class MovieSalesMetrics {
 
   /** Query name and late-event job name, as the Flink job's. */
-  public static final String NAME = "movie-sales";
+  public static final String NAME = MetricJob.MOVIE_SALES.jobName();
 
   /** How long before its checkout an add still belongs to the sale (DESIGN section 5). */
   public static final Duration CART_LOOKBACK = Duration.ofHours(24);

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.window;
 
+import io.cinestream.schemas.warehouse.MetricJob;
+import io.cinestream.schemas.warehouse.WindowType;
 import java.time.Duration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,13 +29,13 @@ import org.apache.spark.sql.Row;
 public final class RegistrationMetrics {
 
   /** Query name and late-event job name, as the Flink job's. */
-  public static final String NAME = "registration-metrics";
+  public static final String NAME = MetricJob.REGISTRATION_METRICS.jobName();
 
   /** window_type of the hourly tumbling windows. */
-  public static final String TUMBLING_1H = "tumbling_1h";
+  public static final String TUMBLING_1H = WindowType.TUMBLING_1H.sqlName();
 
   /** window_type of the 1 h windows sliding by 15 min. */
-  public static final String SLIDING_1H_15M = "sliding_1h_15m";
+  public static final String SLIDING_1H_15M = WindowType.SLIDING_1H_15M.sqlName();
 
   private RegistrationMetrics() {}
 

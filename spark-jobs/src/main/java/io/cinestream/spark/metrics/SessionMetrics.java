@@ -3,6 +3,7 @@ package io.cinestream.spark.metrics;
 import static org.apache.spark.sql.functions.col;
 
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.warehouse.MetricJob;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ import org.apache.spark.sql.streaming.OutputMode;
 public final class SessionMetrics {
 
   /** Query name and late-event job name, as the Flink job's. */
-  public static final String NAME = "session-metrics";
+  public static final String NAME = MetricJob.SESSION_METRICS.jobName();
 
   /** {@code kind} of a session_metrics row. */
   public static final String TICK = "tick";

@@ -1,5 +1,6 @@
 package io.cinestream.verify.report;
 
+import io.cinestream.schemas.warehouse.WindowType;
 import io.cinestream.verify.Verifier;
 import io.cinestream.verify.report.ReportData.DaySales;
 import io.cinestream.verify.report.ReportData.MovieSales;
@@ -43,7 +44,8 @@ public final class ReportReader {
           "dead_letter_events");
 
   /** The registration window types, in report order (DESIGN section 5). */
-  public static final List<String> WINDOW_TYPES = List.of("tumbling_1h", "sliding_1h_15m");
+  public static final List<String> WINDOW_TYPES =
+      List.of(WindowType.TUMBLING_1H.sqlName(), WindowType.SLIDING_1H_15M.sqlName());
 
   /** How many movies the top-sales table and chart show. */
   public static final int TOP_MOVIES = 20;
