@@ -102,10 +102,17 @@ public record JobOptions(
    * Parses {@code --name value} pairs (and the flags {@code --bounded}, {@code
    * --punctuated-watermarks}).
    *
-   * @throws IllegalArgumentException on an unparseable number or duration, or an invalid value
+   * @throws IllegalArgumentException on an unknown option (a misspelt flag must not be ignored and
+   *     leave its default in force), an unparseable number or duration, or an invalid value
    */
   public static JobOptions fromArgs(String[] args) {
-    ParameterTool p = ParameterTool.fromArgs(args);
+    Args p = new Args(ParameterTool.fromArgs(args));
+    JobOptions options = parse(p);
+    p.rejectUnread();
+    return options;
+  }
+
+  private static JobOptions parse(Args p) {
     return new JobOptions(
         p.get("bootstrap", "127.0.0.1:9092"),
         p.get("registry", "http://127.0.0.1:8081"),
@@ -127,7 +134,52 @@ public record JobOptions(
         flag(p, "punctuated-watermarks"));
   }
 
-  private static Duration duration(ParameterTool p, String name, String fallback) {
+  /**
+   * The parsed arguments, remembering which option names the parser asked for, so that any other
+   * name given on the command line is refused.
+   */
+  private static final class Args {
+    private final ParameterTool params;
+    private final java.util.Set<String> read = new java.util.TreeSet<>();
+
+    Args(ParameterTool params) {
+      this.params = params;
+    }
+
+    String get(String name, String fallback) {
+      read.add(name);
+      return params.get(name, fallback);
+    }
+
+    int getInt(String name, int fallback) {
+      read.add(name);
+      try {
+        return params.getInt(name, fallback);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "--" + name + " takes a whole number, got '" + params.get(name) + "'", e);
+      }
+    }
+
+    boolean has(String name) {
+      read.add(name);
+      return params.has(name);
+    }
+
+    void rejectUnread() {
+      java.util.Set<String> unknown = new java.util.TreeSet<>(params.toMap().keySet());
+      unknown.removeAll(read);
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException(
+            "unknown option(s) "
+                + unknown.stream().map(n -> "--" + n).toList()
+                + "; the options are "
+                + read.stream().map(n -> "--" + n).toList());
+      }
+    }
+  }
+
+  private static Duration duration(Args p, String name, String fallback) {
     String text = p.get(name, fallback);
     try {
       return org.apache.flink.util.TimeUtils.parseDuration(text);
@@ -238,7 +290,7 @@ public record JobOptions(
    * --name false} = false. {@code ParameterTool.getBoolean} would read a bare flag's placeholder
    * value as false.
    */
-  static boolean flag(ParameterTool p, String name) {
-    return p.has(name) && !"false".equalsIgnoreCase(p.get(name));
+  private static boolean flag(Args p, String name) {
+    return p.has(name) && !"false".equalsIgnoreCase(p.get(name, null));
   }
 }
