@@ -13,9 +13,7 @@ import argparse
 import json
 import sys
 
-RUN_STEPS = [
-    "up", "catalog", "generate", "tick", "load", "flink metrics", "spark metrics", "verify", "dbt"
-]
+RUN_STEPS = ["up", "catalog", "generate", "tick", "load", "flink metrics", "spark metrics", "verify", "dbt"]
 EVENT_TABLES = ["consumer_events", "item_view_events", "cart_events", "item_rating_events"]
 
 

@@ -1,4 +1,4 @@
-"""Checks what ``./pipeline run`` left in the warehouse, against independent paths.
+r"""Checks what ``./pipeline run`` left in the warehouse, against independent paths.
 
 * Raw tables: every event table has rows; ``event_id`` is unique by construction (primary key), so
   the check is that the loader wrote something for every table the generator feeds.
@@ -32,7 +32,7 @@ PLAIN_EMAIL = r"[A-Za-z0-9._%+-]*[A-Za-z0-9]@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
 
 
 def check_no_unmasked_email(conn) -> list:
-    """Problems (empty when none): registrations whose masked_email does not match ``^\*{4}@``,
+    r"""Problems (empty when none): registrations whose masked_email does not match ``^\*{4}@``,
     and raw text columns that hold something shaped like a plain e-mail address."""
     problems = []
     (total, unmasked) = conn.execute(
@@ -50,9 +50,7 @@ def check_no_unmasked_email(conn) -> list:
         (RAW_TABLES + ["dead_letter_events"],),
     ).fetchall()
     for table, column in columns:
-        (n,) = conn.execute(
-            f'select count(*) from {table} where "{column}" ~ %s', (PLAIN_EMAIL,)
-        ).fetchone()
+        (n,) = conn.execute(f'select count(*) from {table} where "{column}" ~ %s', (PLAIN_EMAIL,)).fetchone()
         if n:
             problems.append(f"{n} rows of {table}.{column} hold a plain e-mail address")
     print(f"plain e-mail: {len(columns)} raw text columns searched")
@@ -72,16 +70,13 @@ def main() -> int:
                 problems.append(f"raw table {table} is empty")
         for table in METRIC_TABLES:
             for engine in ("flink", "spark"):
-                (n,) = conn.execute(
-                    f"select count(*) from {table} where engine = %s", (engine,)
-                ).fetchone()
+                (n,) = conn.execute(f"select count(*) from {table} where engine = %s", (engine,)).fetchone()
                 print(f"metrics {table}: {n} {engine} rows")
                 if n == 0:
                     problems.append(f"no {engine} rows in {table}")
 
         (ticks,) = conn.execute(
-            "select count(*) from dead_letter_events"
-            " where kafka_key is null and raw_value_base64 is null"
+            "select count(*) from dead_letter_events where kafka_key is null and raw_value_base64 is null"
         ).fetchone()
         print(f"raw tables: {ticks} dead letter(s) without key and value (watermark ticks)")
         if ticks:
@@ -93,13 +88,10 @@ def main() -> int:
         ).fetchone()
         print(f"registration windows of flink without a spark row: {open_windows}")
         if open_windows:
-            problems.append(
-                f"{open_windows} registration window(s) not closed by Spark (final tick missing?)"
-            )
+            problems.append(f"{open_windows} registration window(s) not closed by Spark (final tick missing?)")
 
         (users,) = conn.execute(
-            "select count(distinct user_id) from consumer_events"
-            " where event_name = 'consumer_registration'"
+            "select count(distinct user_id) from consumer_events where event_name = 'consumer_registration'"
         ).fetchone()
         (dim_users,) = conn.execute("select count(*) from analytics.dim_user").fetchone()
         print(f"dbt dim_user: {dim_users} rows, raw registrations: {users} users")
@@ -123,13 +115,15 @@ def main() -> int:
             )
         }
         differ = sorted(
-            k for k in set(flink) | set(dbt)
-            if k not in flink or k not in dbt
-            or (round(float(flink[k][0]), 2), int(flink[k][1]))
-            != (round(float(dbt[k][0]), 2), int(dbt[k][1]))
+            k
+            for k in set(flink) | set(dbt)
+            if k not in flink
+            or k not in dbt
+            or (round(float(flink[k][0]), 2), int(flink[k][1])) != (round(float(dbt[k][0]), 2), int(dbt[k][1]))
         )
-        print(f"sales parity: {len(flink)} flink daily rows, {len(dbt)} dbt (movie, day) groups, "
-              f"{len(differ)} different")
+        print(
+            f"sales parity: {len(flink)} flink daily rows, {len(dbt)} dbt (movie, day) groups, {len(differ)} different"
+        )
         for k in differ[:10]:
             print(f"  {k}: flink {flink.get(k)} dbt {dbt.get(k)}", file=sys.stderr)
         if differ or not flink:

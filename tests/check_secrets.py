@@ -41,18 +41,14 @@ RULES = [
     # KEY=value anywhere (shell, properties, URLs, code) ...
     (
         "password",
-        re.compile(
-            r"(?<![A-Za-z0-9_.])" + PASSWORD_KEY
-            + r"[\"']?\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s&;,)\"']*)"
-        ),
+        re.compile(r"(?<![A-Za-z0-9_.])" + PASSWORD_KEY + r"[\"']?\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s&;,)\"']*)"),
     ),
     # ... and KEY: value as a YAML key at the start of a line or a quoted JSON key (prose such as
     # "a password: not logged" is neither).
     (
         "password",
         re.compile(
-            r"(?:^\s*-?\s*[\"']?|[\"'])" + PASSWORD_KEY
-            + r"[\"']?\s*:\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s,}\"']*)"
+            r"(?:^\s*-?\s*[\"']?|[\"'])" + PASSWORD_KEY + r"[\"']?\s*:\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s,}\"']*)"
         ),
     ),
     ("url-credentials", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@\"']+:(?P<value>[^/\s@\"']+)@")),
@@ -81,9 +77,7 @@ def scan_text(text: str):
 
 
 def tracked_files(root: Path):
-    out = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "-z"], check=True, capture_output=True
-    ).stdout
+    out = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], check=True, capture_output=True).stdout
     return [root / p for p in out.decode().split("\0") if p]
 
 
@@ -96,14 +90,14 @@ def self_test() -> int:
         "aws-secret-access-key": "aws_secret_access_key = " + "a" * 40,
         "password/env": "SNOWFLAKE_PASS" + "WORD=hunter2",
         "password/yaml": "  pass" + "word: hunter2",
-        "password/json": "{\"pass" + "word\": \"hunter2\"}",
+        "password/json": '{"pass' + 'word": "hunter2"}',
         "url-credentials": "jdbc:postgresql://" + "admin:s3cret@db/x",
     }
     negatives = [
         "SNOWFLAKE_" + "PASSWORD: REPLACE_ME",
         "pass" + "word: \"{{ env_var('SNOWFLAKE_PASSWORD', '') }}\"",
-        "export POSTGRES_PASS" + "WORD=\"${POSTGRES_PASSWORD:-}\"",
-        "pass" + "word=os.environ[\"SNOWFLAKE_PASSWORD\"],",
+        "export POSTGRES_PASS" + 'WORD="${POSTGRES_PASSWORD:-}"',
+        "pass" + 'word=os.environ["SNOWFLAKE_PASSWORD"],',
         "String pass" + "word = System.getenv(PASSWORD_ENV);",
         "jdbc:snowflake://127.0.0.1:1/?account=fakesnow&user=fake&pass" + "word=snow",
         "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
@@ -121,8 +115,7 @@ def self_test() -> int:
             failures.append(f"false positive {found} on a placeholder sample")
     for f in failures:
         print("SELF-TEST FAILED:", f, file=sys.stderr)
-    print(f"secrets self-test: {len(positives) + len(negatives) - len(failures)} passed, "
-          f"{len(failures)} failed")
+    print(f"secrets self-test: {len(positives) + len(negatives) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 

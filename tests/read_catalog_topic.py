@@ -72,18 +72,12 @@ def main() -> int:
         only_topic = sorted(set(latest) - set(table))[:5]
         only_table = sorted(set(table) - set(latest))[:5]
         problems.append(f"item_ids differ: only in topic {only_topic}, only in table {only_table}")
-    mismatched = [
-        k for k, v in latest.items()
-        if k in table and (v["title"], v["list_price_cents"]) != table[k]
-    ]
+    mismatched = [k for k, v in latest.items() if k in table and (v["title"], v["list_price_cents"]) != table[k]]
     if mismatched:
         problems.append(f"{len(mismatched)} products differ from the table, e.g. {mismatched[:5]}")
     if any(v["item_id"] != k for k, v in latest.items()):
         problems.append("a record's key is not its item_id")
-    print(
-        f"catalogue topic: {read} records read, {len(latest)} latest products; "
-        f"movies_catalog: {len(table)} rows"
-    )
+    print(f"catalogue topic: {read} records read, {len(latest)} latest products; movies_catalog: {len(table)} rows")
     for p in problems:
         print("MISMATCH:", p, file=sys.stderr)
     return 1 if problems or not latest else 0

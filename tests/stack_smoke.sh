@@ -34,6 +34,7 @@ trap cleanup EXIT
 
 "$P" up
 "$P" status || fail "status reports an unhealthy service after up"
+# shellcheck disable=SC2046 # one pid per word, split on purpose
 "$ROOT/tests/check_loopback.sh" $( (cat "$SMOKE_HOME"/run/*.pid; pgrep -f "$SMOKE_HOME") | sort -u) \
   || fail "a service of the stack listens on a non-loopback address"
 pids_before="$(cat "$SMOKE_HOME"/run/*.pid | sort)"

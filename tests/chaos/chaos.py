@@ -54,6 +54,12 @@ from confluent_kafka.admin import AdminClient
 
 ENV = os.environ
 ROOT = Path(ENV["CHAOS_ROOT"])
+# The launch commands come from the ops package of this checkout (./pipeline chaos exports the configuration).
+sys.path.insert(0, str(ROOT / "ops"))
+from cinestream_ops import launch  # noqa: E402
+from cinestream_ops.config import Config  # noqa: E402
+
+CONFIG = Config.load(ROOT, ENV)
 HOME = Path(ENV["CINESTREAM_HOME"])
 LOGS = HOME / "logs" / "chaos"
 RUN_DIR = HOME / "run"
@@ -81,9 +87,16 @@ TOPIC_TABLE = {
 EVENT_TOPICS = list(TOPIC_TABLE)
 CATALOG_TOPIC = "movies_catalog_enriched"
 TRUNCATED = [
-    "consumer_events", "item_view_events", "cart_events", "item_rating_events",
-    "dead_letter_events", "user_registration_metrics", "session_metrics", "orphan_sign_outs",
-    "movie_sales_metrics", "late_events",
+    "consumer_events",
+    "item_view_events",
+    "cart_events",
+    "item_rating_events",
+    "dead_letter_events",
+    "user_registration_metrics",
+    "session_metrics",
+    "orphan_sign_outs",
+    "movie_sales_metrics",
+    "late_events",
 ]
 # Flink job class -> its consumer groups (cinestream-flink-<job name>) and their topics.
 FLINK_JOBS = {
@@ -94,6 +107,8 @@ FLINK_JOBS = {
         "cinestream-flink-movie-sales-catalog": [CATALOG_TOPIC],
     },
 }
+# Flink job class -> job name (the ops package names the jobs and builds their submission).
+JOB_NAMES = {job_class: name for name, job_class in launch.FLINK_JOBS.items()}
 FAULTS = ["loader", "taskmanager", "jobmanager", "kafka", "registry", "postgres", "spark-metrics"]
 GENERATOR_CLIENT_ID = "chaos-generator"
 
@@ -178,8 +193,9 @@ def admin():
 def probe():
     """One consumer that never subscribes, for metadata and watermark offsets."""
     if "probe" not in _CLIENTS:
-        _CLIENTS["probe"] = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "chaos-probe",
-                                      "enable.auto.commit": False, "log_level": 0})
+        _CLIENTS["probe"] = Consumer(
+            {"bootstrap.servers": BOOTSTRAP, "group.id": "chaos-probe", "enable.auto.commit": False, "log_level": 0}
+        )
     return _CLIENTS["probe"]
 
 
@@ -201,6 +217,7 @@ def end_offsets(topics):
 def committed_offsets(group):
     """{(topic, partition): committed offset} of a consumer group; None when Kafka does not answer."""
     from confluent_kafka import ConsumerGroupTopicPartitions
+
     try:
         futures = admin().list_consumer_group_offsets([ConsumerGroupTopicPartitions(group)], request_timeout=5)
         result = futures[group].result(timeout=10)
@@ -213,8 +230,11 @@ def committed_offsets(group):
 
 def reset_topics():
     a = admin()
-    groups = [g.group_id for g in a.list_consumer_groups().result(timeout=30).valid
-              if g.group_id.startswith("cinestream-flink-")]
+    groups = [
+        g.group_id
+        for g in a.list_consumer_groups().result(timeout=30).valid
+        if g.group_id.startswith("cinestream-flink-")
+    ]
     if groups:
         for f in a.delete_consumer_groups(groups, request_timeout=30).values():
             f.result(timeout=30)
@@ -225,8 +245,12 @@ def reset_topics():
             if "UNKNOWN_TOPIC" not in str(e):
                 raise
     wait_for("event topics deleted", lambda: not set(EVENT_TOPICS) & set(a.list_topics(timeout=10).topics), 60)
-    subprocess.run(["java", "-cp", ENV["DEVSTACK_CP"], "io.cinestream.devstack.DevStack", "create-topics",
-                    "--bootstrap", BOOTSTRAP], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        launch.devstack_tool(CONFIG, ["create-topics", "--bootstrap", BOOTSTRAP]).argv,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for("event topics recreated", lambda: end_offsets(EVENT_TOPICS) is not None, 60)
 
 
@@ -311,17 +335,10 @@ class Loader:
 
     def start(self):
         self.starts += 1
-        spark_home = ENV["SPARK_HOME"]
-        cmd = [
-            f"{spark_home}/bin/spark-submit", "--master", ENV["SPARK_LOADER_MASTER"],
-            "--driver-memory", ENV["SPARK_DRIVER_MEMORY"], "--conf", "spark.ui.enabled=false",
-            "--conf", "spark.sql.session.timeZone=UTC",
-            "--conf", f"spark.sql.shuffle.partitions={ENV['SPARK_SHUFFLE_PARTITIONS']}",
-            "--driver-java-options", f"-Dlog4j2.configurationFile=file:{ROOT}/spark-jobs/conf/log4j2.properties",
-            "--class", "io.cinestream.spark.load.RawEventLoader", ENV["SPARK_JAR"],
-            "--bootstrap", BOOTSTRAP, "--registry", REGISTRY, "--jdbc-url", JDBC_URL,
-            "--checkpoint-dir", str(LOADER_CHECKPOINT), "--trigger-interval", "2 seconds",
-        ]
+        command = launch.raw_loader(
+            CONFIG, Path(ENV["SPARK_HOME"]), once=False, extra=["--trigger-interval", "2 seconds"]
+        )
+        cmd = command.argv
         out = open(self.logs / f"loader-{self.starts}.log", "w")
         self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -330,7 +347,9 @@ class Loader:
 
     def query_started(self):
         if not self.alive():
-            raise ChaosError(f"the loader exited at start (status {self.proc.returncode}), see {self.logs}/loader-{self.starts}.log")
+            raise ChaosError(
+                f"the loader exited at start (status {self.proc.returncode}), see {self.logs}/loader-{self.starts}.log"
+            )
         return "started (run" in (self.logs / f"loader-{self.starts}.log").read_text(errors="replace")
 
     def driver_pid(self):
@@ -395,20 +414,30 @@ class Flink:
         checkpoints = checkpoints or {}
         procs = {}
         for job in jobs:
-            cmd = [f"{ENV['FLINK_HOME']}/bin/flink", "run", "-d", "-m", FLINK_URL.split("//")[1]]
-            if checkpoints.get(job):
-                cmd += ["-s", checkpoints[job]]
-            cmd += ["-c", f"io.cinestream.flink.{job}", ENV["FLINK_JAR"], "--bootstrap", BOOTSTRAP,
-                    "--registry", REGISTRY, "--jdbc-url", JDBC_URL, "--parallelism", ENV["FLINK_PARALLELISM"],
-                    "--checkpoint-interval", CHECKPOINT_INTERVAL]
-            procs[job] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                          env={**ENV, "FLINK_CONF_DIR": str(HOME / "flink-conf")})
+            command = launch.flink_metric_job(
+                CONFIG,
+                Path(ENV["FLINK_HOME"]),
+                JOB_NAMES[job],
+                bounded=False,
+                restore=checkpoints.get(job) or None,
+                extra=["--checkpoint-interval", CHECKPOINT_INTERVAL],
+            )
+            cmd = command.argv
+            procs[job] = subprocess.Popen(
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=command.environ(ENV),
+            )
         for job, proc in procs.items():
             out = proc.communicate(timeout=300)[0]
             (self.logs / f"flink-run-{job}-{self.submissions}.log").write_text(out)
             m = re.search(r"JobID ([0-9a-f]{32})", out)
             if proc.returncode != 0 or not m:
-                cause = [x for x in out.splitlines() if "Caused by" in x or "Exception:" in x][-1:] or out.strip().splitlines()[-1:]
+                cause = [x for x in out.splitlines() if "Caused by" in x or "Exception:" in x][
+                    -1:
+                ] or out.strip().splitlines()[-1:]
                 raise ChaosError(f"flink run {job} failed (exit {proc.returncode}): {cause}")
             self.job_ids[job] = m.group(1)
             self.chains.setdefault(job, []).append(m.group(1))
@@ -448,9 +477,18 @@ class Flink:
             state = self.state(job)
             if state in ("GONE", "FAILED", "CANCELED"):
                 checkpoints[job] = next(
-                    (cp for cp in map(self.newest_retained_checkpoint, reversed(self.chains.get(job, [self.job_ids[job]]))) if cp),
-                    None)
-                log(f"{job} is {state}: resubmitting from {checkpoints[job] or 'its committed offsets (no checkpoint)'}")
+                    (
+                        cp
+                        for cp in map(
+                            self.newest_retained_checkpoint, reversed(self.chains.get(job, [self.job_ids[job]]))
+                        )
+                        if cp
+                    ),
+                    None,
+                )
+                log(
+                    f"{job} is {state}: resubmitting from {checkpoints[job] or 'its committed offsets (no checkpoint)'}"
+                )
         if checkpoints:
             self.submit(*checkpoints, checkpoints=checkpoints)
 
@@ -460,15 +498,24 @@ class Flink:
         for j in self.rest("GET", "/jobs/overview").json()["jobs"]:
             if j["state"] not in ("FINISHED", "FAILED", "CANCELED"):
                 self.rest("PATCH", f"/jobs/{j['jid']}?mode=cancel")
-        wait_for("Flink jobs cancelled", lambda: all(
-            j["state"] in ("FINISHED", "FAILED", "CANCELED") for j in self.rest("GET", "/jobs/overview").json()["jobs"]), 120)
+        wait_for(
+            "Flink jobs cancelled",
+            lambda: all(
+                j["state"] in ("FINISHED", "FAILED", "CANCELED")
+                for j in self.rest("GET", "/jobs/overview").json()["jobs"]
+            ),
+            120,
+        )
         self.job_ids = {}
         self.chains = {}
 
     def stop_with_drain(self, job):
         """Stop with savepoint and --drain: MAX_WATERMARK closes every window before the job finishes."""
-        r = self.rest("POST", f"/jobs/{self.job_ids[job]}/stop",
-                      json={"drain": True, "targetDirectory": f"file://{FLINK_SAVEPOINTS}"})
+        r = self.rest(
+            "POST",
+            f"/jobs/{self.job_ids[job]}/stop",
+            json={"drain": True, "targetDirectory": f"file://{FLINK_SAVEPOINTS}"},
+        )
         if not r.ok:
             raise ChaosError(f"stop --drain of {job} refused: {r.status_code} {r.text[:300]}")
         wait_for(f"{job} FINISHED after stop --drain", lambda: self.state(job) == "FINISHED", 240, 2)
@@ -488,13 +535,12 @@ class FaultRun:
 
     # -- workload
     def start_generator(self):
-        cmd = ["java", "-Xmx512m", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-jar", ENV["GENERATOR_JAR"],
-               "--bootstrap", BOOTSTRAP, "--registry", REGISTRY, "--users", str(self.args.users),
-               "--hours", str(self.args.hours), "--seed", str(self.args.seed), "--duplicate-rate", "0.01",
-               "--malformed-rate", "0.001", "--no-progress",
-               "--producer-property", f"client.id={GENERATOR_CLIENT_ID}",
-               # Throttled records wait in the producer; a broker restart must not expire them.
-               "--producer-property", "delivery.timeout.ms=900000"]
+        args = ["--users", str(self.args.users), "--hours", str(self.args.hours), "--seed", str(self.args.seed)]
+        args += ["--duplicate-rate", "0.01", "--malformed-rate", "0.001", "--no-progress"]
+        args += ["--producer-property", f"client.id={GENERATOR_CLIENT_ID}"]
+        # Throttled records wait in the producer; a broker restart must not expire them.
+        args += ["--producer-property", "delivery.timeout.ms=900000"]
+        cmd = launch.generator(CONFIG, args, heap="512m").argv
         self.gen_out = open(self.logs / "generator.log", "w")
         self.generator = subprocess.Popen(cmd, stdout=self.gen_out, stderr=subprocess.STDOUT)
 
@@ -561,8 +607,11 @@ class FaultRun:
 
     @staticmethod
     def at_end(position, topics, ends):
-        return ends is not None and position is not None and all(
-            position.get(tp, 0) >= end for tp, end in ends.items() if tp[0] in topics)
+        return (
+            ends is not None
+            and position is not None
+            and all(position.get(tp, 0) >= end for tp, end in ends.items() if tp[0] in topics)
+        )
 
     @staticmethod
     def advanced(position, before):
@@ -595,7 +644,9 @@ class FaultRun:
         ends = end_offsets(EVENT_TOPICS + [CATALOG_TOPIC])
         if ends is None:
             return False
-        if not self.at_end(Loader.committed()[0], EVENT_TOPICS, {k: v for k, v in ends.items() if k[0] != CATALOG_TOPIC}):
+        if not self.at_end(
+            Loader.committed()[0], EVENT_TOPICS, {k: v for k, v in ends.items() if k[0] != CATALOG_TOPIC}
+        ):
             return False
         for job, groups in FLINK_JOBS.items():
             topics = [t for ts in groups.values() for t in ts]
@@ -621,13 +672,15 @@ class FaultRun:
         wait_for("Flink jobs RUNNING", lambda: all(self.flink.state(j) == "RUNNING" for j in FLINK_JOBS), 180, 2)
         wait_for("the loader's query to start", self.loader.query_started, 300, 2)
         self.start_generator()
-        t_gen = time.time()
         # The fault point: a seeded share of the expected records is in Kafka and every consumer is
         # mid-stream (the loader has committed a micro-batch, the Flink jobs have checkpointed).
         fault_share = self.rng.uniform(0.3, 0.7)
         fault_records = int(fault_share * estimated_records(args.users, args.hours))
-        log(f"workload: {args.users} users over {args.hours} h (seed {args.seed}) paced over ~{args.generate_seconds:.0f} s;"
-            f" fault once {fault_records} records ({fault_share:.0%}) are in Kafka")
+        log(
+            f"workload: {args.users} users over {args.hours} h (seed {args.seed})"
+            f" paced over ~{args.generate_seconds:.0f} s;"
+            f" fault once {fault_records} records ({fault_share:.0%}) are in Kafka"
+        )
         t_fault = t_recovered = None
         if self.fault == "spark-metrics":  # the streaming part runs undisturbed; the kill comes after it
             t_fault = t_recovered = time.time()
@@ -638,13 +691,19 @@ class FaultRun:
         while time.time() < deadline:
             now = time.time()
             if t_fault is None and not self.loader.alive():
-                raise ChaosError(f"the loader exited before the fault (status {self.loader.proc.returncode}),"
-                                 f" see {self.logs}/loader-1.log")
+                raise ChaosError(
+                    f"the loader exited before the fault (status {self.loader.proc.returncode}),"
+                    f" see {self.logs}/loader-1.log"
+                )
             # A small workload can be all in Kafka before the consumers are mid-stream: the fault then
             # comes at their first commit, while they still have a backlog (reported as such).
             ends = end_offsets(EVENT_TOPICS) if t_fault is None else None
-            if t_fault is None and ends and (sum(ends.values()) >= fault_records or self.generator.poll() is not None) \
-                    and self.mid_stream():
+            if (
+                t_fault is None
+                and ends
+                and (sum(ends.values()) >= fault_records or self.generator.poll() is not None)
+                and self.mid_stream()
+            ):
                 t_snap = time.time()
                 produced = sum(ends.values())
                 self.result["generator_running_at_fault"] = self.generator.poll() is None
@@ -669,14 +728,18 @@ class FaultRun:
                 elif self.generator.poll() is None or not self.drained():
                     if now - last_status >= 30:
                         last_status = time.time()
-                        log("recovered; waiting for the generator to finish and every consumer to reach the end offsets")
+                        log(
+                            "recovered; waiting for the generator to finish and every consumer to reach the end offsets"
+                        )
                 if t_recovered is not None and self.generator.poll() is not None and self.drained():
                     break
             time.sleep(1)
         else:
             raise ChaosError(f"not drained within {RUN_TIMEOUT_S} s (recovered: {t_recovered is not None})")
         if self.generator.returncode != 0:
-            raise ChaosError(f"the generator failed (exit {self.generator.returncode}), see {self.logs / 'generator.log'}")
+            raise ChaosError(
+                f"the generator failed (exit {self.generator.returncode}), see {self.logs / 'generator.log'}"
+            )
         self.result["recovery_s"] = round(t_recovered - t_fault, 1)
         log("drained: loader and Flink groups at the end offsets; stopping the loader, stop --drain of the Flink jobs")
         self.loader_stopped = True
@@ -698,20 +761,32 @@ class FaultRun:
             events, dups, malformed, records = summary.get(t, (None,) * 4)
             got = (len(kafka[t]["ids"]), len(kafka[t]["malformed"]), kafka[t]["records"])
             if got != (events, malformed, records):
-                raise ChaosError(f"{t}: Kafka holds (distinct events, malformed, records) {got}, the generator"
-                                 f" reported {(events, malformed, records)}")
+                raise ChaosError(
+                    f"{t}: Kafka holds (distinct events, malformed, records) {got}, the generator"
+                    f" reported {(events, malformed, records)}"
+                )
         expected = {(i, t) for t in EVENT_TOPICS for i in kafka[t]["ids"]}
         malformed = set().union(*(kafka[t]["malformed"] for t in EVENT_TOPICS))
         rows, dead, dead_rows = raw_rows()
         loaded = set(rows)
         lost = len(expected - loaded) + len(malformed - dead)
-        duplicated = (len(rows) - len({i for i, _ in rows})) + len(loaded - expected) + len(dead - malformed) \
+        duplicated = (
+            (len(rows) - len({i for i, _ in rows}))
+            + len(loaded - expected)
+            + len(dead - malformed)
             + (dead_rows - len(dead))
-        self.result.update({
-            "events": len(expected), "malformed": len(malformed), "raw_rows": len(rows), "dead_letters": dead_rows,
-            "raw_lost": lost, "raw_duplicated": duplicated,
-            "late_events_flink": sql("SELECT count(*) FROM late_events WHERE engine = 'flink'")[0][0],
-        })
+        )
+        self.result.update(
+            {
+                "events": len(expected),
+                "malformed": len(malformed),
+                "raw_rows": len(rows),
+                "dead_letters": dead_rows,
+                "raw_lost": lost,
+                "raw_duplicated": duplicated,
+                "late_events_flink": sql("SELECT count(*) FROM late_events WHERE engine = 'flink'")[0][0],
+            }
+        )
         out = subprocess.run([PIPELINE, "verify"], capture_output=True, text=True, timeout=600)
         (self.logs / "verify.log").write_text(out.stdout + out.stderr)
         different = 0
@@ -744,8 +819,12 @@ def run_spark_metrics_fault(args, logs):
     """SIGKILL of the Spark metric driver a seeded 5-20 s into `./pipeline metrics --engine spark --bounded`, then
     the operator's rerun; `verify` then compares spark too. Returns seconds from the kill to the rerun's end."""
     rng = random.Random(f"{args.seed}:spark-metrics")
-    proc = subprocess.Popen([PIPELINE, "metrics", "--engine", "spark", "--bounded"], stdout=open(logs / "spark-1.log", "w"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [PIPELINE, "metrics", "--engine", "spark", "--bounded"],
+        stdout=open(logs / "spark-1.log", "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     kill_after = rng.uniform(5, 20)
     time.sleep(kill_after)
     drivers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _is_spark_metrics(p)]
@@ -756,8 +835,11 @@ def run_spark_metrics_fault(args, logs):
         os.kill(pid, signal.SIGKILL)
     log(f"SIGKILL Spark metric driver(s) {drivers} {kill_after:.0f} s into the run")
     proc.wait()
-    rerun = subprocess.run([PIPELINE, "metrics", "--engine", "spark", "--bounded"], stdout=open(logs / "spark-2.log", "w"),
-                           stderr=subprocess.STDOUT)
+    rerun = subprocess.run(
+        [PIPELINE, "metrics", "--engine", "spark", "--bounded"],
+        stdout=open(logs / "spark-2.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     if rerun.returncode != 0:
         raise ChaosError(f"rerun of ./pipeline metrics --engine spark failed, see {logs / 'spark-2.log'}")
     return round(time.time() - t_fault, 1)
@@ -768,7 +850,11 @@ def _is_spark_metrics(proc_dir):
         cmdline = (proc_dir / "cmdline").read_bytes()
     except OSError:
         return False
-    return b"SparkSubmit" in cmdline and b"io.cinestream.spark.metrics" in cmdline and str(HOME).encode() in (proc_dir / "environ").read_bytes()
+    return (
+        b"SparkSubmit" in cmdline
+        and b"io.cinestream.spark.metrics" in cmdline
+        and str(HOME).encode() in (proc_dir / "environ").read_bytes()
+    )
 
 
 # --- report -------------------------------------------------------------------------------------------
@@ -780,27 +866,40 @@ def row(r):
         return [r["fault"], "skipped", "-", "-", r["skipped"]]
     if "error" in r:
         return [r["fault"], "FAILED", "-", "-", r["error"].splitlines()[0][:120]]
-    return [r["fault"], f"{r['recovery_s']:.1f}", str(r["raw_lost"]), str(r["raw_duplicated"]), str(r["metric_different"])]
+    return [
+        r["fault"],
+        f"{r['recovery_s']:.1f}",
+        str(r["raw_lost"]),
+        str(r["raw_duplicated"]),
+        str(r["metric_different"]),
+    ]
 
 
 def report(results, args, started):
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     out_dir = ROOT / "reports" / "chaos"
     out_dir.mkdir(parents=True, exist_ok=True)
-    lines = [f"# Chaos run {stamp}", "",
-             f"Workload: {args.users} users over {args.hours} h, seed {args.seed}, 1 % duplicates, 0.1 % malformed,"
-             f" paced over ~{args.generate_seconds} s; loader micro-batches every 2 s, Flink checkpoints every"
-             f" {CHECKPOINT_INTERVAL}.", "",
-             "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines = [
+        f"# Chaos run {stamp}",
+        "",
+        f"Workload: {args.users} users over {args.hours} h, seed {args.seed}, 1 % duplicates, 0.1 % malformed,"
+        f" paced over ~{args.generate_seconds} s; loader micro-batches every 2 s, Flink checkpoints every"
+        f" {CHECKPOINT_INTERVAL}.",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
     lines += ["| " + " | ".join(row(r)) + " |" for r in results]
     lines += ["", "Details per fault (JSON has all fields):", ""]
     for r in results:
         if "recovery_s" in r:
-            lines.append(f"- {r['fault']}: {r['events']} events + {r['malformed']} malformed; fault with"
-                         f" {r['records_in_kafka_at_fault']} records in Kafka (generator running:"
-                         f" {r['generator_running_at_fault']}); service back {r.get('service_back_s')} s; loader"
-                         f" submissions {r['loader_submissions']}, Flink submissions {r['flink_submissions']};"
-                         f" Flink late events {r['late_events_flink']}; run {r['run_s']} s")
+            lines.append(
+                f"- {r['fault']}: {r['events']} events + {r['malformed']} malformed; fault with"
+                f" {r['records_in_kafka_at_fault']} records in Kafka (generator running:"
+                f" {r['generator_running_at_fault']}); service back {r.get('service_back_s')} s; loader"
+                f" submissions {r['loader_submissions']}, Flink submissions {r['flink_submissions']};"
+                f" Flink late events {r['late_events_flink']}; run {r['run_s']} s"
+            )
     text = "\n".join(lines) + "\n"
     (out_dir / f"{stamp}.md").write_text(text)
     (out_dir / f"{stamp}.json").write_text(json.dumps({"args": vars(args), "results": results}, indent=2) + "\n")
@@ -813,8 +912,12 @@ def main():
     p.add_argument("--users", type=int, default=2000, help="users of the workload (default 2000)")
     p.add_argument("--hours", type=float, default=6, help="hours of event time of the workload (default 6)")
     p.add_argument("--only", default=",".join(FAULTS), help=f"comma-separated faults among {','.join(FAULTS)}")
-    p.add_argument("--generate-seconds", type=float, default=None,
-                   help="wall time the workload is paced over (default: 60 s, 30 s below 1 MB of records)")
+    p.add_argument(
+        "--generate-seconds",
+        type=float,
+        default=None,
+        help="wall time the workload is paced over (default: 60 s, 30 s below 1 MB of records)",
+    )
     args = p.parse_args()
     faults = [f.strip() for f in args.only.split(",") if f.strip()]
     unknown = [f for f in faults if f not in FAULTS]
@@ -823,7 +926,7 @@ def main():
     estimate = estimated_records(args.users, args.hours) * BYTES_PER_RECORD
     if args.generate_seconds is None:
         args.generate_seconds = 60 if estimate > 1e6 else 30
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     LOGS.mkdir(parents=True, exist_ok=True)
 
     print("==> Chaos: stack up, catalogue, produce quota", flush=True)
@@ -831,8 +934,19 @@ def main():
     if sql("SELECT count(*) FROM movies_catalog")[0][0] == 0:
         pipeline("catalog", timeout=900)
     rate = max(1000, estimate / args.generate_seconds)
-    subprocess.run(["java", "-cp", ENV["DEVSTACK_CP"], str(ROOT / "tests" / "chaos" / "ProducerQuota.java"), BOOTSTRAP,
-                    GENERATOR_CLIENT_ID, str(int(rate))], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            "java",
+            "-cp",
+            ENV["DEVSTACK_CP"],
+            str(ROOT / "tests" / "chaos" / "ProducerQuota.java"),
+            BOOTSTRAP,
+            GENERATOR_CLIENT_ID,
+            str(int(rate)),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     results = []
     for fault in faults:
         print(f"==> Chaos: {fault}", flush=True)
@@ -859,12 +973,18 @@ def main():
             log(f"FAILED: {type(e).__name__}: {e}")
         results.append(result)
         if "error" not in result:
-            log(f"{fault}: recovery {result['recovery_s']} s, lost {result['raw_lost']}, duplicated"
+            log(
+                f"{fault}: recovery {result['recovery_s']} s, lost {result['raw_lost']}, duplicated"
                 f" {result['raw_duplicated']}, metric rows different {result['metric_different']}"
-                f" ({time.time() - t0:.0f} s)")
+                f" ({time.time() - t0:.0f} s)"
+            )
     text, path = report(results, args, started)
     print("\n" + text + f"\nReport: {path.relative_to(ROOT)} (+ .json); logs under {LOGS}", flush=True)
-    bad = [r for r in results if "error" in r or ("recovery_s" in r and (r["raw_lost"] or r["raw_duplicated"] or r["metric_different"]))]
+    bad = [
+        r
+        for r in results
+        if "error" in r or ("recovery_s" in r and (r["raw_lost"] or r["raw_duplicated"] or r["metric_different"]))
+    ]
     return 1 if bad else 0
 
 

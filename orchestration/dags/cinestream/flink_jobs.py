@@ -141,7 +141,8 @@ def latest_restore_point(checkpoint_dir: Path, savepoint_dir: Path, job_ids: Ite
 
 
 def flink_run_args(spec: FlinkJobSpec, conf: Mapping[str, str], jar: Path, restore_point: Path | None) -> list[str]:
-    """The ``flink run`` arguments of a detached submission, the same as ``./pipeline metrics --engine flink``.
+    """The ``flink run`` arguments of a detached submission: the ops package's builder
+    (:func:`cinestream_ops.launch.flink_run_args`), the same as ``./pipeline metrics --engine flink``.
 
     :param spec: the job
     :param conf: effective ``cinestream.conf`` keys (KAFKA_BOOTSTRAP, SCHEMA_REGISTRY_URL,
@@ -151,10 +152,17 @@ def flink_run_args(spec: FlinkJobSpec, conf: Mapping[str, str], jar: Path, resto
     :return: arguments after ``flink``
     :raises KeyError: when a needed key is missing from ``conf``
     """
-    args = ["run", "-d", "-m", f"127.0.0.1:{conf['FLINK_REST_PORT']}"]
-    if restore_point is not None:
-        args += ["-s", str(restore_point)]
-    args += ["-c", spec.main_class, str(jar)]
-    args += ["--bootstrap", conf["KAFKA_BOOTSTRAP"], "--registry", conf["SCHEMA_REGISTRY_URL"]]
-    args += ["--jdbc-url", conf["WAREHOUSE_JDBC_URL"], "--parallelism", conf["FLINK_PARALLELISM"]]
-    return args
+    # Imported at task run time: parsing the DAGs never needs the ops package.
+    from cinestream_ops import launch
+
+    endpoints = ["--bootstrap", conf["KAFKA_BOOTSTRAP"], "--registry", conf["SCHEMA_REGISTRY_URL"]]
+    endpoints += ["--jdbc-url", conf["WAREHOUSE_JDBC_URL"]]
+    return launch.flink_run_args(
+        spec.name,
+        rest_port=conf["FLINK_REST_PORT"],
+        endpoints=endpoints,
+        parallelism=conf["FLINK_PARALLELISM"],
+        jar=jar,
+        bounded=False,
+        restore=restore_point,
+    )

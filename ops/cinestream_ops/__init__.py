@@ -1,0 +1,1 @@
+"""Cinestream's operations code: configuration, the launch command of every job, the local stack, the CLI."""

@@ -1,0 +1,391 @@
+"""The job commands of ``./pipeline``: build, catalogue, generate, tick, load, metrics, verify, dbt, report, run.
+
+Every command gets validated arguments from :mod:`cinestream_ops.cli`, starts what
+:mod:`cinestream_ops.launch` builds, and raises :class:`~cinestream_ops.console.StepFailed` with
+the step, the cause and the log file when something fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from . import launch, stack
+from .config import Config
+from .console import B, N, StepFailed, indent, ok, run_logged, step
+from .tools import Jars, ensure_venv, flink_home, spark_home
+
+#: ``GeneratorCli.DEFAULT_START``, passed explicitly by ``run``: the tick time is computed from it.
+SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
+RUN_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+_JOB_ID = re.compile(r"JobID ([0-9a-f]{32})")
+
+
+def stamp() -> str:
+    """The UTC time now as ``YYYYmmddTHHMMSSZ`` (log file names, default run ids)."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _env(command: launch.Launch) -> dict[str, str]:
+    return command.environ(os.environ)
+
+
+# --- build ------------------------------------------------------------------------------------------
+
+_SOURCES = ("schemas", "devstack", "verify", "spark-jobs", "flink-jobs", "generator", "bench")
+
+
+def _newer_sources(config: Config, stamp_file: Path) -> bool:
+    if not stamp_file.exists():
+        return True
+    since = stamp_file.stat().st_mtime
+    candidates = [config.root / "pom.xml"]
+    for module in _SOURCES:
+        candidates.append(config.root / module / "pom.xml")
+        candidates.extend(p for p in (config.root / module / "src").rglob("*") if p.is_file())
+    return any(p.is_file() and p.stat().st_mtime > since for p in candidates)
+
+
+def ensure_build(config: Config) -> None:
+    """``mvn install -DskipTests`` when a jar is missing or a source or pom is newer than the last build.
+
+    The stamp file ``.local/build.stamp``, not the jars' mtimes: Maven leaves an up-to-date jar untouched.
+
+    :raises StepFailed: when mvn or java is missing, or the build fails
+    """
+    for tool, why in (("mvn", "Maven (mvn) is not on PATH"), ("java", "java is not on PATH (JDK 17 required)")):
+        if shutil.which(tool) is None:
+            raise StepFailed("build", why)
+    stamp_file = config.root / ".local/build.stamp"
+    if stack.jars_present(config) and not _newer_sources(config, stamp_file):
+        return
+    step("Building (Maven; a first build downloads ~700 MB of dependencies)")
+    argv = ["mvn", "-B", "-ntp", "-f", str(config.root / "pom.xml"), "install", "-DskipTests"]
+    run_logged("mvn install -DskipTests", config.log_dir / "build.log", argv)
+    stamp_file.parent.mkdir(parents=True, exist_ok=True)
+    stamp_file.touch()
+
+
+# --- jobs -----------------------------------------------------------------------------------------
+
+
+def _spark_logged(config: Config, name: str, command: launch.Launch) -> Path:
+    log = config.log_dir / f"{name}-{stamp()}.log"
+    main = command.argv[command.argv.index("--class") + 1]
+    run_logged(f"spark-submit {main}", log, command.argv, env=_env(command))
+    return log
+
+
+def _matching_lines(log: Path, pattern: str, last: int) -> list[str]:
+    lines = [line for line in log.read_text(errors="replace").splitlines() if re.search(pattern, line)]
+    return [re.sub(r"^.* - ", "", line) for line in lines[-last:]]
+
+
+def catalog(config: Config, movies: Path) -> None:
+    """MovieCatalogJob on a catalogue file; prints its data-quality summary."""
+    ensure_build(config)
+    home = spark_home(config)
+    stack.require_stack(config, "catalog")
+    step(f"Movie catalogue: {movies} -> Kafka movies_catalog_enriched + warehouse movies_catalog")
+    log = _spark_logged(config, "catalog", launch.movie_catalog(config, home, movies))
+    lines = log.read_text(errors="replace").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("movie catalogue data quality")), None)
+    if start is not None:
+        print("\n".join(lines[start:]), flush=True)
+
+
+def generate(config: Config, args: Sequence[str]) -> None:
+    """The event generator into Kafka; its output is shown and kept in a log."""
+    ensure_build(config)
+    stack.require_stack(config, "generate")
+    step(f"Generating events (generator {' '.join(args)})")
+    log = config.log_dir / f"generate-{stamp()}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = launch.generator(config, args)
+    with (
+        log.open("w", encoding="utf-8") as out,
+        subprocess.Popen(
+            command.argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            env=_env(command),
+        ) as process,
+    ):
+        assert process.stdout is not None
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            out.write(line)
+        rc = process.wait()
+    if rc != 0:
+        raise StepFailed("generate", "the generator failed", log)
+
+
+def tick(config: Config, at: str) -> None:
+    """The final watermark tick on every event topic at ``at`` (ISO UTC)."""
+    ensure_build(config)
+    stack.require_stack(config, "tick")
+    step(f"Watermark tick at {at} on every partition of every event topic")
+    log = config.log_dir / f"tick-{stamp()}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        rc = subprocess.run(launch.tick(config, at).argv, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
+    if rc != 0:
+        raise StepFailed("tick", "devstack tick failed", log)
+    lines = log.read_text(errors="replace").splitlines()
+    indent(lines[-1] if lines else "")
+
+
+def table_counts(config: Config, *, metrics: bool = False) -> None:
+    """Prints the row counts of the raw (or metric) tables, indented."""
+    result = subprocess.run(launch.table_counts(config, metrics=metrics).argv, capture_output=True, text=True)
+    indent(result.stdout)
+    if result.returncode != 0:
+        raise StepFailed("table counts", result.stderr.strip()[-300:] or f"exit status {result.returncode}")
+
+
+def load(config: Config, *, detach: bool) -> None:
+    """The raw loader: a catch-up run (``--once``), or streaming in the background unless it already runs."""
+    ensure_build(config)
+    home = spark_home(config)
+    stack.require_stack(config, "load")
+    if detach:
+        start_raw_loader(config, home)
+        return
+    step("Raw loads: every event topic -> warehouse raw tables (Spark Structured Streaming, --once)")
+    log = _spark_logged(config, "load", launch.raw_loader(config, home, once=True))
+    indent("\n".join(_matching_lines(log, r"batch [0-9]+:", 3)))
+    table_counts(config)
+
+
+def start_raw_loader(config: Config, home: Path) -> None:
+    """The streaming raw loader, detached, unless its recorded process runs (spark-submit execs the driver JVM)."""
+    proc = stack.RAW_LOADER
+    if proc.running(config):
+        ok(f"raw loader already running (pid {proc.pid(config)})")
+        return
+    log = config.log_dir / f"load-stream-{stamp()}.log"
+    pid = stack.start_background(config, proc, launch.raw_loader(config, home, once=False), log)
+    time.sleep(5)
+    if not proc.running(config):
+        raise StepFailed("load --detach", "the raw loader exited during start-up", log)
+    ok(f"raw loader streaming (pid {pid}, log {log})")
+
+
+def metrics(config: Config, engine: str, *, bounded: bool) -> None:
+    """The metric jobs of ``engine`` (``flink``, ``spark`` or ``all``)."""
+    if engine in ("flink", "all"):
+        flink_metrics(config, bounded=bounded)
+    if engine in ("spark", "all"):
+        spark_metrics(config, bounded=bounded)
+
+
+def flink_metrics(config: Config, *, bounded: bool) -> None:
+    """The three Flink jobs: bounded (each waits for the end of its input) or detached.
+
+    A detached submission is skipped when the cluster already runs a job of that name (found
+    through ``/jobs/overview``): it is reported, not submitted twice.
+    """
+    ensure_build(config)
+    home = flink_home(config)
+    stack.require_stack(config, "metrics")
+    if not stack.flink_healthy(config):
+        raise StepFailed("metrics", "the Flink cluster is not running; start it with ./pipeline up")
+    how = "bounded: read to the end of each topic" if bounded else "detached"
+    step(f"Flink metric jobs on {config.flink_url} ({how})")
+    running = [] if bounded else stack.flink_jobs(config)
+    for name, job_class in launch.FLINK_JOBS.items():
+        command = launch.flink_metric_job(config, home, name, bounded=bounded)
+        log = config.log_dir / f"flink-{job_class}-{stamp()}.log"
+        if bounded:
+            run_logged(f"flink run {job_class}", log, command.argv, env=_env(command))
+            continue
+        alive = stack.running_flink_job(running, name)
+        if alive:
+            ok(f"{job_class} already running: JobID {alive.get('jid')} ({alive.get('state')})")
+            continue
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("wb") as out:
+            rc = subprocess.run(command.argv, stdout=out, stderr=subprocess.STDOUT, env=_env(command)).returncode
+        if rc != 0:
+            raise StepFailed(f"metrics {job_class}", "flink run failed", log)
+        ids = _JOB_ID.findall(log.read_text(errors="replace"))
+        ok(f"{job_class} submitted: JobID {ids[-1] if ids else '?'}")
+
+
+def spark_metrics(config: Config, *, bounded: bool) -> None:
+    """MetricsSparkJob: available-now and waited for, or streaming in the background unless already running."""
+    ensure_build(config)
+    home = spark_home(config)
+    stack.require_stack(config, "metrics")
+    command = launch.spark_metrics(config, home, bounded=bounded)
+    if bounded:
+        step("Spark metric queries (registration, sessions, sales; available-now: what the topics hold now)")
+        log = _spark_logged(config, "spark-metrics", command)
+        indent("\n".join(_matching_lines(log, r"metric row\(s\) upserted|dropped behind|undecodable", 6)))
+        return
+    step("Spark metric queries in the background (processing-time trigger)")
+    proc = stack.SPARK_METRICS
+    if proc.running(config):
+        ok(f"MetricsSparkJob already running (pid {proc.pid(config)}): not started twice")
+        return
+    log = config.log_dir / f"spark-metrics-{stamp()}.log"
+    pid = stack.start_background(config, proc, command, log)
+    ok(f"MetricsSparkJob running (pid {pid}, log {log}); ./pipeline down stops it")
+
+
+def verify(config: Config) -> None:
+    """Reference metrics from the raw tables, then every engine compared with it.
+
+    :raises StepFailed: when an engine differs from the reference
+    """
+    ensure_build(config)
+    stack.require_stack(config, "verify")
+    step("Verify: reference metrics from the raw tables, then flink vs spark vs reference")
+    log = config.log_dir / f"verify-{stamp()}.log"
+    run_logged("reference metrics", log, launch.verify_reference(config).argv)
+    result = subprocess.run(launch.verify_compare(config).argv, capture_output=True, text=True)
+    with log.open("a", encoding="utf-8") as out:
+        out.write(result.stdout + result.stderr)
+    indent(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise StepFailed("verify", f"the engines differ from the reference (exit {result.returncode})", log)
+
+
+def dbt(config: Config, args: Sequence[str]) -> None:
+    """dbt on the local warehouse (default ``build``); prints dbt's PASS/WARN/ERROR line."""
+    ensure_venv(config, "dbt")
+    stack.require_stack(config, "dbt")
+    args = list(args) or ["build"]
+    step(f"dbt {' '.join(args)} (target postgres, schema analytics)")
+    log = config.log_dir / f"dbt-{stamp()}.log"
+    command = launch.dbt(config, args)
+    run_logged(f"dbt {' '.join(args)}", log, command.argv, env=_env(command))
+    for line in log.read_text(errors="replace").splitlines():
+        if "Done. PASS=" in line:
+            print("    dbt:" + line.split("Done.", 1)[1], flush=True)
+
+
+def report(config: Config, run_id: str, timings: Path | None, params: Sequence[str]) -> None:
+    """The run report in ``reports/RUN_ID/``; a ``run``'s recorded timings and parameters are used unless given."""
+    recorded = config.home / "runs" / run_id
+    if timings is None and (recorded / "timings.tsv").is_file():
+        timings = recorded / "timings.tsv"
+    if not params and (recorded / "parameters").is_file():
+        params = [line for line in (recorded / "parameters").read_text().splitlines() if line]
+    ensure_build(config)
+    stack.require_stack(config, "report")
+    out = config.root / "reports" / run_id
+    step(f"Run report: {out}/")
+    command = launch.report(config, out, run_id, params, timings)
+    run_logged("verify.jar report", config.log_dir / f"report-{run_id}.log", command.argv)
+    ok(f"report: {out}/index.html")
+
+
+def tick_time(hours: int, start: datetime = SIM_START) -> str:
+    """The final watermark tick's event time of a run of ``hours`` simulated hours from ``start``.
+
+    T = start + hours + 1 h + max_out_of_orderness (2 min, the jobs' default) + 1 s. Every event is
+    before start + hours, so every window holding one ends by start + hours + 1 h (the longest
+    window that can end after the last event: the hourly and sliding registration windows). The
+    watermark the tick leaves, T - 2 min (Flink: - 1 ms more), is then past every such end; the
+    1 s absorbs both engines' 1 ms conventions.
+
+    :return: ISO UTC, e.g. ``2026-01-06T01:02:01Z`` for 24 h
+    """
+    at = start + timedelta(hours=hours, minutes=62, seconds=1)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run(config: Config, movies: Path, users: int, hours: int, seed: int, run_id: str, down: bool) -> None:
+    """The main job end to end; step timings in ``$CINESTREAM_HOME/runs/RUN_ID/timings.tsv``."""
+    started = time.monotonic()
+    recorded = config.home / "runs" / run_id
+    recorded.mkdir(parents=True, exist_ok=True)
+    timings = recorded / "timings.tsv"
+    timings.write_text("")
+    commit = subprocess.run(
+        ["git", "-C", str(config.root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    parameters = [
+        f"movies={movies}",
+        f"users={users}",
+        f"hours={hours}",
+        f"seed={seed}",
+        f"flink parallelism={config.flink_parallelism}",
+        f"spark master={config.spark_master}",
+        f"commit={commit or 'unknown'}",
+    ]
+    (recorded / "parameters").write_text("\n".join(parameters) + "\n")
+    generate_args = ["--users", str(users), "--hours", str(hours), "--start", SIM_START.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    generate_args += ["--seed", str(seed), "--duplicate-rate", "0.01", "--malformed-rate", "0.001", "--no-progress"]
+    steps = [
+        ("up", lambda: up(config)),
+        ("catalog", lambda: catalog(config, movies)),
+        ("generate", lambda: generate(config, generate_args)),
+        ("tick", lambda: tick(config, tick_time(hours))),
+        ("load", lambda: load(config, detach=False)),
+        ("flink metrics", lambda: flink_metrics(config, bounded=True)),
+        ("spark metrics", lambda: spark_metrics(config, bounded=True)),
+        ("verify", lambda: verify(config)),
+        ("metric tables", None),
+        ("dbt", lambda: dbt(config, ["build"])),
+        ("report", lambda: report(config, run_id, None, [])),
+    ]
+    total = sum(1 for _, fn in steps if fn is not None)
+    number = 0
+    for name, fn in steps:
+        if fn is None:
+            step("Metric tables")
+            table_counts(config, metrics=True)
+            continue
+        number += 1
+        print(f"{B}[{number}/{total}] {name}{N}", flush=True)
+        begin = time.monotonic()
+        fn()
+        secs = time.monotonic() - begin
+        with timings.open("a") as out:
+            out.write(f"{name}\t{secs:.1f}\n")
+        ok(f"[{number}/{total}] {name}: {secs:.1f}s")
+    step(
+        f"Main job finished in {time.monotonic() - started:.0f}s; report: reports/{run_id}/index.html; "
+        "the stack keeps running (./pipeline status, ./pipeline down)"
+    )
+    if down:
+        stop(config)
+
+
+def up(config: Config) -> None:
+    """``./pipeline up``: build when needed, then the stack (idempotent)."""
+    ensure_build(config)
+    step(f"Starting the local stack (data in {config.home})")
+    stack.up(config)
+
+
+def stop(config: Config) -> None:
+    """``./pipeline down``."""
+    step("Stopping the local stack")
+    stack.down(config)
+
+
+def flink_cli(config: Config, args: Sequence[str]) -> int:
+    """The Flink CLI against the local cluster; returns its exit status."""
+    home = flink_home(config)
+    if not (config.flink_conf_dir / "config.yaml").is_file():
+        stack.render_flink_conf(config)
+    if args[:1] == ["run"]:
+        ensure_build(config)
+    command = launch.flink_cli(config, home, args)
+    return subprocess.run(command.argv, env=_env(command)).returncode
+
+
+def jars(config: Config) -> Jars:
+    """The build's jars of this checkout."""
+    return Jars(config.root)

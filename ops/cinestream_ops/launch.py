@@ -1,0 +1,310 @@
+"""The launch command of every job, built in one place: the CLI, Airflow, chaos and bench use these.
+
+Each builder returns a :class:`Launch`: the argument vector (no shell, no quoting) and the extra
+environment variables the command needs on top of the caller's. Builders take the tool locations
+(``spark_home``, ``flink_home``) as arguments, so they are pure functions of the configuration and
+unit-testable without the tools installed; :mod:`cinestream_ops.tools` finds the real locations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .tools import Jars
+
+#: The Flink metric jobs: job name (the ``NAME`` constant of the job class) -> class in ``io.cinestream.flink``.
+FLINK_JOBS = {
+    "registration-metrics": "RegistrationMetricsJob",
+    "session-metrics": "SessionMetricsJob",
+    "movie-sales": "MovieSalesJob",
+}
+
+#: Quiet Kafka client logging for the Java tools that use slf4j-simple (generator, bench).
+KAFKA_CLIENT_WARN = "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"
+
+DEVSTACK_MAIN = "io.cinestream.devstack.DevStack"
+CATALOG_MAIN = "io.cinestream.spark.catalog.MovieCatalogJob"
+RAW_LOADER_MAIN = "io.cinestream.spark.load.RawEventLoader"
+SPARK_METRICS_MAIN = "io.cinestream.spark.metrics.MetricsSparkJob"
+
+
+@dataclass(frozen=True)
+class Launch:
+    """A command to start: ``argv`` (``argv[0]`` is the program) and ``env`` (variables to add)."""
+
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+
+    def environ(self, base: Mapping[str, str]) -> dict[str, str]:
+        """The whole environment of the command: ``base`` plus :attr:`env`."""
+        return {**base, **self.env}
+
+
+def _endpoints(config: Config) -> list[str]:
+    return [
+        "--bootstrap",
+        config.kafka_bootstrap,
+        "--registry",
+        config.schema_registry_url,
+        "--jdbc-url",
+        config.warehouse_jdbc_url,
+    ]
+
+
+def spark_submit(
+    config: Config,
+    spark_home: Path,
+    main_class: str,
+    args: Sequence[str],
+    *,
+    master: str | None = None,
+    driver_java_options: str = "",
+) -> Launch:
+    """``spark-submit`` of a class of the Spark jobs' jar with the project's settings.
+
+    :param config: ``SPARK_MASTER``, ``SPARK_DRIVER_MEMORY``, ``SPARK_SHUFFLE_PARTITIONS``
+    :param spark_home: the Spark distribution (``tools.spark_home``)
+    :param main_class: fully qualified main class
+    :param args: the job's own arguments
+    :param master: overrides ``SPARK_MASTER`` (the raw loader runs on ``SPARK_LOADER_MASTER``)
+    :param driver_java_options: JVM options added after the log4j configuration
+    :return: the launch (env: ``SPARK_HOME``)
+    """
+    log4j = f"-Dlog4j2.configurationFile=file:{config.root}/spark-jobs/conf/log4j2.properties"
+    java_options = f"{log4j} {driver_java_options}".strip()
+    argv = [
+        f"{spark_home}/bin/spark-submit",
+        "--master",
+        master or config.spark_master,
+        "--driver-memory",
+        config.spark_driver_memory,
+        "--conf",
+        "spark.ui.enabled=false",
+        "--conf",
+        "spark.sql.session.timeZone=UTC",
+        "--conf",
+        f"spark.sql.shuffle.partitions={config.spark_shuffle_partitions}",
+        "--driver-java-options",
+        java_options,
+        "--class",
+        main_class,
+        str(Jars(config.root).spark),
+        *args,
+    ]
+    return Launch(argv, {"SPARK_HOME": str(spark_home)})
+
+
+def movie_catalog(config: Config, spark_home: Path, movies: Path) -> Launch:
+    """MovieCatalogJob: the catalogue file into Kafka ``movies_catalog_enriched`` and the warehouse.
+
+    :param movies: the catalogue file (made absolute)
+    """
+    args = ["--input", str(movies.resolve()), *_endpoints(config)]
+    return spark_submit(config, spark_home, CATALOG_MAIN, args)
+
+
+def raw_loader(config: Config, spark_home: Path, *, once: bool, extra: Sequence[str] = ()) -> Launch:
+    """RawEventLoader on ``SPARK_LOADER_MASTER``: every event topic into the raw tables.
+
+    :param once: True: catch up and stop (available-now), with the C1 JIT only (a one-shot batch
+        spends more CPU in C2 than in its tasks, README "loader throughput"); False: streaming
+    :param extra: more loader options (chaos: ``--trigger-interval``)
+    """
+    args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/raw-loader"), *extra]
+    if once:
+        return spark_submit(
+            config,
+            spark_home,
+            RAW_LOADER_MAIN,
+            ["--once", *args],
+            master=config.spark_loader_master,
+            driver_java_options="-XX:TieredStopAtLevel=1",
+        )
+    return spark_submit(config, spark_home, RAW_LOADER_MAIN, args, master=config.spark_loader_master)
+
+
+def spark_metrics(config: Config, spark_home: Path, *, bounded: bool) -> Launch:
+    """MetricsSparkJob: the three Spark metric queries.
+
+    :param bounded: True: available-now trigger (what the topics hold now), then stop; False:
+        processing-time trigger, runs until stopped
+    """
+    args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/spark-metrics")]
+    if bounded:
+        args.append("--once")
+    return spark_submit(config, spark_home, SPARK_METRICS_MAIN, args)
+
+
+def flink_cli(config: Config, flink_home: Path, args: Sequence[str]) -> Launch:
+    """The Flink CLI against this stack's cluster (its rendered configuration folder)."""
+    return Launch([f"{flink_home}/bin/flink", *args], {"FLINK_CONF_DIR": str(config.flink_conf_dir)})
+
+
+def flink_run_args(
+    job: str,
+    *,
+    rest_port: int | str,
+    endpoints: Sequence[str],
+    parallelism: int | str,
+    jar: Path,
+    bounded: bool,
+    restore: Path | None = None,
+    extra: Sequence[str] = (),
+) -> list[str]:
+    """The arguments after ``flink`` of one metric job's submission (the one place they are written).
+
+    :param job: a key of :data:`FLINK_JOBS` (the job name)
+    :param rest_port: the JobManager's REST port on 127.0.0.1
+    :param endpoints: ``--bootstrap B --registry R --jdbc-url J``
+    :param parallelism: the job's parallelism
+    :param jar: the Flink jobs' shaded jar
+    :param bounded: True: attached, reads each topic to its end offsets and finishes; False:
+        detached (``-d``), runs until cancelled
+    :param restore: checkpoint or savepoint folder to resume from (``-s``), or None
+    :param extra: more job options (chaos: ``--checkpoint-interval``)
+    :raises KeyError: for an unknown job name
+    """
+    main_class = f"io.cinestream.flink.{FLINK_JOBS[job]}"
+    args = ["run"] + ([] if bounded else ["-d"]) + ["-m", f"127.0.0.1:{rest_port}"]
+    if restore is not None:
+        args += ["-s", str(restore)]
+    args += ["-c", main_class, str(jar), *endpoints, "--parallelism", str(parallelism), *extra]
+    if bounded:
+        args.append("--bounded")
+    return args
+
+
+def flink_metric_job_args(
+    config: Config, job: str, *, bounded: bool, restore: Path | None = None, extra: Sequence[str] = ()
+) -> list[str]:
+    """:func:`flink_run_args` with this configuration's cluster, endpoints, parallelism and jar."""
+    return flink_run_args(
+        job,
+        rest_port=config.flink_rest_port,
+        endpoints=_endpoints(config),
+        parallelism=config.flink_parallelism,
+        jar=Jars(config.root).flink,
+        bounded=bounded,
+        restore=restore,
+        extra=extra,
+    )
+
+
+def flink_metric_job(
+    config: Config,
+    flink_home: Path,
+    job: str,
+    *,
+    bounded: bool,
+    restore: Path | None = None,
+    extra: Sequence[str] = (),
+) -> Launch:
+    """``flink run`` of one metric job on the local cluster (see :func:`flink_run_args`)."""
+    args = flink_metric_job_args(config, job, bounded=bounded, restore=restore, extra=extra)
+    return flink_cli(config, flink_home, args)
+
+
+def generator(config: Config, args: Sequence[str], *, heap: str = "1g") -> Launch:
+    """The event generator into Kafka, with the Parallel collector.
+
+    The generator is a batch producer: throughput matters and pauses do not, and the Parallel
+    collector costs about 10 % less CPU per record than G1 (README, "Events: the generator").
+
+    :param args: the generator's own options (``java -jar generator.jar --help``)
+    :param heap: its maximum heap
+    """
+    argv = ["java", f"-Xmx{heap}", "-XX:+UseParallelGC", KAFKA_CLIENT_WARN, "-jar", str(Jars(config.root).generator)]
+    argv += ["--bootstrap", config.kafka_bootstrap, "--registry", config.schema_registry_url, *args]
+    return Launch(argv)
+
+
+#: The devstack services in start order, and what each listens on.
+SERVICES = ("kafka", "postgres", "registry")
+
+
+def devstack_service(config: Config, service: str) -> Launch:
+    """One devstack service (KRaft Kafka broker, embedded PostgreSQL, schema registry) in the foreground.
+
+    :param service: one of :data:`SERVICES`
+    :raises ValueError: for another name
+    """
+    data = config.data_dir
+    if service == "kafka":
+        args = ["--data-dir", str(data / "kafka"), "--port", str(config.kafka_port)]
+        args += ["--controller-port", str(config.kafka_controller_port)]
+    elif service == "postgres":
+        args = ["--data-dir", str(data / "postgres"), "--port", str(config.postgres_port)]
+    elif service == "registry":
+        args = ["--port", str(config.registry_port), "--bootstrap", config.kafka_bootstrap]
+    else:
+        raise ValueError(f"unknown devstack service {service!r} (one of {', '.join(SERVICES)})")
+    jvm = [f"-Xmx{config.devstack_heap}", "-XX:+UseSerialGC"]
+    return Launch(["java", *jvm, "-cp", Jars(config.root).devstack_cp, DEVSTACK_MAIN, service, *args])
+
+
+def devstack_tool(config: Config, args: Sequence[str], java_options: Sequence[str] = ()) -> Launch:
+    """A devstack command that runs and exits (``health``, ``tick``, ``table-counts``, ``create-topics``)."""
+    return Launch(["java", *java_options, "-cp", Jars(config.root).devstack_cp, DEVSTACK_MAIN, *args])
+
+
+def health(config: Config, only: str | None = None) -> Launch:
+    """``devstack health``: a real request to each service; exit 0 when all answer.
+
+    :param only: one service (``kafka``, ``postgres``, ``registry``) instead of all
+    """
+    args = ["health", *_endpoints(config)]
+    if only:
+        args += ["--only", only]
+    # The Kafka client's connection retries are not shown: the verdict says it.
+    return devstack_tool(config, args, ["-Dcinestream.kafkaClientLevel=ERROR"])
+
+
+def tick(config: Config, at: str) -> Launch:
+    """The final watermark tick on every partition of every event topic, record timestamp ``at`` (ISO UTC)."""
+    return devstack_tool(config, ["tick", "--bootstrap", config.kafka_bootstrap, "--at", at])
+
+
+def table_counts(config: Config, *, metrics: bool = False) -> Launch:
+    """Row counts of the raw tables (``metrics``: of the metric tables)."""
+    return devstack_tool(
+        config, ["table-counts", "--jdbc-url", config.warehouse_jdbc_url, *(["--metrics"] if metrics else [])]
+    )
+
+
+def verify_reference(config: Config) -> Launch:
+    """The reference metrics from the raw tables (plain Java).
+
+    Flink leaves events behind its watermark out of its metrics (they are in late_events): the
+    reference leaves out the same events, so the comparison is like for like.
+    """
+    argv = ["java", "-jar", str(Jars(config.root).verify), "reference", "--jdbc-url", config.warehouse_jdbc_url]
+    return Launch([*argv, "--exclude-late-of", "flink"])
+
+
+def verify_compare(config: Config) -> Launch:
+    """Every engine's metric tables compared with the reference; exit non-zero on a difference."""
+    return Launch(["java", "-jar", str(Jars(config.root).verify), "compare", "--jdbc-url", config.warehouse_jdbc_url])
+
+
+def report(config: Config, out: Path, run_id: str, params: Sequence[str] = (), timings: Path | None = None) -> Launch:
+    """The run report (charts, parity, row counts, step timings) into ``out``.
+
+    :param params: ``KEY=VALUE`` parameters shown in the report
+    :param timings: a ``NAME<TAB>seconds`` file of step durations, or None
+    """
+    argv = ["java", "-Djava.awt.headless=true", "-jar", str(Jars(config.root).verify), "report"]
+    argv += ["--jdbc-url", config.warehouse_jdbc_url, "--out", str(out), "--run-id", run_id]
+    for param in params:
+        argv += ["--param", param]
+    if timings is not None:
+        argv += ["--timings", str(timings)]
+    return Launch(argv)
+
+
+def dbt(config: Config, args: Sequence[str]) -> Launch:
+    """dbt of the dbt venv on the project in ``dbt/`` against the local warehouse (target postgres)."""
+    argv = [str(config.venvs / "dbt/bin/dbt"), *args, "--project-dir", str(config.root / "dbt")]
+    return Launch(argv, {"DBT_PROFILES_DIR": str(config.root / "dbt"), "POSTGRES_PORT": str(config.postgres_port)})

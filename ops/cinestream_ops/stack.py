@@ -1,0 +1,394 @@
+"""The local stack: devstack services and the Flink standalone cluster, started, checked and stopped.
+
+Services are tracked by pid file (``$CINESTREAM_HOME/run/NAME.pid``) and recognised by their
+``/proc/PID/cmdline`` (pids get reused); background jobs (the streaming raw loader, the streaming
+Spark metric queries) the same way, so a second start finds the running one instead of starting
+another. Flink jobs are found by name through the JobManager's REST API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import launch
+from .config import Config
+from .console import StepFailed, ok, warn
+from .tools import Jars, flink_home
+
+#: Flink job states in which a job counts as running: it must not be submitted again.
+ALIVE_STATES = frozenset({"INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "RECONCILING"})
+
+
+@dataclass(frozen=True)
+class Background:
+    """A process of the stack recorded in a pid file.
+
+    :param name: the pid file's name (``run/NAME.pid``)
+    :param marker: a string its ``/proc/PID/cmdline`` (NULs as spaces) must contain
+    """
+
+    name: str
+    marker: str
+
+    def pid_file(self, config: Config) -> Path:
+        """``$CINESTREAM_HOME/run/NAME.pid``."""
+        return config.run_dir / f"{self.name}.pid"
+
+    def pid(self, config: Config) -> int | None:
+        """The recorded pid, or None when there is none (or it is not a number)."""
+        try:
+            return int(self.pid_file(config).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
+
+    def running(self, config: Config) -> bool:
+        """True when the recorded pid is alive and still this process (its cmdline holds the marker)."""
+        pid = self.pid(config)
+        return pid is not None and self.marker in cmdline(pid)
+
+    def stop(self, config: Config, grace_s: float = 30.0) -> int | None:
+        """SIGTERM, then SIGKILL after ``grace_s``; removes the pid file.
+
+        :return: the pid stopped, or None when it was not running
+        """
+        pid = self.pid(config)
+        stopped = None
+        if pid is not None and self.running(config):
+            os.kill(pid, signal.SIGTERM)
+            if not wait_exit(pid, grace_s):
+                warn(f"{self.name} (pid {pid}) ignored SIGTERM for {grace_s:.0f} s: killing")
+                os.kill(pid, signal.SIGKILL)
+                wait_exit(pid, 5)
+            stopped = pid
+        self.pid_file(config).unlink(missing_ok=True)
+        return stopped
+
+
+def service(name: str) -> Background:
+    """A devstack service as a :class:`Background` (its cmdline holds ``DevStack NAME``)."""
+    return Background(name, f"{launch.DEVSTACK_MAIN} {name}")
+
+
+RAW_LOADER = Background("raw-loader", launch.RAW_LOADER_MAIN)
+SPARK_METRICS = Background("spark-metrics", launch.SPARK_METRICS_MAIN)
+
+
+def cmdline(pid: int) -> str:
+    """The command line of a live process, arguments joined by spaces ('' when it does not exist)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def alive(pid: int) -> bool:
+    """True when a process with this pid exists (a zombie counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def wait_exit(pid: int, timeout_s: float) -> bool:
+    """Waits until the process is gone; True when it is, False after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def start_background(config: Config, proc: Background, command: launch.Launch, log: Path) -> int:
+    """Starts a command in its own session (a stopped caller, e.g. an Airflow task, leaves it running).
+
+    :return: its pid, recorded in the pid file
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command.argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=command.environ(os.environ),
+            start_new_session=True,
+        )
+    proc.pid_file(config).write_text(f"{process.pid}\n", encoding="utf-8")
+    return process.pid
+
+
+# --- health ---------------------------------------------------------------------------------------
+
+
+def health(config: Config, only: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``devstack health`` (all services or ``only`` one); its output and exit status."""
+    command = launch.health(config, only)
+    return subprocess.run(command.argv, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+
+
+def require_stack(config: Config, step: str) -> None:
+    """Raises :class:`StepFailed` naming ``step`` unless every devstack service answers."""
+    if health(config).returncode != 0:
+        raise StepFailed(
+            step, "the local stack is not healthy; start it with ./pipeline up (./pipeline status tells more)"
+        )
+
+
+# --- devstack services ----------------------------------------------------------------------------
+
+
+def start_service(config: Config, name: str) -> None:
+    """Starts a devstack service unless its recorded process runs (then says so)."""
+    proc = service(name)
+    if proc.running(config):
+        ok(f"{name} already running (pid {proc.pid(config)})")
+        return
+    for folder in (config.log_dir, config.run_dir, config.data_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    start_background(config, proc, launch.devstack_service(config, name), config.log_dir / f"{name}.log")
+
+
+def await_healthy(config: Config, name: str, timeout_s: float = 120) -> None:
+    """Waits until the service answers a real request.
+
+    :raises StepFailed: when its process exits, or after ``timeout_s``
+    """
+    log = config.log_dir / f"{name}.log"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not service(name).running(config):
+            raise StepFailed(f"up {name}", "the process exited during start-up", log)
+        result = health(config, name)
+        if result.returncode == 0:
+            ok(result.stdout.strip())
+            return
+        time.sleep(1)
+    raise StepFailed(f"up {name}", f"not healthy after {timeout_s:.0f} s", log)
+
+
+# --- Flink ------------------------------------------------------------------------------------------
+
+
+def flink_get(config: Config, path: str) -> dict | None:
+    """GET of the JobManager's REST API (``/overview``, ``/jobs/overview``); None when it does not answer."""
+    try:
+        with urllib.request.urlopen(f"{config.flink_url}{path}", timeout=5) as response:
+            return json.load(response)
+    except (OSError, urllib.error.URLError, ValueError):
+        return None
+
+
+def flink_healthy(config: Config) -> dict | None:
+    """The cluster's ``/overview`` when a JobManager answers with at least one TaskManager, else None."""
+    overview = flink_get(config, "/overview")
+    return overview if overview and overview.get("taskmanagers", 0) >= 1 else None
+
+
+def flink_jobs(config: Config) -> list[dict]:
+    """The cluster's jobs (``/jobs/overview``: ``jid``, ``name``, ``state``, ...); [] when it does not answer."""
+    answer = flink_get(config, "/jobs/overview")
+    return list(answer.get("jobs", [])) if answer else []
+
+
+def running_flink_job(jobs: list[dict], name: str) -> dict | None:
+    """The job of that name in an alive state (:data:`ALIVE_STATES`), or None."""
+    return next((j for j in jobs if j.get("name") == name and j.get("state") in ALIVE_STATES), None)
+
+
+def flink_daemon_alive(config: Config, daemon: str) -> bool:
+    """True when a pid in Flink's pid file of ``daemon`` (``standalonesession``, ``taskexecutor``) is alive.
+
+    Drops the pids of daemons that died (e.g. killed), so that stop-cluster.sh stops the live ones.
+    """
+    live_any = False
+    for pid_file in config.run_dir.glob(f"flink-*-{daemon}.pid"):
+        pids = [int(p) for p in pid_file.read_text().split() if p.isdigit()]
+        live = [p for p in pids if alive(p)]
+        if live:
+            pid_file.write_text("".join(f"{p}\n" for p in live))
+            live_any = True
+        else:
+            pid_file.unlink(missing_ok=True)
+    return live_any
+
+
+def render_flink_conf(config: Config) -> None:
+    """Writes ``$CINESTREAM_HOME/flink-conf``: config.yaml from the template, log settings, lib/, masters, workers.
+
+    lib/ holds the distribution's jars plus the JDBC driver (``flink-jobs/target/cluster-lib``),
+    loaded parent-first (config.yaml.template says why); the daemons get it as FLINK_LIB_DIR.
+    ``FLINK_EXTRA_CONF`` (environment) appends lines (bench: a short REST metric refresh).
+    """
+    home = flink_home(config)
+    conf = config.flink_conf_dir
+    for folder in (conf, config.log_dir / "flink", config.run_dir, config.data_dir / "flink/tmp"):
+        folder.mkdir(parents=True, exist_ok=True)
+    text = (config.root / "devstack/flink/config.yaml.template").read_text(encoding="utf-8")
+    for key, value in {
+        "@RUN_DIR@": config.run_dir,
+        "@LOG_DIR@": config.log_dir / "flink",
+        "@DATA_DIR@": config.data_dir,
+        "@FLINK_RPC_PORT@": config.flink_rpc_port,
+        "@FLINK_REST_PORT@": config.flink_rest_port,
+        "@FLINK_BLOB_PORT@": config.flink_blob_port,
+        "@FLINK_TM_RPC_PORT@": config.flink_tm_rpc_port,
+    }.items():
+        text = text.replace(key, str(value))
+    extra = os.environ.get("FLINK_EXTRA_CONF", "")
+    if extra:
+        text += extra + "\n"
+    (conf / "config.yaml").write_text(text, encoding="utf-8")
+    for pattern in ("log4j*.properties", "logback*.xml"):
+        for source in (home / "conf").glob(pattern):
+            shutil.copy(source, conf / source.name)
+    lib = conf / "lib"
+    shutil.rmtree(lib, ignore_errors=True)
+    lib.mkdir()
+    for jar in [*(home / "lib").glob("*.jar"), *(config.root / "flink-jobs/target/cluster-lib").glob("*.jar")]:
+        (lib / jar.name).symlink_to(jar)
+    (conf / "masters").write_text(f"127.0.0.1:{config.flink_rest_port}\n")
+    (conf / "workers").write_text("127.0.0.1\n")
+
+
+def start_flink(config: Config) -> None:
+    """Starts the Flink daemons that are not running (so ``up`` also restarts one that died).
+
+    start-cluster.sh would start a second JobManager next to a live one. The REST answer alone is
+    not enough: the JobManager lists a killed TaskManager until its heartbeat times out (50 s), so
+    the daemons' processes are checked too.
+
+    :raises StepFailed: when a daemon script fails
+    """
+    if (
+        flink_daemon_alive(config, "standalonesession")
+        and flink_daemon_alive(config, "taskexecutor")
+        and flink_healthy(config)
+    ):
+        ok(f"flink already running ({config.flink_url})")
+        return
+    render_flink_conf(config)
+    home = flink_home(config)
+    log = config.log_dir / "flink/start-cluster.log"
+    conf = config.flink_conf_dir
+    env = {**os.environ, "FLINK_CONF_DIR": str(conf), "FLINK_LIB_DIR": str(conf / "lib")}
+    for daemon, script in (("standalonesession", "jobmanager.sh"), ("taskexecutor", "taskmanager.sh")):
+        if flink_daemon_alive(config, daemon):
+            continue
+        with log.open("ab") as out:
+            rc = subprocess.run(
+                [str(home / "bin" / script), "start"], stdout=out, stderr=subprocess.STDOUT, env=env, check=False
+            ).returncode
+        if rc != 0:
+            raise StepFailed("up flink", f"{script} start failed", log)
+
+
+def await_flink(config: Config, timeout_s: float = 120) -> None:
+    """Waits until the JobManager answers with a TaskManager.
+
+    :raises StepFailed: after ``timeout_s`` (names the JobManager's newest log)
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        overview = flink_healthy(config)
+        if overview:
+            slots, jobs = overview.get("slots-total"), overview.get("jobs-running")
+            ok(f"flink     healthy  {config.flink_url}, {slots} slots, {jobs} jobs running")
+            return
+        time.sleep(1)
+    logs = sorted((config.log_dir / "flink").glob("*standalonesession*.log"), key=lambda p: p.stat().st_mtime)
+    raise StepFailed(
+        "up flink", "JobManager REST not answering with a TaskManager after 120 s", logs[-1] if logs else None
+    )
+
+
+def stop_flink(config: Config) -> None:
+    """stop-cluster.sh when this stack recorded Flink daemons."""
+    if not list(config.run_dir.glob("flink-*.pid")):
+        return
+    env = {**os.environ, "FLINK_CONF_DIR": str(config.flink_conf_dir)}
+    subprocess.run(
+        [str(flink_home(config) / "bin/stop-cluster.sh")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    ok("flink stopped")
+
+
+# --- the whole stack --------------------------------------------------------------------------------
+
+
+def up(config: Config) -> None:
+    """Starts Kafka, PostgreSQL, the schema registry and Flink (each unless running) and waits until healthy."""
+    start_service(config, "kafka")
+    start_service(config, "postgres")
+    await_healthy(config, "kafka")
+    start_service(config, "registry")
+    start_flink(config)
+    await_healthy(config, "postgres")
+    await_healthy(config, "registry")
+    await_flink(config)
+
+
+def down(config: Config) -> None:
+    """Stops the background jobs, Flink, then the services (by recorded pid; SIGKILL after 30 s)."""
+    for proc in (RAW_LOADER, SPARK_METRICS):
+        pid = proc.stop(config)
+        if pid is not None:
+            ok(f"{proc.name} stopped (pid {pid})")
+    stop_flink(config)
+    for name in ("registry", "kafka", "postgres"):
+        pid = service(name).stop(config)
+        if pid is not None:
+            ok(f"{name} stopped (pid {pid})")
+
+
+def status(config: Config) -> int:
+    """Prints each service's process, a real request to each, and Flink's jobs.
+
+    :return: 0 when everything answers, else 1
+    """
+    if not (config.root / "devstack/target/devstack.jar").is_file():
+        raise StepFailed("status", "not built yet: run ./pipeline up")
+    rc = 0
+    for name in launch.SERVICES:
+        proc = service(name)
+        if proc.running(config):
+            print(f"{name:<9} pid {proc.pid(config)!s:<8} log {config.log_dir / (name + '.log')}")
+        else:
+            print(f"{name:<9} not started by ./pipeline up")
+    result = health(config)
+    print(result.stdout, end="")
+    if result.returncode != 0:
+        print(result.stderr, end="")
+        rc = 1
+    overview = flink_healthy(config)
+    if overview:
+        print(f"{'flink':<9} {'healthy':<8} {config.flink_url}, {json.dumps(overview)}")
+        for job in flink_jobs(config):
+            print(f"          {job.get('jid')} : {job.get('name')} ({job.get('state')})")
+    else:
+        print(f"{'flink':<9} {'DOWN':<8} {config.flink_url}: no JobManager with a TaskManager")
+        rc = 1
+    for proc in (RAW_LOADER, SPARK_METRICS):
+        if proc.running(config):
+            print(f"{proc.name:<13} pid {proc.pid(config)}")
+    return rc
+
+
+def jars_present(config: Config) -> bool:
+    """True when every jar of the build exists."""
+    return all(p.is_file() for p in Jars(config.root).all())

@@ -1,0 +1,260 @@
+"""The launch builders: the exact command of every job (checked by hand against the bash pipeline they replace)."""
+
+from pathlib import Path
+
+import pytest
+
+from cinestream_ops import launch
+from cinestream_ops.config import Config
+
+SPARK = Path("/spark")
+FLINK = Path("/flink")
+ENDPOINTS = [
+    "--bootstrap",
+    "127.0.0.1:9092",
+    "--registry",
+    "http://127.0.0.1:8081",
+    "--jdbc-url",
+    "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
+]
+
+
+def spark_prefix(root: Path, master: str, java_options: str) -> list[str]:
+    return [
+        "/spark/bin/spark-submit",
+        "--master",
+        master,
+        "--driver-memory",
+        "2g",
+        "--conf",
+        "spark.ui.enabled=false",
+        "--conf",
+        "spark.sql.session.timeZone=UTC",
+        "--conf",
+        "spark.sql.shuffle.partitions=4",
+        "--driver-java-options",
+        java_options,
+    ]
+
+
+def log4j(root: Path) -> str:
+    return f"-Dlog4j2.configurationFile=file:{root}/spark-jobs/conf/log4j2.properties"
+
+
+def test_movie_catalog(config: Config, root: Path, tmp_path: Path) -> None:
+    movies = tmp_path / "m.txt"
+    got = launch.movie_catalog(config, SPARK, movies)
+    assert got.argv == [
+        *spark_prefix(root, "local[2]", log4j(root)),
+        "--class",
+        "io.cinestream.spark.catalog.MovieCatalogJob",
+        f"{root}/spark-jobs/target/spark-jobs.jar",
+        "--input",
+        str(movies),
+        *ENDPOINTS,
+    ]
+    assert got.env == {"SPARK_HOME": "/spark"}
+
+
+def test_raw_loader_once_uses_loader_master_and_c1_only(config: Config, root: Path) -> None:
+    got = launch.raw_loader(config, SPARK, once=True)
+    assert got.argv == [
+        *spark_prefix(root, "local[6]", f"{log4j(root)} -XX:TieredStopAtLevel=1"),
+        "--class",
+        "io.cinestream.spark.load.RawEventLoader",
+        f"{root}/spark-jobs/target/spark-jobs.jar",
+        "--once",
+        *ENDPOINTS,
+        "--checkpoint-dir",
+        f"{root}/.local/checkpoints/raw-loader",
+    ]
+
+
+def test_raw_loader_streaming(config: Config, root: Path) -> None:
+    got = launch.raw_loader(config, SPARK, once=False)
+    assert got.argv[:13] == spark_prefix(root, "local[6]", log4j(root))
+    assert got.argv[13:] == [
+        "--class",
+        "io.cinestream.spark.load.RawEventLoader",
+        f"{root}/spark-jobs/target/spark-jobs.jar",
+        *ENDPOINTS,
+        "--checkpoint-dir",
+        f"{root}/.local/checkpoints/raw-loader",
+    ]
+
+
+@pytest.mark.parametrize("bounded", [True, False])
+def test_spark_metrics(config: Config, root: Path, bounded: bool) -> None:
+    got = launch.spark_metrics(config, SPARK, bounded=bounded)
+    assert got.argv == [
+        *spark_prefix(root, "local[2]", log4j(root)),
+        "--class",
+        "io.cinestream.spark.metrics.MetricsSparkJob",
+        f"{root}/spark-jobs/target/spark-jobs.jar",
+        *ENDPOINTS,
+        "--checkpoint-dir",
+        f"{root}/.local/checkpoints/spark-metrics",
+        *(["--once"] if bounded else []),
+    ]
+
+
+def test_flink_job_bounded(config: Config, root: Path) -> None:
+    got = launch.flink_metric_job(config, FLINK, "session-metrics", bounded=True)
+    assert got.argv == [
+        "/flink/bin/flink",
+        "run",
+        "-m",
+        "127.0.0.1:8082",
+        "-c",
+        "io.cinestream.flink.SessionMetricsJob",
+        f"{root}/flink-jobs/target/flink-jobs.jar",
+        *ENDPOINTS,
+        "--parallelism",
+        "2",
+        "--bounded",
+    ]
+    assert got.env == {"FLINK_CONF_DIR": f"{root}/.local/flink-conf"}
+
+
+def test_flink_job_detached_with_restore(config: Config, root: Path) -> None:
+    args = launch.flink_metric_job_args(config, "movie-sales", bounded=False, restore=Path("/cp/chk-3"))
+    assert args == [
+        "run",
+        "-d",
+        "-m",
+        "127.0.0.1:8082",
+        "-s",
+        "/cp/chk-3",
+        "-c",
+        "io.cinestream.flink.MovieSalesJob",
+        f"{root}/flink-jobs/target/flink-jobs.jar",
+        *ENDPOINTS,
+        "--parallelism",
+        "2",
+    ]
+    with pytest.raises(KeyError):
+        launch.flink_metric_job_args(config, "nope", bounded=False)
+
+
+def test_generator(config: Config, root: Path) -> None:
+    got = launch.generator(config, ["--users", "5"])
+    assert got.argv == [
+        "java",
+        "-Xmx1g",
+        "-XX:+UseParallelGC",
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+        "-jar",
+        f"{root}/generator/target/generator.jar",
+        "--bootstrap",
+        "127.0.0.1:9092",
+        "--registry",
+        "http://127.0.0.1:8081",
+        "--users",
+        "5",
+    ]
+
+
+def test_devstack_services(config: Config, root: Path) -> None:
+    cp = f"{root}/devstack/target/devstack.jar:{root}/devstack/target/lib/*"
+    head = ["java", "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp, "io.cinestream.devstack.DevStack"]
+    data = f"{root}/.local/data"
+    assert launch.devstack_service(config, "kafka").argv == [
+        *head,
+        "kafka",
+        "--data-dir",
+        f"{data}/kafka",
+        "--port",
+        "9092",
+        "--controller-port",
+        "9093",
+    ]
+    assert launch.devstack_service(config, "postgres").argv == [
+        *head,
+        "postgres",
+        "--data-dir",
+        f"{data}/postgres",
+        "--port",
+        "5432",
+    ]
+    assert launch.devstack_service(config, "registry").argv == [
+        *head,
+        "registry",
+        "--port",
+        "8081",
+        "--bootstrap",
+        "127.0.0.1:9092",
+    ]
+    with pytest.raises(ValueError, match="unknown devstack service 'zk'"):
+        launch.devstack_service(config, "zk")
+
+
+def test_health_tick_and_counts(config: Config, root: Path) -> None:
+    cp = f"{root}/devstack/target/devstack.jar:{root}/devstack/target/lib/*"
+    assert launch.health(config, "kafka").argv == [
+        "java",
+        "-Dcinestream.kafkaClientLevel=ERROR",
+        "-cp",
+        cp,
+        "io.cinestream.devstack.DevStack",
+        "health",
+        *ENDPOINTS,
+        "--only",
+        "kafka",
+    ]
+    assert launch.tick(config, "2026-01-06T01:02:01Z").argv[-5:] == [
+        "tick",
+        "--bootstrap",
+        "127.0.0.1:9092",
+        "--at",
+        "2026-01-06T01:02:01Z",
+    ]
+    assert launch.table_counts(config, metrics=True).argv[-4:] == [
+        "table-counts",
+        "--jdbc-url",
+        "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
+        "--metrics",
+    ]
+
+
+def test_verify_report_and_dbt(config: Config, root: Path) -> None:
+    jar = f"{root}/verify/target/verify.jar"
+    url = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres"
+    assert launch.verify_reference(config).argv == [
+        "java",
+        "-jar",
+        jar,
+        "reference",
+        "--jdbc-url",
+        url,
+        "--exclude-late-of",
+        "flink",
+    ]
+    assert launch.verify_compare(config).argv == ["java", "-jar", jar, "compare", "--jdbc-url", url]
+    got = launch.report(config, Path("/r/x"), "x", ["users=3", "hours=2"], Path("/t.tsv"))
+    assert got.argv == [
+        "java",
+        "-Djava.awt.headless=true",
+        "-jar",
+        jar,
+        "report",
+        "--jdbc-url",
+        url,
+        "--out",
+        "/r/x",
+        "--run-id",
+        "x",
+        "--param",
+        "users=3",
+        "--param",
+        "hours=2",
+        "--timings",
+        "/t.tsv",
+    ]
+    dbt = launch.dbt(config, ["build", "--full-refresh"])
+    assert dbt.argv == ["/venvs/dbt/bin/dbt", "build", "--full-refresh", "--project-dir", f"{root}/dbt"]
+    assert dbt.env == {"DBT_PROFILES_DIR": f"{root}/dbt", "POSTGRES_PORT": "5432"}
+    assert dbt.environ({"PATH": "/bin", "POSTGRES_PORT": "1"}) == {
+        "PATH": "/bin",
+        "DBT_PROFILES_DIR": f"{root}/dbt",
+        "POSTGRES_PORT": "5432",
+    }

@@ -1,0 +1,61 @@
+"""Background processes found by pid file and /proc cmdline; Flink jobs found by name; Airflow's environment."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cinestream_ops import launch, ops_commands, stack
+from cinestream_ops.config import Config
+
+
+def test_background_process_is_found_once_and_stopped(config: Config) -> None:
+    proc = stack.Background("spark-metrics", "marker-5d1f")
+    assert not proc.running(config)
+    command = launch.Launch([sys.executable, "-c", "import time; time.sleep(60)", "marker-5d1f"])
+    pid = stack.start_background(config, proc, command, config.log_dir / "x.log")
+    assert proc.pid(config) == pid
+    assert proc.running(config)
+    # Another process's pid in the file (pid reuse) is not ours.
+    other = stack.Background("spark-metrics", "some-other-marker")
+    assert not other.running(config)
+    assert proc.stop(config, grace_s=10) == pid
+    assert not proc.pid_file(config).exists()
+    assert not stack.alive(pid)
+    assert proc.stop(config) is None
+
+
+def test_dead_pid_is_not_running(config: Config) -> None:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    config.run_dir.mkdir(parents=True)
+    stack.RAW_LOADER.pid_file(config).write_text(done.stdout)
+    assert not stack.RAW_LOADER.running(config)
+
+
+def test_running_flink_job_by_name_and_alive_state() -> None:
+    jobs = [
+        {"jid": "a" * 32, "name": "movie-sales", "state": "CANCELED"},
+        {"jid": "b" * 32, "name": "movie-sales", "state": "RUNNING"},
+        {"jid": "c" * 32, "name": "session-metrics", "state": "FAILED"},
+        {"jid": "d" * 32, "name": "registration-metrics", "state": "RESTARTING"},
+    ]
+    assert stack.running_flink_job(jobs, "movie-sales")["jid"] == "b" * 32
+    assert stack.running_flink_job(jobs, "session-metrics") is None
+    assert stack.running_flink_job(jobs, "registration-metrics")["jid"] == "d" * 32
+
+
+def test_flink_job_names_match_the_job_classes() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for name, job_class in launch.FLINK_JOBS.items():
+        source = (root / f"flink-jobs/src/main/java/io/cinestream/flink/{job_class}.java").read_text()
+        assert f'"{name}"' in source
+
+
+def test_airflow_environment(config: Config) -> None:
+    env = ops_commands.airflow_env(config, Path("/v/airflow"), {"PATH": "/usr/bin", "X": "1"})
+    assert env["AIRFLOW_HOME"] == f"{config.root}/.local/airflow"
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == f"sqlite:///{config.root}/.local/airflow/airflow.db"
+    assert env["AIRFLOW__API__BASE_URL"] == "http://127.0.0.1:8080"
+    assert env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"] == "8793"
+    assert env["AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT"] == "8794"
+    assert env["PATH"] == "/v/airflow/bin:/usr/bin"
+    assert env["X"] == "1"
