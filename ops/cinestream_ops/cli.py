@@ -136,11 +136,23 @@ def build() -> None:
 
 
 @cli.command()
+@click.option(
+    "--summary-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=lambda _c, _p, v: _in_existing_folder(v),
+    help="also write the data-quality summary to this file as JSON",
+)
 @click.argument("file", type=EXISTING_FILE, required=False)
-def catalog(file: Path | None) -> None:
+def catalog(summary_json: Path | None, file: Path | None) -> None:
     """spark-submit MovieCatalogJob on FILE (default MOVIES_FILE)."""
     config = load_config()
-    jobs.catalog(config, file or _default_movies(config))
+    jobs.catalog(config, file or _default_movies(config), summary_json)
+
+
+def _in_existing_folder(path: Path | None) -> Path | None:
+    if path is not None and not path.absolute().parent.is_dir():
+        raise click.BadParameter(f"no such folder: {path.absolute().parent}")
+    return path
 
 
 @cli.command(context_settings=PASS_THROUGH)

@@ -87,13 +87,13 @@ def _matching_lines(log: Path, pattern: str, last: int) -> list[str]:
     return [re.sub(r"^.* - ", "", line) for line in lines[-last:]]
 
 
-def catalog(config: Config, movies: Path) -> None:
-    """MovieCatalogJob on a catalogue file; prints its data-quality summary."""
+def catalog(config: Config, movies: Path, summary_json: Path | None = None) -> None:
+    """MovieCatalogJob on a catalogue file; prints its data-quality summary (JSON also to ``summary_json``)."""
     ensure_build(config)
     home = spark_home(config)
     stack.require_stack(config, "catalog")
     step(f"Movie catalogue: {movies} -> Kafka movies_catalog_enriched + warehouse movies_catalog")
-    log = _spark_logged(config, "catalog", launch.movie_catalog(config, home, movies))
+    log = _spark_logged(config, "catalog", launch.movie_catalog(config, home, movies, summary_json))
     lines = log.read_text(errors="replace").splitlines()
     start = next((i for i, line in enumerate(lines) if line.startswith("movie catalogue data quality")), None)
     if start is not None:

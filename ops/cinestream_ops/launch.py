@@ -97,12 +97,15 @@ def spark_submit(
     return Launch(argv, {"SPARK_HOME": str(spark_home)})
 
 
-def movie_catalog(config: Config, spark_home: Path, movies: Path) -> Launch:
+def movie_catalog(config: Config, spark_home: Path, movies: Path, summary_json: Path | None = None) -> Launch:
     """MovieCatalogJob: the catalogue file into Kafka ``movies_catalog_enriched`` and the warehouse.
 
     :param movies: the catalogue file (made absolute)
+    :param summary_json: where the job writes its data-quality summary as JSON, or None
     """
     args = ["--input", str(movies.resolve()), *_endpoints(config)]
+    if summary_json is not None:
+        args += ["--summary-json", str(summary_json.resolve())]
     return spark_submit(config, spark_home, CATALOG_MAIN, args)
 
 

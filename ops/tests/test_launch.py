@@ -54,6 +54,8 @@ def test_movie_catalog(config: Config, root: Path, tmp_path: Path) -> None:
         *ENDPOINTS,
     ]
     assert got.env == {"SPARK_HOME": "/spark"}
+    with_json = launch.movie_catalog(config, SPARK, movies, tmp_path / "s.json")
+    assert with_json.argv == [*got.argv, "--summary-json", str(tmp_path / "s.json")]
 
 
 def test_raw_loader_once_uses_loader_master_and_c1_only(config: Config, root: Path) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from cinestream.catalog_file import (
 )
 from cinestream.config import Settings, default_incoming_dir
 from cinestream.pipeline_cli import run_pipeline
-from cinestream.quality import check_quality, parse_summary
+from cinestream.quality import check_quality, read_summary_json
 
 #: What a successful run updates: the compacted topic and the warehouse table (upserts on item_id).
 CATALOG_TOPIC = Asset(name="movies_catalog_enriched", uri="cinestream://kafka/movies_catalog_enriched")
@@ -39,8 +40,8 @@ Ingests one catalogue delivery (`Movies.txt` format, cp1252) per run:
    run waits up to 23 h and is skipped when nothing arrives. Upload as `.name.part`, then rename.
 2. **validate_file**: size, strict cp1252 decoding, `ITEM` record count; a rejected delivery moves
    to the rejected folder with a `.reason` file and fails the run without retries.
-3. **run_catalog_job**: `./pipeline catalog FILE` (spark-submit `MovieCatalogJob`).
-4. **check_data_quality**: the job's data-quality summary against thresholds (Variable
+3. **run_catalog_job**: `./pipeline catalog --summary-json TMP FILE` (spark-submit `MovieCatalogJob`).
+4. **check_data_quality**: the job's JSON data-quality summary against thresholds (Variable
    `cinestream_catalog_dq`); records read must equal the `ITEM` lines counted in step 2.
 5. **archive_file**: moves the delivery to the archive folder (a file given by param is copied).
 6. **publish_catalog**: emits the `movies_catalog` and `movies_catalog_enriched` Assets, with the
@@ -110,22 +111,26 @@ def movie_catalog():
 
     @task(execution_timeout=timedelta(minutes=30))
     def run_catalog_job(checked: dict) -> str:
-        """``./pipeline catalog FILE``: MovieCatalogJob to Kafka and the warehouse.
+        """``./pipeline catalog --summary-json FILE PATH``: MovieCatalogJob to Kafka and the warehouse.
 
-        :return: the job's output (holds the data-quality summary)
+        :return: the job's JSON data-quality summary (``CatalogSummary.toJson()``)
         """
         settings = Settings.load()
-        return run_pipeline(settings.pipeline, ["catalog", checked["path"]], settings.pipeline_env())
+        with tempfile.TemporaryDirectory(prefix="cinestream-catalog-") as tmp:
+            summary = Path(tmp) / "summary.json"
+            args = ["catalog", "--summary-json", str(summary), checked["path"]]
+            run_pipeline(settings.pipeline, args, settings.pipeline_env())
+            return summary.read_text(encoding="utf-8")
 
     @task(retries=0, execution_timeout=timedelta(minutes=2))
     def check_data_quality(output: str, checked: dict) -> dict:
-        """Parses the data-quality summary and holds it to the thresholds.
+        """Reads the JSON data-quality summary and holds it to the thresholds.
 
         :return: the summary's figures
         :raises AirflowFailException: naming every broken threshold (no retry: the data would not change)
         """
         settings = Settings.load()
-        quality = parse_summary(output)
+        quality = read_summary_json(output)
         problems = check_quality(quality, checked["records"], settings.catalog_dq)
         if problems:
             raise AirflowFailException("catalogue data quality below thresholds: " + "; ".join(problems))

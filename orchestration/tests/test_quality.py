@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cinestream.quality import CatalogQuality, check_quality, parse_summary
+from cinestream.quality import CatalogQuality, check_quality, parse_summary, read_summary_json
 
 
 def render(figures: list[tuple[str, object]]) -> str:
@@ -121,3 +121,40 @@ def test_quarantined_total_must_match_its_reasons_and_unknown_thresholds_are_ref
     ]
     with pytest.raises(ValueError, match="unknown data-quality thresholds"):
         check_quality(inconsistent, None, {"max_quarantine": 1})
+
+
+# What CatalogSummary.toJson() writes for the SAMPLE figures (CatalogSummaryTest checks the Java side).
+SAMPLE_JSON = (
+    '{"records_read":8701,"usable_records":8690,"distinct_products":7402,"merged_duplicates":1288,'
+    '"priced_records":6494,"priced_products":5600,"list_price_disagreements":3,"quarantined":11,'
+    '"quarantined_by_reason":{"no_title":9,"unparseable_list_price":2},"max_list_price_cents":99999}\n'
+)
+
+
+def test_json_summary_gives_the_same_figures_as_the_text():
+    quality = read_summary_json(SAMPLE_JSON)
+    assert quality == parse_summary(SAMPLE)
+    assert quality.max_list_price_dollars == Decimal("999.99")
+    assert quality.quarantined_by_reason == {"no_title": 9, "unparseable_list_price": 2}
+    assert check_quality(quality, expected_records=8701) == []
+
+
+def test_json_summary_without_priced_records_has_no_max_price():
+    text = SAMPLE_JSON.replace('"max_list_price_cents":99999', '"max_list_price_cents":null')
+    assert read_summary_json(text).max_list_price_dollars is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("records read 5", "not JSON"),
+        ("[1]", "not a JSON object"),
+        (SAMPLE_JSON.replace('"priced_records":6494,', ""), "lacks priced_records"),
+        (SAMPLE_JSON.replace('"quarantined":11', '"quarantined":-1'), "quarantined is -1, not a count"),
+        (SAMPLE_JSON.replace('"records_read":8701', '"records_read":"8701"'), "records_read is '8701', not a count"),
+        (SAMPLE_JSON.replace('"no_title":9', '"no_title":1.5'), "quarantined_by_reason.no_title is 1.5"),
+    ],
+)
+def test_invalid_json_summary_is_named(text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_summary_json(text)

@@ -1,4 +1,8 @@
-"""The catalogue job's data-quality summary: parsing what it prints and checking it.
+"""The catalogue job's data-quality summary: reading it and checking it.
+
+The DAG reads the JSON summary the job writes with ``--summary-json FILE``
+(``CatalogSummary.toJson()``, :func:`read_summary_json`). :func:`parse_summary` reads the text
+it prints, for output kept from runs before the JSON summary existed.
 
 ``MovieCatalogJob`` prints ``CatalogSummary.render()`` (spark-jobs,
 ``io/cinestream/spark/catalog/CatalogSummary.java``)::
@@ -19,6 +23,7 @@ dollars with two decimals, or ``-`` when no record is priced.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -102,6 +107,46 @@ def parse_summary(output: str) -> CatalogQuality:
     if missing:
         raise ValueError(f"data-quality summary lacks {', '.join(missing)}")
     return CatalogQuality(quarantined_by_reason=by_reason, **values)
+
+
+#: Keys of the JSON summary that are counts (the fields of :class:`CatalogQuality` of the same name).
+JSON_COUNTS = (*LABELS.values(),)
+
+
+def read_summary_json(text: str) -> CatalogQuality:
+    """Reads the JSON summary of ``MovieCatalogJob --summary-json`` (``CatalogSummary.toJson()``).
+
+    :param text: the file's content: an object with the counts of :data:`JSON_COUNTS`,
+        ``quarantined_by_reason`` (reason code -> count) and ``max_list_price_cents`` (whole
+        cents, or null when nothing is priced)
+    :return: the figures (the max list price converted to dollars, two decimals)
+    :raises ValueError: when the text is not JSON, or a figure is missing or not a whole number >= 0
+        (names the key)
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"data-quality summary: not JSON ({e})") from e
+    if not isinstance(data, dict):
+        raise ValueError("data-quality summary: not a JSON object")
+
+    def count(key: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"data-quality summary: {key} is {value!r}, not a count")
+        return value
+
+    missing = [k for k in (*JSON_COUNTS, "quarantined_by_reason", "max_list_price_cents") if k not in data]
+    if missing:
+        raise ValueError(f"data-quality summary lacks {', '.join(missing)}")
+    by_reason = data["quarantined_by_reason"]
+    if not isinstance(by_reason, dict):
+        raise ValueError("data-quality summary: quarantined_by_reason is not an object")
+    cents = data["max_list_price_cents"]
+    return CatalogQuality(
+        **{k: count(k, data[k]) for k in JSON_COUNTS},
+        quarantined_by_reason={str(r): count(f"quarantined_by_reason.{r}", n) for r, n in by_reason.items()},
+        max_list_price_dollars=None if cents is None else Decimal(count("max_list_price_cents", cents)).scaleb(-2),
+    )
 
 
 def check_quality(

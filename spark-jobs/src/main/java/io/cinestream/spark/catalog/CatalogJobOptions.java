@@ -58,6 +58,12 @@ public final class CatalogJobOptions {
       description = "Kafka topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
+  @Option(
+      names = "--summary-json",
+      paramLabel = "FILE",
+      description = "Also write the data-quality summary to FILE as JSON (CatalogSummary.toJson).")
+  java.nio.file.Path summaryJson;
+
   @Option(names = "--no-kafka", description = "Do not write to Kafka.")
   boolean noKafka;
 
@@ -96,6 +102,13 @@ public final class CatalogJobOptions {
    */
   public String input() {
     return input;
+  }
+
+  /**
+   * @return where to write the JSON summary, or null for none
+   */
+  public java.nio.file.Path summaryJson() {
+    return summaryJson;
   }
 
   /**

@@ -6,6 +6,9 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.List;
@@ -115,6 +118,37 @@ public record CatalogSummary(
     quarantinedByReason.forEach((reason, n) -> line(out, "  quarantined: " + reason, n));
     out.append(String.format("  %-40s %s%n", "max list price", maxListPriceDollars()));
     return out.toString();
+  }
+
+  /**
+   * The figures as one JSON object, what callers parse instead of {@link #render()}'s text (the
+   * Airflow catalogue quality gate): {@code records_read}, {@code usable_records}, {@code
+   * distinct_products}, {@code merged_duplicates}, {@code priced_records}, {@code priced_products},
+   * {@code list_price_disagreements}, {@code quarantined} (counts), {@code quarantined_by_reason}
+   * (reason code to count, sorted) and {@code max_list_price_cents} (whole cents, null when nothing
+   * is priced).
+   *
+   * @return the JSON text, one line
+   */
+  public String toJson() {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode node = mapper.createObjectNode();
+    node.put("records_read", recordsRead);
+    node.put("usable_records", usableRecords);
+    node.put("distinct_products", distinctProducts);
+    node.put("merged_duplicates", mergedDuplicates);
+    node.put("priced_records", pricedRecords);
+    node.put("priced_products", pricedProducts);
+    node.put("list_price_disagreements", listPriceDisagreements);
+    node.put("quarantined", quarantined());
+    ObjectNode byReason = node.putObject("quarantined_by_reason");
+    quarantinedByReason.forEach(byReason::put);
+    node.put("max_list_price_cents", maxListPriceCents);
+    try {
+      return mapper.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of numbers did not serialise", e);
+    }
   }
 
   private static void line(StringBuilder out, String label, long value) {

@@ -1,6 +1,8 @@
 package io.cinestream.spark.catalog;
 
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
+import java.io.IOException;
+import java.nio.file.Files;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,11 +39,13 @@ public final class MovieCatalogJob {
 
   /**
    * Parses the arguments, builds the session (master and resources come from spark-submit), runs
-   * the job and prints its summary to stdout. Exits with status 2 on bad arguments.
+   * the job and prints its summary to stdout (and, with {@code --summary-json FILE}, writes it to
+   * FILE as JSON). Exits with status 2 on bad arguments.
    *
    * @param args see {@link CatalogJobOptions}
+   * @throws IOException when the JSON summary cannot be written
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     CatalogJobOptions options;
     try {
       options = CatalogJobOptions.parse(args);
@@ -58,6 +62,9 @@ public final class MovieCatalogJob {
     try {
       CatalogSummary summary = run(spark, options);
       System.out.print(summary.render());
+      if (options.summaryJson() != null) {
+        Files.writeString(options.summaryJson(), summary.toJson() + "\n");
+      }
     } finally {
       spark.stop();
     }
