@@ -24,7 +24,6 @@ from .tools import Jars, ensure_venv, flink_home, spark_home
 #: ``GeneratorCli.DEFAULT_START``, passed explicitly by ``run``: the tick time is computed from it.
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
 RUN_ID = re.compile(r"^[A-Za-z0-9._-]+$")
-_JOB_ID = re.compile(r"JobID ([0-9a-f]{32})")
 
 
 def stamp() -> str:
@@ -216,8 +215,8 @@ def flink_metrics(config: Config, *, bounded: bool) -> None:
             rc = subprocess.run(command.argv, stdout=out, stderr=subprocess.STDOUT, env=_env(command)).returncode
         if rc != 0:
             raise StepFailed(f"metrics {job_class}", "flink run failed", log)
-        ids = _JOB_ID.findall(log.read_text(errors="replace"))
-        ok(f"{job_class} submitted: JobID {ids[-1] if ids else '?'}")
+        job_id = launch.submitted_job_id(log.read_text(errors="replace"))
+        ok(f"{job_class} submitted: JobID {job_id or '?'}")
 
 
 def spark_metrics(config: Config, *, bounded: bool) -> None:

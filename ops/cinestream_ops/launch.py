@@ -8,6 +8,7 @@ unit-testable without the tools installed; :mod:`cinestream_ops.tools` finds the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +209,15 @@ def flink_metric_job(
     """``flink run`` of one metric job on the local cluster (see :func:`flink_run_args`)."""
     args = flink_metric_job_args(config, job, bounded=bounded, restore=restore, extra=extra)
     return flink_cli(config, flink_home, args)
+
+
+_SUBMITTED = re.compile(r"JobID ([0-9a-f]{32})")
+
+
+def submitted_job_id(output: str) -> str | None:
+    """The job id (32 hex) in the output of ``flink run`` ("Job has been submitted with JobID ..."), the last one."""
+    ids = _SUBMITTED.findall(output)
+    return ids[-1] if ids else None
 
 
 def generator(config: Config, args: Sequence[str], *, heap: str = "1g") -> Launch:

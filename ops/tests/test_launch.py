@@ -260,3 +260,10 @@ def test_verify_report_and_dbt(config: Config, root: Path) -> None:
         "DBT_PROFILES_DIR": f"{root}/dbt",
         "POSTGRES_PORT": "5432",
     }
+
+
+def test_submitted_job_id_is_the_last_one_printed() -> None:
+    out = f"Job has been submitted with JobID {'a' * 32}\nJob has been submitted with JobID {'b' * 32}\n"
+    assert launch.submitted_job_id(out) == "b" * 32
+    assert launch.submitted_job_id("Could not connect to 127.0.0.1:8082") is None
+    assert launch.submitted_job_id("JobID ABCDEF") is None

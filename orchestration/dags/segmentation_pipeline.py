@@ -23,7 +23,8 @@ Hourly, on the local stack (or whatever the Variable `cinestream_conf` points at
 
 1. **ensure_raw_loader**: `./pipeline load --detach` starts the streaming raw loader unless it
    runs (Variable `cinestream_raw_loader_mode=once`: a catch-up `./pipeline load` instead).
-2. **ensure_flink_jobs**: `./pipeline flink list -a`; every metric job not running is submitted
+2. **ensure_flink_jobs**: the cluster's jobs from the JobManager's REST API (`/jobs/overview`);
+   every metric job not running (found by name) is submitted
    with `./pipeline flink run -d`, resumed from its newest retained checkpoint or savepoint.
 3. **run_spark_metrics**: `./pipeline metrics --engine spark` (the comparison engine).
 4. **verify_parity**: `./pipeline verify`: Flink and Spark against the reference; a difference

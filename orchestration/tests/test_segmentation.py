@@ -14,7 +14,7 @@ from cinestream.flink_jobs import (
     FlinkJobStatus,
     latest_restore_point,
     missing_jobs,
-    parse_flink_list,
+    parse_jobs_overview,
     read_ledger,
     resumable_job_ids,
 )
@@ -26,20 +26,19 @@ SES = "b" * 32
 OLD_SALES = "c" * 32
 BOUNDED_SALES = "d" * 32
 
-FLINK_LIST = f"""Waiting for response...
------------------- Running/Restarting Jobs -------------------
-05.01.2026 10:00:00 : {REG} : registration-metrics (RUNNING)
-05.01.2026 10:00:01 : {SES} : session-metrics (RESTARTING)
---------------------------------------------------------------
----------------------- Terminated Jobs -----------------------
-05.01.2026 09:00:00 : {BOUNDED_SALES} : movie-sales (FINISHED)
-05.01.2026 08:00:00 : {OLD_SALES} : movie-sales (CANCELED)
---------------------------------------------------------------
-"""
+# What GET /jobs/overview answers (Flink 2.x; fields the code does not read trimmed).
+OVERVIEW = {
+    "jobs": [
+        {"jid": REG, "name": "registration-metrics", "state": "RUNNING", "start-time": 1},
+        {"jid": SES, "name": "session-metrics", "state": "RESTARTING", "start-time": 2},
+        {"jid": BOUNDED_SALES, "name": "movie-sales", "state": "FINISHED", "start-time": 3},
+        {"jid": OLD_SALES, "name": "movie-sales", "state": "CANCELED", "start-time": 4},
+    ]
+}
 
 
-def test_parses_flink_list_and_finds_the_jobs_not_alive():
-    statuses = parse_flink_list(FLINK_LIST)
+def test_parses_the_jobs_overview_and_finds_the_jobs_not_alive():
+    statuses = parse_jobs_overview(OVERVIEW)
     assert statuses == [
         FlinkJobStatus(REG, "registration-metrics", "RUNNING"),
         FlinkJobStatus(SES, "session-metrics", "RESTARTING"),
@@ -49,8 +48,15 @@ def test_parses_flink_list_and_finds_the_jobs_not_alive():
     assert [s.name for s in missing_jobs(statuses)] == ["movie-sales"]
 
 
+def test_an_unexpected_overview_is_named():
+    with pytest.raises(ValueError, match="no 'jobs' list"):
+        parse_jobs_overview({"errors": ["Not found"]})
+    with pytest.raises(ValueError, match="a job lacks 'state'"):
+        parse_jobs_overview({"jobs": [{"jid": REG, "name": "movie-sales"}]})
+
+
 def test_finished_bounded_runs_are_never_resumed_but_ledger_and_cancelled_jobs_are():
-    ids = resumable_job_ids(parse_flink_list(FLINK_LIST), {"movie-sales": ["e" * 32]})
+    ids = resumable_job_ids(parse_jobs_overview(OVERVIEW), {"movie-sales": ["e" * 32]})
     assert ids == {"movie-sales": {"e" * 32, OLD_SALES}}
 
 
@@ -81,6 +87,7 @@ def settings(tmp_path) -> Settings:
     (root / "cinestream.conf").write_text(
         "CINESTREAM_HOME=.local\nKAFKA_PORT=9092\nKAFKA_BOOTSTRAP=127.0.0.1:${KAFKA_PORT}\n"
         "SCHEMA_REGISTRY_URL=http://127.0.0.1:8081\nFLINK_REST_PORT=8082\nFLINK_PARALLELISM=2\n"
+        "FLINK_URL=http://127.0.0.1:${FLINK_REST_PORT}\n"
         "WAREHOUSE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres\n"
     )
     variables = {"cinestream_root": str(root), "cinestream_conf": json.dumps({"KAFKA_PORT": "19092"})}
@@ -116,12 +123,15 @@ def test_ensure_flink_jobs_submits_only_the_missing_job_from_its_restore_point(s
         calls.append(list(args))
         assert pipeline == settings.root / "pipeline"
         assert env["KAFKA_PORT"] == "19092"
-        return FLINK_LIST if args[:2] == ["flink", "list"] else "Job has been submitted with JobID " + "f" * 32
+        return "Job has been submitted with JobID " + "f" * 32
 
-    result = ensure_flink_jobs(settings, runner)
+    def list_jobs(flink_url):
+        assert flink_url == "http://127.0.0.1:18082"
+        return parse_jobs_overview(OVERVIEW)
+
+    result = ensure_flink_jobs(settings, runner, list_jobs)
     restore = flink / "checkpoints" / OLD_SALES / "chk-3"
     assert calls == [
-        ["flink", "list", "-a"],
         [
             "flink", "run", "-d", "-m", "127.0.0.1:18082", "-s", str(restore),
             "-c", "io.cinestream.flink.MovieSalesJob", str(settings.root / "flink-jobs" / "target" / "flink-jobs.jar"),
@@ -135,10 +145,10 @@ def test_ensure_flink_jobs_submits_only_the_missing_job_from_its_restore_point(s
 
 def test_ensure_flink_jobs_fails_when_a_submission_prints_no_job_id(settings):
     def runner(pipeline, args, env):
-        return "" if args[1] == "list" else "Could not connect"
+        return "Could not connect"
 
     with pytest.raises(RuntimeError, match="flink run registration-metrics: no job id"):
-        ensure_flink_jobs(settings, runner)
+        ensure_flink_jobs(settings, runner, lambda url: [])
 
 
 def test_dbt_builds_incrementally_except_at_midnight_utc_or_when_forced():

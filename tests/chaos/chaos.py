@@ -433,16 +433,16 @@ class Flink:
         for job, proc in procs.items():
             out = proc.communicate(timeout=300)[0]
             (self.logs / f"flink-run-{job}-{self.submissions}.log").write_text(out)
-            m = re.search(r"JobID ([0-9a-f]{32})", out)
-            if proc.returncode != 0 or not m:
+            job_id = launch.submitted_job_id(out)
+            if proc.returncode != 0 or not job_id:
                 cause = [x for x in out.splitlines() if "Caused by" in x or "Exception:" in x][
                     -1:
                 ] or out.strip().splitlines()[-1:]
                 raise ChaosError(f"flink run {job} failed (exit {proc.returncode}): {cause}")
-            self.job_ids[job] = m.group(1)
-            self.chains.setdefault(job, []).append(m.group(1))
+            self.job_ids[job] = job_id
+            self.chains.setdefault(job, []).append(job_id)
             self.submissions += 1
-            log(f"{job} submitted as {m.group(1)}" + (f" from {checkpoints[job]}" if checkpoints.get(job) else ""))
+            log(f"{job} submitted as {job_id}" + (f" from {checkpoints[job]}" if checkpoints.get(job) else ""))
 
     def state(self, job):
         """The job's state, 'GONE' when the JobManager does not know it, None when it does not answer."""

@@ -1,12 +1,13 @@
 """Keeping the three Flink metric jobs running: which are missing, and where each resumes from.
 
 Job names are the ``NAME`` constants of the job classes (flink-jobs, ``io.cinestream.flink``).
-Checkpoints are retained on cancellation (``JobEnvironment``) under
-``<checkpoints>/<job id>/chk-<n>/_metadata`` and savepoints land under
+The cluster's jobs come from the JobManager's REST API (``GET /jobs/overview``: id, name and
+state of every job it still knows). Checkpoints are retained on cancellation (``JobEnvironment``)
+under ``<checkpoints>/<job id>/chk-<n>/_metadata`` and savepoints land under
 ``<savepoints>/savepoint-<first 6 hex of job id>-<random>/_metadata`` (Flink's layout; both
 folders are set in ``devstack/flink/config.yaml.template``). Neither path carries the job's name,
-so job ids are mapped to names from ``flink list -a`` (jobs the cluster still knows) and from a
-ledger file this module appends to on every submission (jobs of earlier cluster lifetimes).
+so job ids are mapped to names from the cluster's job list and from a ledger file this module
+appends to on every submission (jobs of earlier cluster lifetimes).
 
 Only unbounded runs may be resumed: a ``--bounded`` run (``./pipeline run``) ends FINISHED and
 its Kafka splits carry stopping offsets in their state, so a job restored from it would stop at
@@ -17,7 +18,7 @@ jobs the cluster lists as CANCELED or FAILED (unbounded jobs never finish on the
 from __future__ import annotations
 
 import json
-import re
+import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,32 +41,42 @@ METRIC_JOBS = (
 #: States in which a job counts as running (it needs no new submission).
 ALIVE_STATES = frozenset({"INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "RECONCILING"})
 
-# `flink list` prints e.g. "05.01.2026 10:00:00 : 0f3e...32 hex... : movie-sales (RUNNING)".
-_LIST_LINE = re.compile(r"^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d : ([0-9a-f]{32}) : (.+) \(([A-Z_]+)\)\s*$")
-_SUBMITTED = re.compile(r"JobID ([0-9a-f]{32})")
-
 
 @dataclass(frozen=True)
 class FlinkJobStatus:
-    """One line of ``flink list``: job id (32 hex), job name, state (e.g. ``RUNNING``)."""
+    """One job of the cluster: job id (32 hex), job name, state (e.g. ``RUNNING``)."""
 
     job_id: str
     name: str
     state: str
 
 
-def parse_flink_list(output: str) -> list[FlinkJobStatus]:
-    """Parses the job lines of ``flink list [-r|-a]``; headers and log lines are skipped.
+def parse_jobs_overview(answer: Mapping) -> list[FlinkJobStatus]:
+    """The jobs of a ``GET /jobs/overview`` answer (``{"jobs": [{"jid", "name", "state", ...}]}``).
 
-    :param output: the command's output
-    :return: the jobs in the order printed
+    :param answer: the decoded JSON
+    :return: the jobs in the order listed
+    :raises ValueError: when the answer has no ``jobs`` list or a job lacks ``jid``, ``name`` or ``state``
     """
-    jobs = []
-    for line in output.splitlines():
-        match = _LIST_LINE.match(line.strip())
-        if match:
-            jobs.append(FlinkJobStatus(*match.groups()))
-    return jobs
+    jobs = answer.get("jobs")
+    if not isinstance(jobs, list):
+        raise ValueError(f"/jobs/overview: no 'jobs' list in {str(answer)[:200]}")
+    try:
+        return [FlinkJobStatus(job["jid"], job["name"], job["state"]) for job in jobs]
+    except (KeyError, TypeError) as e:
+        raise ValueError(f"/jobs/overview: a job lacks {e}") from e
+
+
+def fetch_jobs_overview(flink_url: str, timeout_s: float = 10) -> list[FlinkJobStatus]:
+    """``GET {flink_url}/jobs/overview`` of the JobManager's REST API.
+
+    :param flink_url: e.g. ``http://127.0.0.1:8082`` (``FLINK_URL``)
+    :return: every job the cluster knows
+    :raises OSError: when the JobManager does not answer (urllib's errors are OSErrors)
+    :raises ValueError: on an answer that is not the expected JSON
+    """
+    with urllib.request.urlopen(f"{flink_url.rstrip('/')}/jobs/overview", timeout=timeout_s) as response:
+        return parse_jobs_overview(json.load(response))
 
 
 def missing_jobs(statuses: Iterable[FlinkJobStatus], specs: Iterable[FlinkJobSpec] = METRIC_JOBS) -> list[FlinkJobSpec]:
@@ -80,9 +91,10 @@ def missing_jobs(statuses: Iterable[FlinkJobStatus], specs: Iterable[FlinkJobSpe
 
 
 def submitted_job_id(output: str) -> str | None:
-    """The job id in the output of ``flink run -d`` ("Job has been submitted with JobID ...")."""
-    ids = _SUBMITTED.findall(output)
-    return ids[-1] if ids else None
+    """The job id in the output of ``flink run -d`` (the ops package's parser, ``launch.submitted_job_id``)."""
+    from cinestream_ops import launch
+
+    return launch.submitted_job_id(output)
 
 
 def read_ledger(path: Path) -> dict[str, list[str]]:

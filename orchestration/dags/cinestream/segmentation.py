@@ -13,10 +13,11 @@ from pathlib import Path
 
 from cinestream.config import Settings
 from cinestream.flink_jobs import (
+    FlinkJobStatus,
+    fetch_jobs_overview,
     flink_run_args,
     latest_restore_point,
     missing_jobs,
-    parse_flink_list,
     read_ledger,
     record_submission,
     resumable_job_ids,
@@ -53,21 +54,27 @@ def flink_ledger(settings: Settings) -> Path:
     return settings.home / "run" / "flink-job-ledger.json"
 
 
-def ensure_flink_jobs(settings: Settings, runner: Runner = run_pipeline) -> dict[str, str]:
+def ensure_flink_jobs(
+    settings: Settings,
+    runner: Runner = run_pipeline,
+    list_jobs: Callable[[str], list[FlinkJobStatus]] = fetch_jobs_overview,
+) -> dict[str, str]:
     """Submits every metric job that is not running, resuming it from its latest checkpoint or savepoint.
 
-    Lists the cluster's jobs with ``./pipeline flink list -a``; for each missing job finds the
+    Lists the cluster's jobs through the JobManager's REST API (``FLINK_URL/jobs/overview``): a
+    job already running is found by name and not submitted again. For each missing job finds the
     newest restore point of its earlier (resumable) runs under ``$CINESTREAM_HOME/data/flink/``
     and submits ``./pipeline flink run -d [-s POINT] ...``; records the new job id in the ledger.
 
     :param settings: the task's settings
     :param runner: runs one ``./pipeline`` call
+    :param list_jobs: ``FLINK_URL`` -> the cluster's jobs (:func:`fetch_jobs_overview`)
     :return: job name -> what was found or done, e.g. ``running 0f3e...`` or
         ``submitted 7a1b... from /.../chk-12``
     :raises RuntimeError: when a submission prints no job id
     """
     env = settings.pipeline_env()
-    statuses = parse_flink_list(runner(settings.pipeline, ["flink", "list", "-a"], env))
+    statuses = list_jobs(settings.conf["FLINK_URL"])
     ledger_path = flink_ledger(settings)
     resumable = resumable_job_ids(statuses, read_ledger(ledger_path))
     flink_data = settings.home / "data" / "flink"
