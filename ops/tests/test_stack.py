@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from cinestream_ops import launch, ops_commands, stack
@@ -14,6 +15,9 @@ def test_background_process_is_found_once_and_stopped(config: Config) -> None:
     command = launch.Launch([sys.executable, "-c", "import time; time.sleep(60)", "marker-5d1f"])
     pid = stack.start_background(config, proc, command, config.log_dir / "x.log")
     assert proc.pid(config) == pid
+    deadline = time.monotonic() + 10
+    while not proc.running(config) and time.monotonic() < deadline:  # until the child has exec'd
+        time.sleep(0.05)
     assert proc.running(config)
     # Another process's pid in the file (pid reuse) is not ours.
     other = stack.Background("spark-metrics", "some-other-marker")
@@ -44,10 +48,14 @@ def test_running_flink_job_by_name_and_alive_state() -> None:
 
 
 def test_flink_job_names_match_the_job_classes() -> None:
+    # Each job class's NAME is a constant of the schemas' MetricJob enum, e.g. MOVIE_SALES("movie-sales").
     root = Path(__file__).resolve().parents[2]
+    enum = (root / "schemas/src/main/java/io/cinestream/schemas/warehouse/MetricJob.java").read_text()
     for name, job_class in launch.FLINK_JOBS.items():
+        constant = name.upper().replace("-", "_")
+        assert f'{constant}("{name}")' in enum
         source = (root / f"flink-jobs/src/main/java/io/cinestream/flink/{job_class}.java").read_text()
-        assert f'"{name}"' in source
+        assert f"NAME = MetricJob.{constant}.jobName();" in source
 
 
 def test_airflow_environment(config: Config) -> None:
