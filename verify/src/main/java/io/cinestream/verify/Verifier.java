@@ -1,5 +1,6 @@
 package io.cinestream.verify;
 
+import io.cinestream.schemas.warehouse.Engine;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
 public final class Verifier {
 
   /** Engines in report order. */
-  public static final List<String> ENGINES = List.of("flink", "spark", "reference");
+  public static final List<String> ENGINES =
+      List.of(Engine.FLINK.sqlName(), Engine.SPARK.sqlName(), Engine.REFERENCE.sqlName());
 
   /** Absolute tolerance of the session averages, in seconds. */
   public static final double AVERAGE_TOLERANCE = 1e-6;
@@ -136,13 +138,13 @@ public final class Verifier {
   /** Why an engine legitimately has no row for keys after its horizon. */
   static final Map<String, String> NOT_CLOSED_REASON =
       Map.of(
-          "spark",
+          Engine.SPARK.sqlName(),
           "Spark append mode emits a window once its watermark passes the end; its watermark"
               + " moves only with what it reads (a bounded run ends with a final watermark tick)",
-          "flink",
+          Engine.FLINK.sqlName(),
           "Flink closes a window when its watermark passes the end; its session ticks stop at the"
               + " data's own watermark, not at a watermark tick's",
-          "reference",
+          Engine.REFERENCE.sqlName(),
           "the reference reads the raw tables, which hold no watermark tick: its horizon is the"
               + " data's own watermark, max event time - max_out_of_orderness");
 

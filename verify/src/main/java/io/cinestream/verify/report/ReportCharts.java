@@ -1,5 +1,7 @@
 package io.cinestream.verify.report;
 
+import io.cinestream.schemas.warehouse.Engine;
+import io.cinestream.schemas.warehouse.WindowType;
 import io.cinestream.verify.report.ReportData.DaySales;
 import io.cinestream.verify.report.ReportData.MovieSales;
 import io.cinestream.verify.report.ReportData.SessionTick;
@@ -55,9 +57,9 @@ public final class ReportCharts {
   private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
   private static final Map<String, Color> ENGINE_COLOURS =
       Map.of(
-          "flink", new Color(0xE6, 0x55, 0x0D),
-          "spark", new Color(0x31, 0x82, 0xBD),
-          "reference", new Color(0x25, 0x25, 0x25));
+          Engine.FLINK.sqlName(), new Color(0xE6, 0x55, 0x0D),
+          Engine.SPARK.sqlName(), new Color(0x31, 0x82, 0xBD),
+          Engine.REFERENCE.sqlName(), new Color(0x25, 0x25, 0x25));
   private static final int TITLE_CHARS = 42;
 
   /**
@@ -86,14 +88,14 @@ public final class ReportCharts {
             "registrations_tumbling_1h.png",
             "Registrations per hour (tumbling 1 h windows)",
             "registrations (distinct users)",
-            data.registrations().get("tumbling_1h"),
+            data.registrations().get(WindowType.TUMBLING_1H.sqlName()),
             WindowCount::windowStart,
             w -> w.registrationCount()),
         timeChart(
             "registrations_sliding_1h_15m.png",
             "Registrations per sliding 1 h window (every 15 min)",
             "registrations (distinct users)",
-            data.registrations().get("sliding_1h_15m"),
+            data.registrations().get(WindowType.SLIDING_1H_15M.sqlName()),
             WindowCount::windowStart,
             w -> w.registrationCount()),
         timeChart(
@@ -246,11 +248,11 @@ public final class ReportCharts {
   }
 
   private static BasicStroke stroke(String engine) {
-    if ("reference".equals(engine)) {
+    if (Engine.REFERENCE.sqlName().equals(engine)) {
       return new BasicStroke(
           1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f);
     }
-    return new BasicStroke("flink".equals(engine) ? 4f : 2.5f);
+    return new BasicStroke(Engine.FLINK.sqlName().equals(engine) ? 4f : 2.5f);
   }
 
   private static String shorten(String title) {
