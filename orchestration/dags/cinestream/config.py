@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +37,6 @@ Lookup = Callable[[str], "str | None"]
 CONF_FILE = "cinestream.conf"
 DEFAULT_CATALOG_MAX_BYTES = 1 << 30
 RAW_LOADER_MODES = ("continuous", "once")
-
-_CONF_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
-_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def default_root() -> Path:
@@ -60,31 +56,24 @@ def airflow_variable(key: str) -> str | None:
 
 
 def read_conf(path: Path, environ: Mapping[str, str]) -> dict[str, str]:
-    """Reads ``cinestream.conf`` as ``./pipeline`` does.
+    """Reads ``cinestream.conf`` as ``./pipeline`` does: the ops package's reader
+    (:func:`cinestream_ops.config.read_conf`), never evaluated.
 
     Blank lines and ``#`` comments are skipped; ``KEY=VALUE`` splits on the first ``=``; an
     environment variable of the same name replaces the file's value; ``${KEY}`` refers to a key
-    read before (or to the environment), as the shell expansion in ``./pipeline`` does.
+    read before (or to the environment).
 
     :param path: the configuration file
     :param environ: the environment (overrides and ``${..}`` references)
     :return: every key with its effective value
     :raises FileNotFoundError: when the file does not exist
-    :raises ValueError: on a line that is neither blank, a comment nor ``KEY=VALUE`` (names the line)
+    :raises ValueError: on a line that is neither blank, a comment nor ``KEY=VALUE``, or a ``${NAME}``
+        that is not set (names the line)
     """
-    values: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = _CONF_LINE.match(line)
-        if not match:
-            raise ValueError(f"{path}:{number}: not KEY=VALUE: {line!r}")
-        key, raw = match.groups()
-        if key in environ:
-            values[key] = environ[key]
-        else:
-            values[key] = _REFERENCE.sub(lambda m: values.get(m[1], environ.get(m[1], "")), raw)
-    return values
+    # Imported at task run time: parsing the DAGs never needs the ops package.
+    from cinestream_ops import config
+
+    return config.read_conf(path, environ)
 
 
 @dataclass(frozen=True)
