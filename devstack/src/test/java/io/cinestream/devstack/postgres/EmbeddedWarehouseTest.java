@@ -7,10 +7,13 @@ import io.cinestream.schemas.warehouse.MetricJob;
 import io.cinestream.schemas.warehouse.OutputTable;
 import io.cinestream.schemas.warehouse.SqlDialect;
 import io.cinestream.schemas.warehouse.TableWriter;
+import io.cinestream.schemas.warehouse.WarehouseDdl;
 import io.cinestream.schemas.warehouse.WindowType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +23,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,36 @@ class EmbeddedWarehouseTest {
             "2 V2__movie_catalog.sql",
             "3 V3__metric_tables.sql",
             "4 V4__unpriced_sale_items.sql");
+  }
+
+  @Test
+  void aWarehouseMigratedFromTheOldDevstackLocationValidatesAndGetsNothingNew(@TempDir Path old)
+      throws Exception {
+    // The same files under the location they had before the move (devstack db/migration).
+    Path migration = Files.createDirectories(old.resolve("db/migration"));
+    for (String file : WarehouseDdl.MIGRATIONS) {
+      try (InputStream in =
+          getClass().getClassLoader().getResourceAsStream("db/postgres/" + file)) {
+        Files.copy(in, migration.resolve(file));
+      }
+    }
+    try (Connection c = DriverManager.getConnection(warehouse.jdbcUrl());
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE legacy");
+    }
+    String legacy = warehouse.jdbcUrl().replace("/cinestream?", "/legacy?");
+    Flyway.configure()
+        .dataSource(legacy, null, null)
+        .locations("filesystem:" + migration)
+        .load()
+        .migrate();
+
+    assertThat(EmbeddedWarehouse.migrate(legacy)).isZero();
+    Flyway.configure()
+        .dataSource(legacy, null, null)
+        .locations(WarehouseDdl.POSTGRES_LOCATION)
+        .load()
+        .validate();
   }
 
   @Test
