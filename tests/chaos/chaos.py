@@ -540,18 +540,16 @@ class FaultRun:
         args += ["--producer-property", f"client.id={GENERATOR_CLIENT_ID}"]
         # Throttled records wait in the producer; a broker restart must not expire them.
         args += ["--producer-property", "delivery.timeout.ms=900000"]
+        args += ["--summary-json", str(self.logs / "generator-summary.json")]
         cmd = launch.generator(CONFIG, args, heap="512m").argv
         self.gen_out = open(self.logs / "generator.log", "w")
         self.generator = subprocess.Popen(cmd, stdout=self.gen_out, stderr=subprocess.STDOUT)
 
     def generator_summary(self):
-        """{topic: (events, duplicates, malformed, records)} from the generator's Markdown summary."""
-        summary = {}
-        for line in (self.logs / "generator.log").read_text().splitlines():
-            m = re.match(r"\| (\w+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", line)
-            if m and m.group(1) in TOPIC_TABLE:
-                summary[m.group(1)] = tuple(int(m.group(i)) for i in range(2, 6))
-        return summary
+        """{topic: (events, duplicates, malformed, records)} from the generator's JSON summary (--summary-json)."""
+        topics = json.loads((self.logs / "generator-summary.json").read_text())["topics"]
+        fields = ("events", "duplicates", "malformed", "records")
+        return {t: tuple(c[f] for f in fields) for t, c in topics.items() if t in TOPIC_TABLE}
 
     # -- the fault and the operator's restart
     def inject(self):

@@ -167,6 +167,12 @@ public final class GeneratorCli implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
 
+  @Option(
+      names = "--summary-json",
+      paramLabel = "FILE",
+      description = "Also write the summary's counts to FILE as JSON (Summary.toJson).")
+  java.nio.file.Path summaryJson;
+
   private final PrintStream out;
   private volatile Generator running;
 
@@ -238,6 +244,9 @@ public final class GeneratorCli implements Callable<Integer> {
     }
     out.print(summary.toMarkdown());
     out.flush();
+    if (summaryJson != null) {
+      java.nio.file.Files.writeString(summaryJson, summary.toJson() + "\n");
+    }
     if (summary.failures() > 0) {
       LOG.error("{} records were not delivered", summary.failures());
       return 1;

@@ -118,6 +118,42 @@ public final class Summary {
   }
 
   /**
+   * The counts as one JSON object, what callers parse instead of {@link #toMarkdown()}'s table
+   * (chaos cross-checks Kafka with it): {@code topics} (topic name to {@code events}, {@code
+   * duplicates}, {@code malformed}, {@code records}, {@code bytes}), {@code total} (the same
+   * fields), {@code failures} (records not delivered) and {@code elapsed_ms} (wall time of the
+   * sending, whole ms).
+   *
+   * @return the JSON text, one line
+   */
+  public String toJson() {
+    StringBuilder b = new StringBuilder("{\"topics\":{");
+    String sep = "";
+    for (Map.Entry<Topic, TopicCounts> e : perTopic().entrySet()) {
+      b.append(sep).append('"').append(e.getKey().topicName()).append("\":");
+      countsJson(b, e.getValue());
+      sep = ",";
+    }
+    b.append("},\"total\":");
+    countsJson(b, total());
+    b.append(",\"failures\":").append(failures);
+    b.append(",\"elapsed_ms\":").append(elapsedNanos / 1_000_000).append('}');
+    return b.toString();
+  }
+
+  private static void countsJson(StringBuilder b, TopicCounts c) {
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "{\"events\":%d,\"duplicates\":%d,\"malformed\":%d,\"records\":%d,\"bytes\":%d}",
+            c.events(),
+            c.duplicates(),
+            c.malformed(),
+            c.records(),
+            c.bytes()));
+  }
+
+  /**
    * The summary as Markdown: a table with one row per event topic and a total row, then a line of
    * rates, a line of simulation counters and, when measured, a line of CPU per record by thread
    * ({@link CpuSplit#perRecordLine}). Locale-independent.

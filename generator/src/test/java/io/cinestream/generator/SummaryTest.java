@@ -72,4 +72,32 @@ class SummaryTest {
     assertThat(s.cpu().processNanos()).isGreaterThan(s.cpu().simulatingNanos());
     assertThat(s.toMarkdown()).contains("CPU µs per record: simulating thread ");
   }
+
+  @Test
+  void jsonHoldsTheSameCountsAsTheTable() {
+    Summary s = new Summary();
+    s.countEvent(Topic.SIGN_IN, false, 60);
+    s.countEvent(Topic.SIGN_IN, false, 60);
+    s.countEvent(Topic.SIGN_IN, true, 60);
+    s.countMalformed(Topic.ITEM_VIEW, 20);
+    s.finish(2_000_000_000L, 0, null);
+
+    String zero = "{\"events\":0,\"duplicates\":0,\"malformed\":0,\"records\":0,\"bytes\":0}";
+    assertThat(s.toJson())
+        .isEqualTo(
+            "{\"topics\":{\"consumer_registration\":"
+                + zero
+                + ",\"sign_in\":{\"events\":2,\"duplicates\":1,\"malformed\":0,\"records\":3,\"bytes\":180}"
+                + ",\"sign_out\":"
+                + zero
+                + ",\"item_view\":{\"events\":0,\"duplicates\":0,\"malformed\":1,\"records\":1,\"bytes\":20}"
+                + ",\"added_to_cart\":"
+                + zero
+                + ",\"checkout_to_cart\":"
+                + zero
+                + ",\"item_rating\":"
+                + zero
+                + "},\"total\":{\"events\":2,\"duplicates\":1,\"malformed\":1,\"records\":4,\"bytes\":200}"
+                + ",\"failures\":0,\"elapsed_ms\":2000}");
+  }
 }
