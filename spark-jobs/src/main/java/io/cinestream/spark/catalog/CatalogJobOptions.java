@@ -64,6 +64,33 @@ public final class CatalogJobOptions {
       description = "Also write the data-quality summary to FILE as JSON (CatalogSummary.toJson).")
   java.nio.file.Path summaryJson;
 
+  @Option(
+      names = "--max-record-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "65536",
+      description =
+          "Maximum record size; a longer record is quarantined as record_too_large, not parsed"
+              + " (default: ${DEFAULT-VALUE}, 64 KiB).")
+  int maxRecordBytes;
+
+  @Option(
+      names = "--max-undefined-cp1252-ratio",
+      paramLabel = "RATIO",
+      defaultValue = "0.01",
+      description =
+          "Fail before writing when more than RATIO of the records read (0 to 1) hold a byte that"
+              + " cp1252 leaves undefined: 0x81, 0x8D, 0x8F, 0x90, 0x9D (default: ${DEFAULT-VALUE}).")
+  double maxUndefinedCp1252Ratio;
+
+  @Option(
+      names = "--max-likely-utf8-ratio",
+      paramLabel = "RATIO",
+      defaultValue = "0.01",
+      description =
+          "Fail before writing when more than RATIO of the records read (0 to 1) look like UTF-8"
+              + " (default: ${DEFAULT-VALUE}).")
+  double maxLikelyUtf8Ratio;
+
   @Option(names = "--no-kafka", description = "Do not write to Kafka.")
   boolean noKafka;
 
@@ -77,7 +104,8 @@ public final class CatalogJobOptions {
    * @return the options, or null when {@code --help} or {@code --version} was asked for (the answer
    *     is then already printed to stdout)
    * @throws CommandLine.ParameterException when an option is unknown, a required one is missing, or
-   *     a sink is enabled without its address
+   *     a sink is enabled without its address, or a limit is out of range ({@code
+   *     --max-record-bytes} below 1, a ratio outside 0 to 1)
    */
   public static CatalogJobOptions parse(String... args) {
     CatalogJobOptions options = new CatalogJobOptions();
@@ -94,7 +122,41 @@ public final class CatalogJobOptions {
       throw new CommandLine.ParameterException(
           cli, "--jdbc-url is required unless --no-jdbc is given");
     }
+    if (options.maxRecordBytes < 1) {
+      throw new CommandLine.ParameterException(cli, "--max-record-bytes must be at least 1");
+    }
+    for (double ratio :
+        new double[] {options.maxUndefinedCp1252Ratio, options.maxLikelyUtf8Ratio}) {
+      if (!(ratio >= 0 && ratio <= 1)) {
+        throw new CommandLine.ParameterException(
+            cli,
+            "--max-undefined-cp1252-ratio and --max-likely-utf8-ratio must lie between 0 and 1");
+      }
+    }
     return options;
+  }
+
+  /**
+   * @return the maximum record size in bytes (positive; default 65,536)
+   */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  /**
+   * @return the largest tolerated fraction (0 to 1; default 0.01) of records read that hold an
+   *     undefined cp1252 byte
+   */
+  public double maxUndefinedCp1252Ratio() {
+    return maxUndefinedCp1252Ratio;
+  }
+
+  /**
+   * @return the largest tolerated fraction (0 to 1; default 0.01) of records read that look like
+   *     UTF-8
+   */
+  public double maxLikelyUtf8Ratio() {
+    return maxLikelyUtf8Ratio;
   }
 
   /**

@@ -95,6 +95,40 @@ public final class CatalogRecordParser {
   }
 
   /**
+   * The quarantine row of a record longer than the job's maximum record size, built without parsing
+   * the record ({@link QuarantineReason#RECORD_TOO_LARGE}).
+   *
+   * @param bytes the whole raw record
+   * @param maxBytes the maximum record size in bytes that it exceeds
+   * @param prefixChars how many leading bytes (= characters, cp1252 is one byte per character) to
+   *     keep in the raw text
+   * @return a rejection whose label is the record's {@code ITEM <n>} line when its first line is
+   *     one (else null), and whose raw text is the decoded prefix followed by a line {@code [record
+   *     cut: <prefixChars> of <length> bytes kept]}
+   */
+  public static ParseResult.Rejected tooLarge(byte[] bytes, int maxBytes, int prefixChars) {
+    String prefix =
+        stripBlankLines(
+            new String(bytes, 0, Math.min(bytes.length, prefixChars), CP1252)
+                .replace('\u0000', '\uFFFD'));
+    String header = LINE_BREAK.split(prefix, 2)[0].strip();
+    String itemLabel =
+        HEADER.matcher(header).matches() && header.length() <= 100
+            ? WHITESPACE.matcher(header).replaceAll(" ")
+            : null;
+    return new ParseResult.Rejected(
+        itemLabel,
+        QuarantineReason.RECORD_TOO_LARGE,
+        "record of " + bytes.length + " bytes exceeds the maximum of " + maxBytes + " bytes",
+        prefix
+            + "\n[record cut: "
+            + Math.min(bytes.length, prefixChars)
+            + " of "
+            + bytes.length
+            + " bytes kept]");
+  }
+
+  /**
    * Parses already decoded text as one record.
    *
    * @param text the record text, starting with its {@code ITEM <n>} line (leading blank lines are

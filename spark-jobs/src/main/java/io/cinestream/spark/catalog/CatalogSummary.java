@@ -30,6 +30,10 @@ import org.apache.spark.sql.Row;
  *     {@code $} amount (priced by the amount)
  * @param quarantinedByReason quarantined record count per {@link QuarantineReason#code()}, sorted
  * @param maxListPriceCents highest list price in cents over usable records, null when none
+ * @param undefinedCp1252Records records (usable or quarantined) holding at least one byte that
+ *     Windows-1252 leaves undefined ({@link EncodingCheck#undefinedCp1252Bytes})
+ * @param undefinedCp1252Bytes the number of such bytes over all records
+ * @param likelyUtf8Records records whose bytes look like UTF-8 ({@link EncodingCheck#likelyUtf8})
  */
 public record CatalogSummary(
     long recordsRead,
@@ -40,11 +44,40 @@ public record CatalogSummary(
     long pricedProducts,
     long listPriceDisagreements,
     Map<String, Long> quarantinedByReason,
-    Long maxListPriceCents) {
+    Long maxListPriceCents,
+    long undefinedCp1252Records,
+    long undefinedCp1252Bytes,
+    long likelyUtf8Records) {
 
   /** Copies the map so the summary stays immutable. */
   public CatalogSummary {
     quarantinedByReason = Collections.unmodifiableMap(new TreeMap<>(quarantinedByReason));
+  }
+
+  /** A summary without encoding findings (the three encoding counts are 0). */
+  public CatalogSummary(
+      long recordsRead,
+      long usableRecords,
+      long distinctProducts,
+      long mergedDuplicates,
+      long pricedRecords,
+      long pricedProducts,
+      long listPriceDisagreements,
+      Map<String, Long> quarantinedByReason,
+      Long maxListPriceCents) {
+    this(
+        recordsRead,
+        usableRecords,
+        distinctProducts,
+        mergedDuplicates,
+        pricedRecords,
+        pricedProducts,
+        listPriceDisagreements,
+        quarantinedByReason,
+        maxListPriceCents,
+        0,
+        0,
+        0);
   }
 
   /**
@@ -62,7 +95,10 @@ public record CatalogSummary(
                 count(when(col("reason").isNull(), 1)),
                 count(when(col("reason").isNull().and(col("list_price_cents").gt(0)), 1)),
                 count(when(col("list_price_disagrees"), 1)),
-                max(when(col("reason").isNull(), col("list_price_cents"))))
+                max(when(col("reason").isNull(), col("list_price_cents"))),
+                count(when(col("undefined_cp1252_bytes").gt(0), 1)),
+                sum(col("undefined_cp1252_bytes").cast("long")),
+                count(when(col("likely_utf8"), 1)))
             .first();
     Map<String, Long> byReason = new TreeMap<>();
     List<Row> reasons =
@@ -83,7 +119,10 @@ public record CatalogSummary(
         productTotals.isNullAt(1) ? 0 : productTotals.getLong(1),
         totals.getLong(3),
         byReason,
-        totals.isNullAt(4) ? null : totals.getLong(4));
+        totals.isNullAt(4) ? null : totals.getLong(4),
+        totals.getLong(5),
+        totals.isNullAt(6) ? 0 : totals.getLong(6),
+        totals.getLong(7));
   }
 
   /**
@@ -117,6 +156,9 @@ public record CatalogSummary(
     line(out, "quarantined", quarantined());
     quarantinedByReason.forEach((reason, n) -> line(out, "  quarantined: " + reason, n));
     out.append(String.format("  %-40s %s%n", "max list price", maxListPriceDollars()));
+    line(out, "records with undefined cp1252 bytes", undefinedCp1252Records);
+    line(out, "undefined cp1252 bytes", undefinedCp1252Bytes);
+    line(out, "records that look like UTF-8", likelyUtf8Records);
     return out.toString();
   }
 
@@ -125,8 +167,9 @@ public record CatalogSummary(
    * Airflow catalogue quality gate): {@code records_read}, {@code usable_records}, {@code
    * distinct_products}, {@code merged_duplicates}, {@code priced_records}, {@code priced_products},
    * {@code list_price_disagreements}, {@code quarantined} (counts), {@code quarantined_by_reason}
-   * (reason code to count, sorted) and {@code max_list_price_cents} (whole cents, null when nothing
-   * is priced).
+   * (reason code to count, sorted), {@code max_list_price_cents} (whole cents, null when nothing is
+   * priced), {@code undefined_cp1252_records}, {@code undefined_cp1252_bytes} and {@code
+   * likely_utf8_records} (encoding counts, see the record components).
    *
    * @return the JSON text, one line
    */
@@ -144,6 +187,9 @@ public record CatalogSummary(
     ObjectNode byReason = node.putObject("quarantined_by_reason");
     quarantinedByReason.forEach(byReason::put);
     node.put("max_list_price_cents", maxListPriceCents);
+    node.put("undefined_cp1252_records", undefinedCp1252Records);
+    node.put("undefined_cp1252_bytes", undefinedCp1252Bytes);
+    node.put("likely_utf8_records", likelyUtf8Records);
     try {
       return mapper.writeValueAsString(node);
     } catch (JsonProcessingException e) {

@@ -32,8 +32,10 @@ public final class CatalogTransforms {
   /**
    * Schema of {@link #parseRecords}: the typed columns of {@link CatalogRecord} plus {@code
    * source_file}, {@code offset} (file order), {@code reason} (null for a usable record, else a
-   * {@link QuarantineReason#code()}) and {@code raw_record} (decoded text, only for rejected rows).
-   * Prices are integer cents; {@code release_date} is a DATE.
+   * {@link QuarantineReason#code()}), {@code raw_record} (decoded text, only for rejected rows),
+   * {@code undefined_cp1252_bytes} (count of bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D in the record,
+   * {@link EncodingCheck#undefinedCp1252Bytes}) and {@code likely_utf8} ({@link
+   * EncodingCheck#likelyUtf8}). Prices are integer cents; {@code release_date} is a DATE.
    */
   public static final StructType PARSED_SCHEMA =
       new StructType()
@@ -58,7 +60,16 @@ public final class CatalogTransforms {
               DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false),
               true)
           .add("reason", DataTypes.StringType, true)
-          .add("raw_record", DataTypes.StringType, true);
+          .add("raw_record", DataTypes.StringType, true)
+          // Encoding checks of the raw bytes (EncodingCheck), for usable and rejected rows alike.
+          .add("undefined_cp1252_bytes", DataTypes.IntegerType, false)
+          .add("likely_utf8", DataTypes.BooleanType, false);
+
+  /** Default maximum record size in bytes (64 KiB); a real record is about 1 KiB. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+
+  /** Characters of a too-large record kept in its quarantine row's {@code raw_record}. */
+  public static final int RAW_PREFIX_CHARS = 4096;
 
   /** Schema of {@link #quarantinedRecords}, the {@code movies_catalog_quarantine} columns. */
   public static final StructType QUARANTINE_SCHEMA =
@@ -89,15 +100,31 @@ public final class CatalogTransforms {
   private CatalogTransforms() {}
 
   /**
-   * Parses raw records with {@link CatalogRecordParser} on the executors; blank chunks disappear.
-   *
-   * @param raw rows of {@link CatalogInput#RAW_SCHEMA}
-   * @return one row per non-blank record, {@link #PARSED_SCHEMA} with {@code release_date} as DATE
+   * {@link #parseRecords(Dataset, int)} with the {@link #DEFAULT_MAX_RECORD_BYTES default maximum
+   * record size}.
    */
   public static Dataset<Row> parseRecords(Dataset<Row> raw) {
+    return parseRecords(raw, DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /**
+   * Parses raw records with {@link CatalogRecordParser} on the executors; blank chunks disappear. A
+   * record longer than {@code maxRecordBytes} is not parsed but rejected as {@link
+   * QuarantineReason#RECORD_TOO_LARGE} with only its first {@link #RAW_PREFIX_CHARS} characters.
+   *
+   * @param raw rows of {@link CatalogInput#RAW_SCHEMA}
+   * @param maxRecordBytes the maximum record size in bytes (positive)
+   * @return one row per non-blank record, {@link #PARSED_SCHEMA} with {@code release_date} as DATE
+   * @throws IllegalArgumentException when {@code maxRecordBytes} is not positive
+   */
+  public static Dataset<Row> parseRecords(Dataset<Row> raw, int maxRecordBytes) {
+    if (maxRecordBytes <= 0) {
+      throw new IllegalArgumentException("maxRecordBytes must be positive: " + maxRecordBytes);
+    }
     Dataset<Row> parsed =
         raw.flatMap(
-            (FlatMapFunction<Row, Row>) CatalogTransforms::parseRow, Encoders.row(PARSED_SCHEMA));
+            (FlatMapFunction<Row, Row>) r -> parseRow(r, maxRecordBytes),
+            Encoders.row(PARSED_SCHEMA));
     return parsed.withColumn("release_date", to_date(col("release_date"), "yyyy-MM-dd"));
   }
 
@@ -167,11 +194,16 @@ public final class CatalogTransforms {
     return out;
   }
 
-  private static Iterator<Row> parseRow(Row raw) {
+  private static Iterator<Row> parseRow(Row raw, int maxRecordBytes) {
     byte[] bytes = raw.getAs("raw");
     String file = raw.getAs("source_file");
     long offset = raw.<Long>getAs("offset");
-    ParseResult result = CatalogRecordParser.parse(bytes);
+    ParseResult result =
+        bytes.length > maxRecordBytes
+            ? CatalogRecordParser.tooLarge(bytes, maxRecordBytes, RAW_PREFIX_CHARS)
+            : CatalogRecordParser.parse(bytes);
+    int undefined = EncodingCheck.undefinedCp1252Bytes(bytes);
+    boolean utf8 = EncodingCheck.likelyUtf8(bytes);
     Row row;
     if (result instanceof ParseResult.Parsed parsed) {
       CatalogRecord r = parsed.record();
@@ -194,7 +226,9 @@ public final class CatalogTransforms {
               r.listPriceDeclaredCentsDisagree(),
               scala.collection.JavaConverters.mapAsScalaMap((Map<String, String>) r.attributes()),
               null,
-              null);
+              null,
+              undefined,
+              utf8);
     } else if (result instanceof ParseResult.Rejected rejected) {
       row =
           RowFactory.create(
@@ -215,7 +249,9 @@ public final class CatalogTransforms {
               false,
               null,
               rejected.reason().code(),
-              rejected.rawText());
+              rejected.rawText(),
+              undefined,
+              utf8);
     } else {
       return Collections.emptyIterator();
     }

@@ -13,7 +13,14 @@ public enum QuarantineReason {
    * because no line feed precedes the next header (a file with CR-only line endings). Quarantined
    * whole, so that the records it holds are visible instead of merged into the first one.
    */
-  RECORDS_RUN_TOGETHER("records_run_together");
+  RECORDS_RUN_TOGETHER("records_run_together"),
+  /**
+   * The record is longer than the job's maximum record size ({@code --max-record-bytes}, 64 KiB by
+   * default): not parsed, and its quarantined raw text is only a bounded prefix ({@link
+   * CatalogTransforms#RAW_PREFIX_CHARS} characters). A real record is about 1 KiB; a huge one is a
+   * file without {@code ITEM} lines, or a missing record separator, not a product.
+   */
+  RECORD_TOO_LARGE("record_too_large");
 
   private final String code;
 

@@ -109,6 +109,29 @@ class CatalogRecordParserTest {
   }
 
   @Test
+  void aTooLargeRecordKeepsItsLabelAndABoundedPrefix() {
+    String text = "ITEM  42\nTitle=Heat\nPlot=" + "x".repeat(200) + "\n";
+    byte[] bytes = ascii(text);
+
+    ParseResult.Rejected r = CatalogRecordParser.tooLarge(bytes, 100, 30);
+
+    assertThat(r.reason()).isEqualTo(QuarantineReason.RECORD_TOO_LARGE);
+    assertThat(r.reason().code()).isEqualTo("record_too_large");
+    assertThat(r.itemLabel()).isEqualTo("ITEM 42");
+    assertThat(r.detail()).isEqualTo("record of 226 bytes exceeds the maximum of 100 bytes");
+    assertThat(r.rawText())
+        .isEqualTo("ITEM  42\nTitle=Heat\nPlot=xxxxx\n[record cut: 30 of 226 bytes kept]");
+  }
+
+  @Test
+  void aTooLargeChunkWithoutItemLineHasNoLabel() {
+    ParseResult.Rejected r = CatalogRecordParser.tooLarge(ascii("garbage ".repeat(50)), 64, 16);
+
+    assertThat(r.itemLabel()).isNull();
+    assertThat(r.rawText()).isEqualTo("garbage garbage \n[record cut: 16 of 400 bytes kept]");
+  }
+
+  @Test
   void quarantinesARecordWithABlankTitle() {
     assertThat(rejected(ascii("ITEM 9\nTitle=   \n")).reason())
         .isEqualTo(QuarantineReason.NO_TITLE);

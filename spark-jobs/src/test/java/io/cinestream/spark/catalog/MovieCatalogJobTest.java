@@ -56,6 +56,9 @@ class MovieCatalogJobTest {
     assertThat(summary.distinctProducts()).isEqualTo(expectedProducts);
     assertThat(summary.mergedDuplicates()).isEqualTo(8_701 - expectedProducts);
     assertThat(summary.listPriceDisagreements()).isZero();
+    assertThat(summary.undefinedCp1252Records()).isZero();
+    assertThat(summary.undefinedCp1252Bytes()).isZero();
+    assertThat(summary.likelyUtf8Records()).isZero();
   }
 
   @Test
@@ -174,6 +177,84 @@ class MovieCatalogJobTest {
         .isEqualTo(Map.of("no_title", 1L, "unparseable_list_price", 1L));
     assertThat(summary.recordsRead()).isEqualTo(3);
     assertThat(summary.distinctProducts()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesAUtf8CatalogueBeforeWritingAnything() throws IOException {
+    // The excerpt re-encoded as UTF-8: ITEM 485 (Tran Nu Yen-Khe with circumflexes) becomes UTF-8.
+    String excerpt =
+        new String(CatalogFixtures.resource("excerpt.txt"), CatalogRecordParser.CP1252);
+    Path file = write("utf8.txt", excerpt.getBytes(StandardCharsets.UTF_8));
+
+    // A JDBC sink that cannot work: the check must fail first, before any connection attempt.
+    CatalogJobOptions options =
+        CatalogJobOptions.parse(
+            "--input",
+            file.toString(),
+            "--no-kafka",
+            "--jdbc-url",
+            "jdbc:postgresql://127.0.0.1:1/x");
+    assertThatThrownBy(() -> MovieCatalogJob.run(spark, options))
+        .isInstanceOf(CatalogEncodingException.class)
+        .hasMessageContaining("is not Windows-1252 (cp1252)")
+        .hasMessageContaining("nothing written")
+        .hasMessageContaining(
+            "1 of 5 records (20.00%) look like UTF-8, above the limit of 1.00%"
+                + " (--max-likely-utf8-ratio); first: ITEM 485 'The Scent of Green Papaya"
+                + " (English Subtitled)'")
+        .hasMessageNotContaining("undefined in cp1252")
+        .satisfies(
+            e -> {
+              CatalogSummary summary = ((CatalogEncodingException) e).summary();
+              assertThat(summary.likelyUtf8Records()).isEqualTo(1);
+              assertThat(summary.undefinedCp1252Records()).isZero();
+              assertThat(summary.recordsRead()).isEqualTo(5);
+            });
+  }
+
+  @Test
+  void countsOneBadRecordUnderTheLimitAndQuarantinesATooLargeRecord() throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 1; i <= 120; i++) {
+      out.writeBytes(
+          ("ITEM " + i + "\nTitle=Film " + i + "\n\n").getBytes(StandardCharsets.US_ASCII));
+    }
+    // Lodz with its Polish letters in UTF-8: L-stroke is C5 81, and 0x81 is undefined in cp1252.
+    out.writeBytes("ITEM 121\nTitle=\u0141\u00f3d\u017a\n\n".getBytes(StandardCharsets.UTF_8));
+    String big = "ITEM 122\nTitle=Long\nPlot=" + "x".repeat(5000) + "\n";
+    out.writeBytes(big.getBytes(StandardCharsets.US_ASCII));
+    Path file = write("mixed.txt", out.toByteArray());
+
+    CatalogSummary summary =
+        MovieCatalogJob.run(
+            spark,
+            CatalogJobOptions.parse(
+                "--input",
+                file.toString(),
+                "--no-kafka",
+                "--no-jdbc",
+                "--max-record-bytes",
+                "4096"));
+    List<Row> quarantined =
+        CatalogTransforms.quarantinedRecords(
+                CatalogTransforms.parseRecords(
+                    CatalogInput.readRawRecords(spark, file.toString()), 4096))
+            .collectAsList();
+
+    // 1 of 122 records (0.82 %) is under the default 1 % limits: counted, not fatal.
+    assertThat(summary.recordsRead()).isEqualTo(122);
+    assertThat(summary.likelyUtf8Records()).isEqualTo(1);
+    assertThat(summary.undefinedCp1252Records()).isEqualTo(1);
+    assertThat(summary.undefinedCp1252Bytes()).isEqualTo(1);
+    assertThat(summary.usableRecords()).isEqualTo(121);
+    assertThat(summary.quarantinedByReason()).isEqualTo(Map.of("record_too_large", 1L));
+    assertThat(quarantined).hasSize(1);
+    Row tooLarge = quarantined.get(0);
+    assertThat(tooLarge.<String>getAs("item_label")).isEqualTo("ITEM 122");
+    String suffix = "\n[record cut: 4096 of " + big.length() + " bytes kept]";
+    assertThat(tooLarge.<String>getAs("raw_record"))
+        .isEqualTo(big.substring(0, 4096) + suffix)
+        .hasSize(4096 + suffix.length());
   }
 
   @Test
