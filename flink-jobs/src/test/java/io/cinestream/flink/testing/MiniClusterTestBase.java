@@ -4,18 +4,20 @@ import io.cinestream.flink.JobEnvironment;
 import io.cinestream.flink.JobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.testutils.CommonTestUtils;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,16 +28,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * are late, is deterministic) and one watermark per record.
  *
  * <p>Every test has a timeout, and jobs still running after a test are cancelled, so that a job
- * that never finishes fails its test (and Surefire's retry) instead of hanging the build or holding
- * the shared cluster's slots.
+ * that never finishes fails its test instead of hanging the build or holding the shared cluster's
+ * slots for the next test.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 public abstract class MiniClusterTestBase {
 
   /**
    * Cancels the jobs a test left running (after a timeout or an assertion failure mid-job) and
-   * waits until they are gone, so that the next test (or Surefire's retry) starts on a free
-   * cluster.
+   * waits until they are gone, so that the next test starts on a free cluster.
    */
   @AfterEach
   void cancelLeftoverJobs(@InjectClusterClient ClusterClient<?> client) throws Exception {
@@ -55,28 +56,27 @@ public abstract class MiniClusterTestBase {
   }
 
   /**
-   * Stops {@code job} with a savepoint into {@code dir}, retrying while some of its tasks are still
-   * being deployed: a source can emit into its output buffers (and reach a {@code SourceGate})
-   * before every downstream task is RUNNING, and a savepoint needs all of them running.
+   * Stops {@code job} with a savepoint into {@code dir} once every one of its tasks is RUNNING.
+   *
+   * <p>A stop-with-savepoint is refused ("is not being executed at the moment") while any task is
+   * still DEPLOYING or INITIALIZING, and a gated source reaches its {@link SourceGate} as soon as
+   * its own task runs: it only needs its output partitions, not its consumers. On a loaded machine
+   * the downstream tasks can start hundreds of milliseconds later, so the test first waits for the
+   * precondition of the savepoint (all tasks RUNNING, as read from the job's REST details) instead
+   * of triggering and retrying on refusal.
    *
    * @return the savepoint path
    */
   protected static String stopWithSavepoint(JobClient job, Path dir) throws Exception {
-    long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        return job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
-            .get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        boolean notRunningYet =
-            ExceptionUtils.findThrowableWithMessage(e, "is not being executed at the moment")
-                .isPresent();
-        if (!notRunningYet || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
+    JobID id = job.getJobID();
+    try (RestClusterClient<StandaloneClusterId> rest =
+        new RestClusterClient<>(
+            MINI_CLUSTER.getClientConfiguration(), StandaloneClusterId.getInstance())) {
+      CommonTestUtils.waitForAllTaskRunning(
+          () -> rest.getJobDetails(id).get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     }
+    return job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+        .get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** The shared cluster. */
