@@ -10,8 +10,8 @@ import io.cinestream.flink.testing.CollectingSink;
 import io.cinestream.flink.testing.Expected;
 import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.TestInputs;
-import io.cinestream.verify.fixtures.MetricScenarios;
-import io.cinestream.verify.fixtures.MetricScenarios.SalesScenario;
+import io.cinestream.testsupport.fixtures.MetricScenarios;
+import io.cinestream.testsupport.fixtures.MetricScenarios.SalesScenario;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,7 @@ package io.cinestream.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinestream.devstack.kafka.KafkaBroker;
 import io.cinestream.devstack.kafka.TopicCreator;
-import io.cinestream.devstack.registry.RegistryConfig;
-import io.cinestream.devstack.registry.SchemaRegistryServer;
 import io.cinestream.events.ConsumerRegistration;
 import io.cinestream.events.ItemView;
 import io.cinestream.events.MovieCatalogEnriched;
@@ -16,12 +13,11 @@ import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.ConfluentAvroSerializer;
 import io.cinestream.schemas.serde.RecordCoordinates;
 import io.cinestream.schemas.serde.WireFormatException;
+import io.cinestream.testsupport.LocalStack;
+import io.cinestream.testsupport.LocalStackExtension;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -45,10 +41,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
 /**
@@ -56,31 +51,17 @@ import picocli.CommandLine;
  * ports: the catalogue is read from {@code movies_catalog_enriched}, 10,000 events are produced,
  * and every record is read back and decoded through the registry.
  */
+@ExtendWith(LocalStackExtension.class)
 class KafkaGeneratorIntegrationTest {
 
-  @TempDir static Path tmp;
-  private static KafkaBroker broker;
-  private static SchemaRegistryServer registry;
+  private static String bootstrap;
   private static String registryUrl;
 
   @BeforeAll
-  static void startStack() throws Exception {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), freePort(), freePort());
-    TopicCreator.ensureTopics(broker.bootstrapServers());
-    registry =
-        SchemaRegistryServer.start(
-            RegistryConfig.defaults().withPort(0).withBootstrapServers(broker.bootstrapServers()));
-    registryUrl = "http://127.0.0.1:" + registry.port();
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  static void useStack(LocalStack stack) {
+    bootstrap = stack.bootstrapServers();
+    TopicCreator.ensureTopics(bootstrap);
+    registryUrl = stack.registryUrl();
   }
 
   /** An address with a real local part: a letter or digit right before the '@'. */
@@ -96,7 +77,7 @@ class KafkaGeneratorIntegrationTest {
     new CommandLine(cli)
         .parseArgs(
             "--bootstrap",
-            broker.bootstrapServers(),
+            bootstrap,
             "--registry",
             registryUrl,
             "--users",
@@ -177,7 +158,7 @@ class KafkaGeneratorIntegrationTest {
   /** The small test catalogue on the topic, plus one product that is then tombstoned. */
   private static void publishCatalogue() throws Exception {
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     String topic = Topic.MOVIES_CATALOG_ENRICHED.topicName();
     try (KafkaProducer<String, GenericContainer> producer =
@@ -205,7 +186,7 @@ class KafkaGeneratorIntegrationTest {
 
   private static List<ConsumerRecord<String, byte[]>> readAll(List<Topic> topics) {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
@@ -226,11 +207,5 @@ class KafkaGeneratorIntegrationTest {
       }
     }
     return out;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

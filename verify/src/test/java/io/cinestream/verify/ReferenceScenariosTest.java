@@ -2,13 +2,13 @@ package io.cinestream.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinestream.verify.fixtures.MetricScenarios;
-import io.cinestream.verify.fixtures.MetricScenarios.CatalogEntry;
-import io.cinestream.verify.fixtures.MetricScenarios.InputEvent;
-import io.cinestream.verify.fixtures.MetricScenarios.LateRow;
-import io.cinestream.verify.fixtures.MetricScenarios.RegistrationScenario;
-import io.cinestream.verify.fixtures.MetricScenarios.SalesScenario;
-import io.cinestream.verify.fixtures.MetricScenarios.SessionScenario;
+import io.cinestream.testsupport.fixtures.MetricScenarios;
+import io.cinestream.testsupport.fixtures.MetricScenarios.CatalogEntry;
+import io.cinestream.testsupport.fixtures.MetricScenarios.InputEvent;
+import io.cinestream.testsupport.fixtures.MetricScenarios.LateRow;
+import io.cinestream.testsupport.fixtures.MetricScenarios.RegistrationScenario;
+import io.cinestream.testsupport.fixtures.MetricScenarios.SalesScenario;
+import io.cinestream.testsupport.fixtures.MetricScenarios.SessionScenario;
 import io.cinestream.verify.model.MovieSalesMetricRow;
 import io.cinestream.verify.model.OrphanSignOutRow;
 import io.cinestream.verify.model.RawEvent;

@@ -2,36 +2,30 @@ package io.cinestream.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinestream.devstack.postgres.EmbeddedWarehouse;
+import io.cinestream.testsupport.LocalStack;
+import io.cinestream.testsupport.LocalStackExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
 /** The CLI against a real PostgreSQL with the warehouse migrations. */
+@ExtendWith(LocalStackExtension.class)
 class VerifyCliJdbcTest {
 
-  @TempDir static Path dataDir;
-  private static EmbeddedWarehouse warehouse;
+  private static String jdbcUrl;
 
   @BeforeAll
-  static void startWarehouse() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    warehouse = EmbeddedWarehouse.start(dataDir, port);
+  static void startWarehouse(LocalStack stack) throws Exception {
+    jdbcUrl = stack.newWarehouseDatabase();
     sql(
         "INSERT INTO consumer_events (event_id, event_name, user_id, event_time, kafka_topic,"
             + " kafka_partition, kafka_offset) VALUES"
@@ -62,13 +56,6 @@ class VerifyCliJdbcTest {
             + " ('00000000-0000-4000-8000-000000000013', 'checkout_to_cart', 1,"
             + "  '10000000-0000-4000-8000-000000000001', NULL, '2024-01-02T09:05:00Z',"
             + "  'checkout_to_cart', 0, 3)");
-  }
-
-  @AfterAll
-  static void stopWarehouse() throws Exception {
-    if (warehouse != null) {
-      warehouse.close();
-    }
   }
 
   @Test
@@ -173,7 +160,7 @@ class VerifyCliJdbcTest {
     StringWriter out = new StringWriter();
     CommandLine cli = VerifyCli.commandLine();
     cli.setOut(new PrintWriter(out));
-    List<String> args = new ArrayList<>(List.of(subcommand, "--jdbc-url", warehouse.jdbcUrl()));
+    List<String> args = new ArrayList<>(List.of(subcommand, "--jdbc-url", jdbcUrl));
     args.addAll(List.of(options));
     int code = cli.execute(args.toArray(String[]::new));
     return new Run(code, out.toString());
@@ -208,7 +195,7 @@ class VerifyCliJdbcTest {
   }
 
   private static void sql(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(warehouse.jdbcUrl());
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
         Statement st = c.createStatement()) {
       st.execute("SET TIME ZONE 'UTC'");
       st.execute(sql);
@@ -217,7 +204,7 @@ class VerifyCliJdbcTest {
 
   private static List<String> query(String sql) throws Exception {
     List<String> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(warehouse.jdbcUrl());
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
         Statement st = c.createStatement()) {
       st.execute("SET TIME ZONE 'UTC'");
       try (ResultSet rs = st.executeQuery(sql)) {

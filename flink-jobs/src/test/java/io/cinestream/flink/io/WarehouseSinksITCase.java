@@ -2,7 +2,6 @@ package io.cinestream.flink.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinestream.devstack.postgres.EmbeddedWarehouse;
 import io.cinestream.flink.JobOptions;
 import io.cinestream.flink.MovieSalesJob;
 import io.cinestream.flink.RegistrationMetricsJob;
@@ -11,10 +10,9 @@ import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.TestInputs;
-import io.cinestream.verify.fixtures.MetricScenarios;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
+import io.cinestream.testsupport.LocalStack;
+import io.cinestream.testsupport.LocalStackExtension;
+import io.cinestream.testsupport.fixtures.MetricScenarios;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,41 +21,27 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The production JDBC sinks against a real PostgreSQL migrated with the warehouse DDL: the jobs
  * write the fixtures' rows, and a second run of the same input (a replay after a restart) changes
  * no row (idempotent upserts).
  */
+@ExtendWith(LocalStackExtension.class)
 class WarehouseSinksITCase extends MiniClusterTestBase {
 
-  @TempDir static Path dataDir;
-  private static EmbeddedWarehouse warehouse;
+  private static String jdbcUrl;
 
   @BeforeAll
-  static void startWarehouse() throws Exception {
-    warehouse = EmbeddedWarehouse.start(dataDir.resolve("pg"), freePort());
-  }
-
-  @AfterAll
-  static void stopWarehouse() throws IOException {
-    if (warehouse != null) {
-      warehouse.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  static void createDatabase(LocalStack stack) {
+    jdbcUrl = stack.newWarehouseDatabase();
   }
 
   private static JobOptions options() {
-    return testOptions().withJdbcUrl(warehouse.jdbcUrl());
+    return testOptions().withJdbcUrl(jdbcUrl);
   }
 
   private static void runRegistrations() throws Exception {
@@ -212,7 +196,7 @@ class WarehouseSinksITCase extends MiniClusterTestBase {
 
   private static List<String> query(String sql) throws Exception {
     List<String> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(warehouse.jdbcUrl());
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {

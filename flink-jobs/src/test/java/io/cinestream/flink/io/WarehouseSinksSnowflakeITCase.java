@@ -13,11 +13,11 @@ import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.TestInputs;
 import io.cinestream.schemas.warehouse.SqlDialect;
 import io.cinestream.schemas.warehouse.WarehouseDdl;
-import io.cinestream.verify.fixtures.MetricScenarios;
+import io.cinestream.testsupport.Ports;
+import io.cinestream.testsupport.fixtures.MetricScenarios;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,9 +69,7 @@ class WarehouseSinksSnowflakeITCase extends MiniClusterTestBase {
         Files.isExecutable(PYTHON),
         "fakesnow venv missing: python3 -m venv .local/venv/fakesnow && .local/venv/fakesnow/bin/pip"
             + " install -r requirements/fakesnow.txt");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = Ports.freePort();
     Path log = Path.of("target", "fakesnow-logs", "fakesnow.log");
     Files.createDirectories(log.getParent());
     fakesnow =

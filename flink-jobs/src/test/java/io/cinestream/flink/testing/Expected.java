@@ -5,11 +5,11 @@ import io.cinestream.flink.model.MovieSalesMetric;
 import io.cinestream.flink.model.OrphanSignOuts;
 import io.cinestream.flink.model.RegistrationMetric;
 import io.cinestream.flink.model.SessionMetric;
-import io.cinestream.verify.fixtures.MetricScenarios.LateRow;
-import io.cinestream.verify.fixtures.MetricScenarios.OrphanRow;
-import io.cinestream.verify.fixtures.MetricScenarios.RegistrationRow;
-import io.cinestream.verify.fixtures.MetricScenarios.SalesRow;
-import io.cinestream.verify.fixtures.MetricScenarios.SessionRow;
+import io.cinestream.testsupport.fixtures.MetricScenarios.LateRow;
+import io.cinestream.testsupport.fixtures.MetricScenarios.OrphanRow;
+import io.cinestream.testsupport.fixtures.MetricScenarios.RegistrationRow;
+import io.cinestream.testsupport.fixtures.MetricScenarios.SalesRow;
+import io.cinestream.testsupport.fixtures.MetricScenarios.SessionRow;
 import java.util.List;
 
 /** Converts the fixtures' expected rows into the jobs' row types, for exact comparison. */

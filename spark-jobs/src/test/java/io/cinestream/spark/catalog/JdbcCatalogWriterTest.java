@@ -2,9 +2,10 @@ package io.cinestream.spark.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cinestream.devstack.postgres.EmbeddedWarehouse;
+import io.cinestream.testsupport.LocalStack;
+import io.cinestream.testsupport.LocalStackExtension;
+import io.cinestream.testsupport.SparkTestSession;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,33 +18,23 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The JDBC upsert and quarantine against a real PostgreSQL migrated by the devstack's Flyway. */
+@ExtendWith(LocalStackExtension.class)
 class JdbcCatalogWriterTest {
 
   @TempDir static Path tmp;
 
-  private static EmbeddedWarehouse warehouse;
+  private static String jdbcUrl;
   private final SparkSession spark = SparkTestSession.get();
 
   @BeforeAll
-  static void startWarehouse() throws IOException, SQLException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    warehouse = EmbeddedWarehouse.start(tmp.resolve("pgdata"), port);
-  }
-
-  @AfterAll
-  static void stopWarehouse() throws IOException {
-    if (warehouse != null) {
-      warehouse.close();
-    }
+  static void createDatabase(LocalStack stack) {
+    jdbcUrl = stack.newWarehouseDatabase();
   }
 
   @Test
@@ -96,8 +87,7 @@ class JdbcCatalogWriterTest {
   private void runJob(Path input) {
     MovieCatalogJob.run(
         spark,
-        CatalogJobOptions.parse(
-            "--input", input.toString(), "--no-kafka", "--jdbc-url", warehouse.jdbcUrl()));
+        CatalogJobOptions.parse("--input", input.toString(), "--no-kafka", "--jdbc-url", jdbcUrl));
   }
 
   private static Path write(String name, String text) throws IOException {
@@ -158,7 +148,7 @@ class JdbcCatalogWriterTest {
   }
 
   private static void query(String sql, RowReader reader) throws SQLException {
-    try (Connection c = DriverManager.getConnection(warehouse.jdbcUrl());
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {

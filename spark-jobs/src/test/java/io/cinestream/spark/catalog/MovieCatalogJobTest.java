@@ -7,6 +7,7 @@ import io.cinestream.events.MovieCatalogEnriched;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import io.cinestream.schemas.serde.RecordCoordinates;
+import io.cinestream.testsupport.SparkTestSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

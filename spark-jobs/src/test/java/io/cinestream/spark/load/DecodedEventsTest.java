@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
+import io.cinestream.testsupport.SparkTestSession;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -71,7 +72,7 @@ class DecodedEventsTest {
 
   @Test
   void turnsATickIntoATickRowAtItsKafkaTimestampAndANullValueWithoutTheHeaderIntoADeadLetter() {
-    List<Row> rows = decoded(LoadSparkSession.get()).orderBy("kafka_offset").collectAsList();
+    List<Row> rows = decoded(SparkTestSession.get()).orderBy("kafka_offset").collectAsList();
 
     assertThat(rows).hasSize(3);
     Row tick = rows.get(0);
@@ -89,7 +90,7 @@ class DecodedEventsTest {
 
   @Test
   void theLoaderSkipsTicksAndCountsThem() {
-    SparkSession spark = LoadSparkSession.get();
+    SparkSession spark = SparkTestSession.get();
     LongAccumulator ticks = spark.sparkContext().longAccumulator("test-ticks");
 
     List<Row> rows = DecodedEvents.withoutTicks(decoded(spark), ticks).collectAsList();

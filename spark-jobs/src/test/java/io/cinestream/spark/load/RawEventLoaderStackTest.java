@@ -2,6 +2,9 @@ package io.cinestream.spark.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.testsupport.LocalStack;
+import io.cinestream.testsupport.LocalStackExtension;
+import io.cinestream.testsupport.SparkTestSession;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * records that cannot be loaded. Both tests assert that the tables end up exactly as the workload's
  * own oracle says.
  */
+@ExtendWith(LocalStackExtension.class)
 class RawEventLoaderStackTest {
 
   private static final int USERS = 60;
@@ -36,13 +41,13 @@ class RawEventLoaderStackTest {
 
   @TempDir static Path tmp;
 
-  private static LocalStack stack;
+  private static ForkedDevStack stack;
   private static LoadWorkload workload;
 
   @BeforeAll
-  static void startStackAndProduce() throws Exception {
+  static void startStackAndProduce(LocalStack shared) throws Exception {
     Files.createDirectories(LOGS);
-    stack = LocalStack.start(tmp.resolve("stack"));
+    stack = ForkedDevStack.start(tmp.resolve("stack"), shared.newWarehouseDatabase());
     workload = LoadWorkload.build(stack.registryUrl(), USERS);
     workload.produce(stack.bootstrap());
   }
@@ -118,7 +123,7 @@ class RawEventLoaderStackTest {
   }
 
   private static void runOnce(String checkpoint, String mode) throws Exception {
-    SparkSession spark = LoadSparkSession.get();
+    SparkSession spark = SparkTestSession.get();
     LoaderOptions options =
         LoaderOptions.parse(
             "--bootstrap",
@@ -172,7 +177,7 @@ class RawEventLoaderStackTest {
                 testClasspath(),
                 "--driver-java-options",
                 "-Dlog4j2.configurationFile=file:"
-                    + LocalStack.ROOT.resolve("spark-jobs/conf/log4j2.properties"),
+                    + ForkedDevStack.ROOT.resolve("spark-jobs/conf/log4j2.properties"),
                 "--class",
                 RawEventLoader.class.getName(),
                 appJar.toString(),
@@ -196,7 +201,7 @@ class RawEventLoaderStackTest {
   }
 
   private static Path sparkHome() throws IOException {
-    Path lib = LocalStack.ROOT.resolve(".local/venv/spark/lib");
+    Path lib = ForkedDevStack.ROOT.resolve(".local/venv/spark/lib");
     if (Files.isDirectory(lib)) {
       try (Stream<Path> pythons = Files.list(lib)) {
         for (Path python : pythons.toList()) {

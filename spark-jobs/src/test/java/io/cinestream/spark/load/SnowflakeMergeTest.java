@@ -3,6 +3,7 @@ package io.cinestream.spark.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cinestream.testsupport.Ports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class SnowflakeMergeTest {
 
-  private static final Path PYTHON = LocalStack.ROOT.resolve(".local/venv/fakesnow/bin/python");
+  private static final Path PYTHON = ForkedDevStack.ROOT.resolve(".local/venv/fakesnow/bin/python");
   private static Process fakesnow;
   private static int port;
 
@@ -45,7 +46,7 @@ class SnowflakeMergeTest {
         Files.isExecutable(PYTHON),
         "fakesnow venv missing: python3 -m venv .local/venv/fakesnow && .local/venv/fakesnow/bin/pip"
             + " install 'fakesnow[server]==0.12.1' 'snowflake-connector-python<5'");
-    port = LocalStack.freePort();
+    port = Ports.freePort();
     Path launcher =
         Path.of(SnowflakeMergeTest.class.getResource("/load/fakesnow_launcher.py").toURI());
     Path log = Path.of("target", "load-test-logs", "fakesnow.log");

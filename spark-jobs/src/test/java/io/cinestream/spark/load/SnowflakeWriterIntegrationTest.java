@@ -3,6 +3,7 @@ package io.cinestream.spark.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cinestream.testsupport.SparkTestSession;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class SnowflakeWriterIntegrationTest {
     SnowflakeWarehouseWriter writer = new SnowflakeWarehouseWriter(options);
     writer.prepare();
     String topic = "loader_it_" + System.nanoTime();
-    SparkSession spark = LoadSparkSession.get();
+    SparkSession spark = SparkTestSession.get();
     List<Row> rows = new ArrayList<>();
     for (long offset = 0; offset < 3; offset++) {
       Object[] v = new Object[DecodedEvents.SCHEMA.size()];

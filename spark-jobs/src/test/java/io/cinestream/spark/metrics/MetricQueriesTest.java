@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinestream.spark.metrics.MovieSalesMetrics.SalesRow;
 import io.cinestream.spark.metrics.SessionMetrics.SessionRow;
-import io.cinestream.verify.fixtures.MetricScenarios;
-import io.cinestream.verify.fixtures.MetricScenarios.InputEvent;
+import io.cinestream.testsupport.SparkTestSession;
+import io.cinestream.testsupport.fixtures.MetricScenarios;
+import io.cinestream.testsupport.fixtures.MetricScenarios.InputEvent;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -55,17 +56,7 @@ class MetricQueriesTest {
 
   @BeforeAll
   static void session() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("spark-jobs-tests")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.default.parallelism", "2")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    spark = SparkTestSession.get();
   }
 
   @Test

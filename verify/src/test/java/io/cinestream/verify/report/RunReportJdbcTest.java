@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.cinestream.devstack.postgres.EmbeddedWarehouse;
+import io.cinestream.testsupport.LocalStack;
+import io.cinestream.testsupport.LocalStackExtension;
 import io.cinestream.verify.VerifyCli;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +21,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -32,19 +32,15 @@ import picocli.CommandLine;
  * hand-made set of raw and metric rows: flink and reference agree everywhere, spark has only two
  * registration windows (a partial engine), so every figure below is worked out from the inserts.
  */
+@ExtendWith(LocalStackExtension.class)
 class RunReportJdbcTest {
 
-  @TempDir static Path dataDir;
   @TempDir Path out;
-  private static EmbeddedWarehouse warehouse;
+  private static String jdbcUrl;
 
   @BeforeAll
-  static void startWarehouse() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    warehouse = EmbeddedWarehouse.start(dataDir, port);
+  static void startWarehouse(LocalStack stack) throws Exception {
+    jdbcUrl = stack.newWarehouseDatabase();
     sql(
         "INSERT INTO consumer_events (event_id, event_name, user_id, event_time, kafka_topic,"
             + " kafka_partition, kafka_offset) VALUES"
@@ -113,13 +109,6 @@ class RunReportJdbcTest {
         "INSERT INTO late_events (engine, job, event_id, kafka_topic, event_time, watermark)"
             + " VALUES ('flink', 'registration-metrics', '00000000-0000-4000-8000-000000000009',"
             + " 'consumer_registration', '2024-01-01T09:00:00Z', '2024-01-01T10:58:00Z')");
-  }
-
-  @AfterAll
-  static void stopWarehouse() throws Exception {
-    if (warehouse != null) {
-      warehouse.close();
-    }
   }
 
   @Test
@@ -343,14 +332,14 @@ class RunReportJdbcTest {
     CommandLine cli = VerifyCli.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    List<String> args = new ArrayList<>(List.of("report", "--jdbc-url", warehouse.jdbcUrl()));
+    List<String> args = new ArrayList<>(List.of("report", "--jdbc-url", jdbcUrl));
     args.addAll(List.of(options));
     int code = cli.execute(args.toArray(String[]::new));
     return new Run(code, out.toString(), err.toString());
   }
 
   private static void sql(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(warehouse.jdbcUrl());
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
         Statement st = c.createStatement()) {
       st.execute("SET TIME ZONE 'UTC'");
       st.execute(sql);

@@ -1,15 +1,13 @@
 package io.cinestream.spark.load;
 
-import io.cinestream.devstack.postgres.EmbeddedWarehouse;
+import io.cinestream.testsupport.Ports;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,33 +15,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private local stack for the load tests: the devstack Kafka broker and schema registry as
- * separate JVMs (Spark's kafka-clients 3.4.1 and the broker's 4.x cannot share a classpath) and
- * PostgreSQL in-process, all on free ports of 127.0.0.1 under one directory.
+ * The devstack Kafka broker and schema registry for the load tests, as separate JVMs: Spark's
+ * kafka-clients 3.4.1 and the broker's 4.x cannot share a classpath, so the in-process broker of
+ * {@link io.cinestream.testsupport.LocalStack} cannot run here. PostgreSQL is the shared test
+ * stack's (a database passed in). Free ports of 127.0.0.1, logs under one directory.
  */
-final class LocalStack implements AutoCloseable {
+final class ForkedDevStack implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ForkedDevStack.class);
 
   /** The repository root (Surefire sets {@code cinestream.root}). */
   static final Path ROOT =
       Path.of(System.getProperty("cinestream.root", "..")).toAbsolutePath().normalize();
 
   private final List<Process> processes = new ArrayList<>();
-  private EmbeddedWarehouse warehouse;
+  private String jdbcUrl;
   private String bootstrap;
   private String registryUrl;
 
-  private LocalStack() {}
+  private ForkedDevStack() {}
 
-  static LocalStack start(Path dir) throws IOException, SQLException, InterruptedException {
-    LocalStack stack = new LocalStack();
+  /**
+   * Starts the broker and the registry and waits until both answer.
+   *
+   * @param dir where the broker's data and the processes' logs go
+   * @param jdbcUrl the warehouse database the tests use (not started here)
+   * @return the running stack
+   * @throws IllegalStateException when a process exits or does not answer within 90 s
+   */
+  static ForkedDevStack start(Path dir, String jdbcUrl) throws IOException, InterruptedException {
+    ForkedDevStack stack = new ForkedDevStack();
+    stack.jdbcUrl = jdbcUrl;
     Files.createDirectories(dir);
     try {
-      int kafkaPort = freePort();
-      int controllerPort = freePort();
-      int registryPort = freePort();
-      int pgPort = freePort();
+      int kafkaPort = Ports.freePort();
+      int controllerPort = Ports.freePort();
+      int registryPort = Ports.freePort();
       stack.bootstrap = "127.0.0.1:" + kafkaPort;
       stack.registryUrl = "http://127.0.0.1:" + registryPort;
       Process kafka =
@@ -56,7 +63,6 @@ final class LocalStack implements AutoCloseable {
               Integer.toString(kafkaPort),
               "--controller-port",
               Integer.toString(controllerPort));
-      stack.warehouse = EmbeddedWarehouse.start(dir.resolve("pgdata"), pgPort);
       awaitPort(kafkaPort, kafka, dir.resolve("kafka.log"));
       Process registry =
           stack.devstack(
@@ -74,7 +80,7 @@ final class LocalStack implements AutoCloseable {
           stack.registryUrl,
           stack.jdbcUrl());
       return stack;
-    } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
       stack.close();
       throw e;
     }
@@ -89,13 +95,7 @@ final class LocalStack implements AutoCloseable {
   }
 
   String jdbcUrl() {
-    return warehouse.jdbcUrl();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return jdbcUrl;
   }
 
   static Path javaBin() {
@@ -174,13 +174,6 @@ final class LocalStack implements AutoCloseable {
       } catch (InterruptedException e) {
         p.destroyForcibly();
         Thread.currentThread().interrupt();
-      }
-    }
-    if (warehouse != null) {
-      try {
-        warehouse.close();
-      } catch (IOException e) {
-        LOG.warn("PostgreSQL did not stop cleanly", e);
       }
     }
   }
