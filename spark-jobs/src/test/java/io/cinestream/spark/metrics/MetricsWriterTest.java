@@ -3,14 +3,15 @@ package io.cinestream.spark.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.cinestream.devstack.postgres.EmbeddedWarehouse;
 import io.cinestream.schemas.warehouse.SqlDialect;
 import io.cinestream.schemas.warehouse.WarehouseDdl;
 import io.cinestream.spark.metrics.MovieSalesMetrics.SalesRow;
 import io.cinestream.spark.metrics.SessionMetrics.SessionRow;
+import io.cinestream.testsupport.LocalStack;
+import io.cinestream.testsupport.LocalStackExtension;
+import io.cinestream.testsupport.Ports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link MetricsWriter} on both warehouses: the embedded PostgreSQL migrated by Flyway, and the
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .local/venv/fakesnow}). The same rows, written twice with a changed value in between, read back
  * the same on both.
  */
+@ExtendWith(LocalStackExtension.class)
 class MetricsWriterTest {
 
   private static final Path ROOT =
@@ -45,21 +47,17 @@ class MetricsWriterTest {
   private static final Instant H10 = Instant.parse("2024-01-01T10:00:00Z");
   private static final Instant H11 = Instant.parse("2024-01-01T11:00:00Z");
 
-  @TempDir static Path dataDir;
-  private static EmbeddedWarehouse postgres;
+  private static String postgresUrl;
   private static Process fakesnow;
   private static int fakesnowPort;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = EmbeddedWarehouse.start(dataDir.resolve("pg"), freePort());
+  static void createDatabase(LocalStack stack) {
+    postgresUrl = stack.newWarehouseDatabase();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
     if (fakesnow != null) {
       fakesnow.destroy();
       if (!fakesnow.waitFor(10, TimeUnit.SECONDS)) {
@@ -70,8 +68,8 @@ class MetricsWriterTest {
 
   @Test
   void upsertsEveryMetricTableOnPostgres() throws Exception {
-    writeAll(new MetricsWriter(postgres.jdbcUrl(), new Properties()));
-    assertRows(postgres.jdbcUrl(), "extract(epoch from %s)::bigint * 1000");
+    writeAll(new MetricsWriter(postgresUrl, new Properties()));
+    assertRows(postgresUrl, "extract(epoch from %s)::bigint * 1000");
   }
 
   @Test
@@ -177,7 +175,7 @@ class MetricsWriterTest {
         Files.isExecutable(PYTHON),
         "fakesnow venv missing: python3 -m venv .local/venv/fakesnow && .local/venv/fakesnow/bin/pip"
             + " install -r requirements/fakesnow.txt");
-    fakesnowPort = freePort();
+    fakesnowPort = Ports.freePort();
     Path launcher =
         Path.of(MetricsWriterTest.class.getResource("/load/fakesnow_launcher.py").toURI());
     Path log = Path.of("target", "metrics-test-logs", "fakesnow.log");
@@ -216,11 +214,5 @@ class MetricsWriterTest {
       }
     }
     return url;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
