@@ -3,8 +3,9 @@
 - No ``Secret`` is rendered: Secrets are created out of band and only referenced by name.
 - No container environment variable whose name looks like a credential has a literal ``value``.
 - No credential inside a URL or a command line: no container ``args``/``command``, env ``value``,
-  ConfigMap value or FlinkDeployment ``job.args`` holds ``password=``-style parameters or ``user:password@``
-  (the jobs read credentials from the environment, filled from Secrets).
+  ConfigMap value or FlinkDeployment ``job.args`` holds a password URL parameter (``password``,
+  ``pwd``, ``passcode``, ``private_key_file_pwd``) or credentials before ``@host`` (the jobs read
+  credentials from the environment, filled from Secrets).
 - Every FlinkDeployment follows STYLE.md: ``upgradeMode: savepoint``, checkpoint, savepoint and
   HA directories set, explicit JobManager/TaskManager resources, and the job's ``--parallelism``
   argument equal to ``spec.job.parallelism`` (the job sets its parallelism from the argument, so

@@ -42,7 +42,7 @@ class WarehouseConnectionsTest {
         .containsOnly(Map.entry("password", "pw"));
     assertThat(
             WarehouseConnections.properties(
-                "jdbc:postgresql://h/cinestream?user=postgres&password=inline",
+                "jdbc:postgresql://h/cinestream?user=postgres&password=REPLACE_ME_inline",
                 Map.of("CINESTREAM_JDBC_PASSWORD", "pw")))
         .isEmpty();
   }
