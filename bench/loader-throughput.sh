@@ -31,7 +31,7 @@ export SPARK_HOME
 rm -rf "$WORK" && mkdir -p "$WORK"
 cd "$ROOT"
 echo "building spark-jobs (shaded jar + bench helper)..." >&2
-# clean: re-shading an already shaded jar breaks it (DESIGN.md section 7).
+# clean: re-shading an already shaded jar breaks it (docs/architecture.md#version-set).
 mvn -q -f spark-jobs/pom.xml clean package -DskipTests >&2
 mvn -q -f spark-jobs/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$WORK/cp.txt" >&2

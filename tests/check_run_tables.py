@@ -4,8 +4,9 @@ r"""Checks what ``./pipeline run`` left in the warehouse, against independent pa
   the check is that the loader wrote something for every table the generator feeds.
 * Flink metric tables: rows with ``engine = 'flink'`` in all three metric tables.
 * dbt marts: ``analytics.dim_user`` holds exactly the distinct users of the raw registrations.
-* No unmasked e-mail: every ``masked_email`` of the raw registrations matches ``^\*{4}@`` (DESIGN
-  section 2: the local part is masked before it leaves the producer), and no text column of the
+* No unmasked e-mail: every ``masked_email`` of the raw registrations matches ``^\*{4}@``
+  (docs/architecture.md#topics-and-schemas: the local part is masked before it leaves the producer), and no text column
+  of the
   raw tables or the dead letters' decoded keys holds anything shaped like a plain address.
 * Final watermark tick: no raw table holds a tick (a tick reaching the loader as a record would be
   a dead letter without key and value; the generator's malformed records always have both), and

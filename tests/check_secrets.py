@@ -25,7 +25,7 @@ from pathlib import Path
 
 # Literal "passwords" that are published, fixed credentials of local emulators, not secrets.
 ALLOWED_LITERALS = {
-    # fakesnow (the local Snowflake emulator, DESIGN section 4) accepts any user/password; the
+    # fakesnow (the local Snowflake emulator, docs/production.md#snowflake) accepts any user/password; the
     # project uses user "fake" / password "snow" everywhere the emulator is addressed.
     "snow",
 }

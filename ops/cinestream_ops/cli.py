@@ -1,4 +1,4 @@
-"""``./pipeline``: Cinestream's one command line (DESIGN.md section 8), with Click.
+"""``./pipeline``: Cinestream's one command line (docs/operations.md#commands), with Click.
 
 Every flag is validated (type, range, file exists) before anything starts: a bad one gives a
 one-line error on stderr and exit status 2. A failing step prints the step, the cause and its log

@@ -1,6 +1,6 @@
 """What ``./pipeline`` prints: step headings, check marks, and the failure block (step, cause, log).
 
-Every failure names the step, the cause and the log file (DESIGN.md section 8): code raises
+Every failure names the step, the cause and the log file (docs/operations.md#commands): code raises
 :class:`StepFailed`, the CLI prints it with :func:`failure` and exits 1.
 """
 

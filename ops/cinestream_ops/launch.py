@@ -224,7 +224,7 @@ def generator(config: Config, args: Sequence[str], *, heap: str = "1g") -> Launc
     """The event generator into Kafka, with the Parallel collector.
 
     The generator is a batch producer: throughput matters and pauses do not, and the Parallel
-    collector costs about 10 % less CPU per record than G1 (README, "Events: the generator").
+    collector costs about 10 % less CPU per record than G1 (docs/benchmark.md#generator-throughput).
 
     :param args: the generator's own options (``java -jar generator.jar --help``)
     :param heap: its maximum heap

@@ -133,7 +133,7 @@ def chaos(config: Config, args: Sequence[str]) -> None:
 
 
 def bench(config: Config, options: Mapping[str, object], cmdline: str) -> None:
-    """The metric engines side by side with the consume-and-decode ceiling (README "Benchmark").
+    """The metric engines side by side with the consume-and-decode ceiling (docs/benchmark.md).
 
     Closed loop: a stack in its own home per workload, ``.local/bench/stack-N-S``, whose topics hold
     exactly that workload (loaded once, reused by later runs). Open loop: a fresh stack in

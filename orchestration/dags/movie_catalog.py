@@ -1,4 +1,4 @@
-"""movie_catalog: ingest a movie catalogue delivery (DESIGN.md section 3) when it lands.
+"""movie_catalog: ingest a movie catalogue delivery (docs/operations.md#the-movie-catalogue) when it lands.
 
 ``wait_for_file >> validate_file >> run_catalog_job >> check_data_quality >> archive_file >> publish_catalog``
 """

@@ -74,7 +74,7 @@ LOADER_CHECKPOINT = HOME / "checkpoints" / "raw-loader"
 FLINK_CHECKPOINTS = DATA_DIR / "flink" / "checkpoints"
 FLINK_SAVEPOINTS = DATA_DIR / "flink" / "savepoints"
 
-# DESIGN section 2 and 4: event topic -> raw table.
+# docs/architecture.md#topics-and-schemas and docs/architecture.md#warehouse-tables: event topic -> raw table.
 TOPIC_TABLE = {
     "consumer_registration": "consumer_events",
     "sign_in": "consumer_events",

@@ -4,9 +4,9 @@ import io.cinestream.schemas.Topic;
 import java.util.List;
 
 /**
- * The three metric jobs of DESIGN section 5 as the harness sees them: the topics they read (what
- * the ceiling decodes), the sink table whose rows are timed, and the Flink job class (Spark runs
- * all three in one application, selected with {@code --jobs <id>}).
+ * The three metric jobs of docs/metrics.md as the harness sees them: the topics they read (what the
+ * ceiling decodes), the sink table whose rows are timed, and the Flink job class (Spark runs all
+ * three in one application, selected with {@code --jobs <id>}).
  */
 public enum MetricJob {
   /** user_registration_metrics from consumer_registration. */

@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 @Command(name = "table-counts", description = "Row counts of the warehouse tables.")
 public final class TableCounts implements Callable<Integer> {
 
-  /** Raw and catalogue tables (DESIGN sections 3 and 4). */
+  /**
+   * Raw and catalogue tables (docs/operations.md#the-movie-catalogue and
+   * docs/architecture.md#warehouse-tables).
+   */
   public static final List<String> RAW_TABLES =
       List.of(
           "movies_catalog",
@@ -30,7 +33,7 @@ public final class TableCounts implements Callable<Integer> {
           "item_rating_events",
           "dead_letter_events");
 
-  /** Metric tables (DESIGN section 5), counted per engine. */
+  /** Metric tables (docs/metrics.md), counted per engine. */
   public static final List<String> METRIC_TABLES =
       List.of(
           "user_registration_metrics",

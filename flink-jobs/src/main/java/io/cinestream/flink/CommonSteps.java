@@ -18,10 +18,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 
 /**
- * The steps every job starts with (DESIGN section 5): read with watermarks assigned at the source,
- * route undecodable records to the dead-letter sink, drop watermark ticks; then drop duplicate
- * event ids and send events behind the watermark to the late-event sink, either in the job's own
- * per-user step or in a step of their own ({@link #onTimeEvents}).
+ * The steps every job starts with (docs/metrics.md#watermark): read with watermarks assigned at the
+ * source, route undecodable records to the dead-letter sink, drop watermark ticks; then drop
+ * duplicate event ids and send events behind the watermark to the late-event sink, either in the
+ * job's own per-user step or in a step of their own ({@link #onTimeEvents}).
  */
 final class CommonSteps {
 

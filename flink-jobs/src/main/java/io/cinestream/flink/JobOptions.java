@@ -24,12 +24,12 @@ import org.apache.flink.util.ParameterTool;
  *   <li>{@code --state-backend} {@code hashmap} (default) or {@code rocksdb}
  *   <li>{@code --restart-attempts} / {@code --restart-delay} fixed-delay restart strategy (default
  *       3 attempts, 10 s)
- *   <li>{@code --max-out-of-orderness} watermark delay (default 2 min, DESIGN section 5)
+ *   <li>{@code --max-out-of-orderness} watermark delay (default 2 min, docs/metrics.md#watermark)
  *   <li>{@code --idleness} a source split without records for this long stops holding the watermark
  *       back (default 1 min; 0 = never)
  *   <li>{@code --catalog-idleness} the catalogue stops holding the sales watermark back after this
  *       long without records (default 30 s)
- *   <li>{@code --session-timeout} session expiry after sign_in (default 2 h, DESIGN section 5)
+ *   <li>{@code --session-timeout} session expiry after sign_in (default 2 h, docs/metrics.md)
  *   <li>{@code --dedup-retention} how long (event time) seen event ids are kept (default 24 h)
  *   <li>{@code --punctuated-watermarks} emit a watermark after every record instead of periodically
  *       (deterministic lateness, for tests and replays)

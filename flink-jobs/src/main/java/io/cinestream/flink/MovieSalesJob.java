@@ -34,8 +34,9 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.types.Either;
 
 /**
- * {@code movie_sales_metrics} (DESIGN section 5): per movie, {@code daily} (UTC day), {@code
- * weekly} (ISO week from Monday 00:00 UTC) and {@code cumulative} sales in integer cents and units.
+ * {@code movie_sales_metrics} (docs/metrics.md#movie-sales): per movie, {@code daily} (UTC day),
+ * {@code weekly} (ISO week from Monday 00:00 UTC) and {@code cumulative} sales in integer cents and
+ * units.
  *
  * <p>Pipeline: {@code added_to_cart} + {@code checkout_to_cart} source -> dead letters out -> keyed
  * by cart_id: duplicate event ids dropped / late events out -> (same partitioning) interval join of
@@ -58,7 +59,9 @@ public final class MovieSalesJob {
   /** window_type of ISO-week windows. */
   public static final String WEEKLY = WindowType.WEEKLY.sqlName();
 
-  /** How long before its checkout an add still belongs to the sale (DESIGN section 5). */
+  /**
+   * How long before its checkout an add still belongs to the sale (docs/metrics.md#movie-sales).
+   */
   public static final Duration CART_LOOKBACK = Duration.ofHours(24);
 
   private final JobOptions options;

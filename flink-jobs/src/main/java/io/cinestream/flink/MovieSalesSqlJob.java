@@ -30,8 +30,8 @@ import org.apache.flink.types.Row;
 
 /**
  * The Flink SQL peer of {@link MovieSalesJob} (issue 21): the same {@code movie_sales_metrics} rows
- * (DESIGN section 5, {@code daily}, {@code weekly} and {@code cumulative}) with the cart join and
- * the windows in Flink SQL.
+ * (docs/metrics.md#movie-sales, {@code daily}, {@code weekly} and {@code cumulative}) with the cart
+ * join and the windows in Flink SQL.
  *
  * <p>Pipeline: the same source, decoder, watermarks, dead letters, dedup by event id and late
  * events as the DataStream job ({@link CommonSteps#onTimeEvents}, keyed by cart) -> {@code

@@ -23,9 +23,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 
 /**
- * {@code user_registration_metrics} (DESIGN section 5): the number of DISTINCT user_id registered
- * in each UTC-aligned event-time window, {@code tumbling_1h} ([h, h+1h)) and {@code sliding_1h_15m}
- * (1 h windows starting every 15 min).
+ * {@code user_registration_metrics} (docs/metrics.md#registration-windows): the number of DISTINCT
+ * user_id registered in each UTC-aligned event-time window, {@code tumbling_1h} ([h, h+1h)) and
+ * {@code sliding_1h_15m} (1 h windows starting every 15 min).
  *
  * <p>Pipeline: {@code consumer_registration} source (bounded out-of-orderness watermarks with
  * idleness) -> dead letters out -> keyed by user_id, {@link FirstPresenceInWindows}: duplicate

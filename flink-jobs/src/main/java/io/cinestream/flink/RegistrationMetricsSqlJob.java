@@ -20,8 +20,8 @@ import org.apache.flink.types.Row;
 
 /**
  * The Flink SQL peer of {@link RegistrationMetricsJob} (issue 21): the same {@code
- * user_registration_metrics} rows (DESIGN section 5) written the way a Flink SQL user would, as
- * windowing TVFs with {@code COUNT(DISTINCT user_id)} ({@link #SQL}).
+ * user_registration_metrics} rows (docs/metrics.md#registration-windows) written the way a Flink
+ * SQL user would, as windowing TVFs with {@code COUNT(DISTINCT user_id)} ({@link #SQL}).
  *
  * <p>Pipeline: the same source, decoder, watermarks and dead letters as the DataStream job ({@link
  * CommonSteps#onTimeEvents}, keyed by user_id: duplicates share the user), duplicate event ids

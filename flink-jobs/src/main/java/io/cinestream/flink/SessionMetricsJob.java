@@ -28,7 +28,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.types.Either;
 
 /**
- * {@code session_metrics} and {@code orphan_sign_outs} (DESIGN section 5).
+ * {@code session_metrics} and {@code orphan_sign_outs} (docs/metrics.md#sessions).
  *
  * <p>Pipeline: {@code sign_in} + {@code sign_out} source -> dead letters out -> keyed by user_id,
  * {@link SessionTracker} (duplicate event ids dropped and late events out, fused into this step;

@@ -73,7 +73,7 @@ class RocksDbCheckpointRestoreITCase extends MiniClusterTestBase {
     return events;
   }
 
-  /** Distinct users per window, counted directly from the window definitions (DESIGN section 5). */
+  /** Distinct users per window, counted directly from the window definitions (docs/metrics.md). */
   private static List<RegistrationMetric> expected(List<Event> input) {
     Map<String, TreeMap<Long, Set<Integer>>> byType = new LinkedHashMap<>();
     for (Event e : input) {

@@ -105,7 +105,8 @@ class KafkaGeneratorIntegrationTest {
     List<String> registrations = new ArrayList<>();
     List<String> plainEmails = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : readAll(Topic.events())) {
-      // No plain address in any record's bytes, decodable or not (security: DESIGN section 2).
+      // No plain address in any record's bytes, decodable or not (security:
+      // docs/architecture.md#topics-and-schemas).
       Matcher plain =
           PLAIN_EMAIL.matcher(
               r.value() == null ? "" : new String(r.value(), StandardCharsets.ISO_8859_1));

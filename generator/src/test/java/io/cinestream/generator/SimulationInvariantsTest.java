@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * A 50,000-user simulated day with every delivery knob on, checked record by record on the bytes
  * the sink received: each decodes against its topic's schema, and the behaviour replayed per user
  * from the decoded records (an independent path from the simulation's own state) obeys the rules of
- * DESIGN.md sections 2 and 6.
+ * docs/architecture.md#topics-and-schemas and docs/operations.md#events-the-generator.
  */
 class SimulationInvariantsTest {
 

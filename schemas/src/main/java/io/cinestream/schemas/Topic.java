@@ -15,8 +15,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The topic catalogue of DESIGN.md section 2: one topic per event type, named after its {@code
- * event_name}, plus the compacted catalogue topic.
+ * The topic catalogue of docs/architecture.md#topics-and-schemas: one topic per event type, named
+ * after its {@code event_name}, plus the compacted catalogue topic.
  *
  * <p>Each constant fixes the topic name, what the record key holds, the partition count used by the
  * local stack, the cleanup policy, the Schema Registry subject (TopicNameStrategy: {@code

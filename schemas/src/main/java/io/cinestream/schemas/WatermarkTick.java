@@ -17,10 +17,10 @@ import org.apache.kafka.common.header.Headers;
  * because Flink's Kafka source keeps one watermark per partition and forwards their minimum.
  *
  * <p>Consumers recognize a tick by the header, never by the null value alone: a null value without
- * the header is an undecodable record (a dead letter, DESIGN section 2), and a record with the
- * header and a non-null value is not a tick either (it is decoded as what its value says, and
- * dead-lettered when it cannot be). No consumer writes a tick anywhere: the raw loader skips it,
- * the metric jobs let it through their watermark step and drop it right after.
+ * the header is an undecodable record (a dead letter, docs/architecture.md#topics-and-schemas), and
+ * a record with the header and a non-null value is not a tick either (it is decoded as what its
+ * value says, and dead-lettered when it cannot be). No consumer writes a tick anywhere: the raw
+ * loader skips it, the metric jobs let it through their watermark step and drop it right after.
  */
 public final class WatermarkTick {
 

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The first step of every metric (DESIGN section 5): drop duplicate events by event_id. The raw
- * tables key on event_id already, so this only matters for lists built elsewhere (tests).
+ * The first step of every metric (docs/metrics.md#deduplication): drop duplicate events by
+ * event_id. The raw tables key on event_id already, so this only matters for lists built elsewhere
+ * (tests).
  */
 public final class Deduplication {
 

@@ -14,9 +14,9 @@ import java.util.List;
 
 /**
  * Writes reference rows into the metric tables with {@code engine = 'reference'}: each table's one
- * write statement ({@link SqlDialect#writeStatement}), an upsert on its natural key (DESIGN section
- * 5), so re-running converges to the same rows. Each {@code write*} call is one batch; the caller
- * owns the connection and its transaction.
+ * write statement ({@link SqlDialect#writeStatement}), an upsert on its natural key
+ * (docs/metrics.md#verification), so re-running converges to the same rows. Each {@code write*}
+ * call is one batch; the caller owns the connection and its transaction.
  */
 public final class ReferenceWriter {
 

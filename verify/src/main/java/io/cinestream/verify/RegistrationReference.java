@@ -13,10 +13,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reference user_registration_metrics (DESIGN section 5): for {@code tumbling_1h} windows [h, h+1h)
- * and {@code sliding_1h_15m} windows (1 h long, starting every 15 min, UTC-aligned), the number of
- * distinct user ids among consumer_registration events with event time in [start, end). Only
- * windows with at least one registration produce a row.
+ * Reference user_registration_metrics (docs/metrics.md#registration-windows): for {@code
+ * tumbling_1h} windows [h, h+1h) and {@code sliding_1h_15m} windows (1 h long, starting every 15
+ * min, UTC-aligned), the number of distinct user ids among consumer_registration events with event
+ * time in [start, end). Only windows with at least one registration produce a row.
  */
 public final class RegistrationReference {
 

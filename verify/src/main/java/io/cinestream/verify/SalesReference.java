@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reference movie_sales_metrics (DESIGN section 5).
+ * Reference movie_sales_metrics (docs/metrics.md#movie-sales).
  *
  * <p>A sale is one unit of each added_to_cart of a cart whose add time is in [checkout - 24 h,
  * checkout] of a checkout_to_cart of the same cart_id, at the item's catalogue list price; items

@@ -14,7 +14,7 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
- * Reference session_metrics and orphan_sign_outs (DESIGN section 5).
+ * Reference session_metrics and orphan_sign_outs (docs/metrics.md#sessions).
  *
  * <p>Sessions open on sign_in and close on the user's next sign_out; a sign_in on an open session
  * is ignored; a sign_out without an open session is an orphan, counted in the minute of its event
@@ -31,10 +31,10 @@ import java.util.TreeMap;
  */
 public final class SessionReference {
 
-  /** DESIGN section 5 default session timeout. */
+  /** docs/metrics.md#sessions default session timeout. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(2);
 
-  /** DESIGN section 5 default max out-of-orderness (the watermark lag). */
+  /** docs/metrics.md#sessions default max out-of-orderness (the watermark lag). */
   public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofMinutes(2);
 
   private static final long MINUTE_MS = 60_000L;

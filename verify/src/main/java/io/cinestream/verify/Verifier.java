@@ -18,7 +18,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Compares the flink, spark and reference rows of the four metric tables of DESIGN section 5.
+ * Compares the flink, spark and reference rows of the four metric tables of
+ * docs/metrics.md#verification.
  *
  * <p>An engine with no row at all in a table is "not run" for that metric and is not judged. For
  * every other engine the horizon of a window type is the largest window end it emitted for that

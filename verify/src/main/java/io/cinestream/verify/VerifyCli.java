@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar verify.jar reference|compare|report --jdbc-url URL}: computes the reference
- * metrics of DESIGN section 5 from the raw warehouse tables, compares flink vs spark vs reference,
- * or writes the run report (DESIGN section 8). Exit status: 0 on success / no difference, 1 when
- * {@code compare} finds a difference, 2 on a usage error (also a malformed timings file), 3 on a
- * database error, 4 when the report cannot be written.
+ * metrics of docs/metrics.md#verification from the raw warehouse tables, compares flink vs spark vs
+ * reference, or writes the run report (docs/operations.md#commands). Exit status: 0 on success / no
+ * difference, 1 when {@code compare} finds a difference, 2 on a usage error (also a malformed
+ * timings file), 3 on a database error, 4 when the report cannot be written.
  */
 @Command(
     name = "verify",

@@ -30,8 +30,8 @@ public final class WarehouseReader {
    * All consumer_events and cart_events rows as events.
    *
    * @param excludeLateOfEngine when not null, events this engine recorded in late_events are left
-   *     out, so the reference sees the input that engine counted (DESIGN section 5: late events are
-   *     counted apart, not in the metrics)
+   *     out, so the reference sees the input that engine counted (docs/metrics.md#late-events: late
+   *     events are counted apart, not in the metrics)
    * @return events in no particular order
    * @throws SQLException on any database error
    */

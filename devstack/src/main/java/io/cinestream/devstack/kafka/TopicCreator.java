@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the topics of DESIGN.md section 2 ({@link Topic}) and the registry's {@code _schemas}
- * topic when they are missing: partitions from the catalogue, replication factor 1, {@code
- * cleanup.policy=compact} for the catalogue and {@code _schemas}. Idempotent.
+ * Creates the topics of docs/architecture.md#topics-and-schemas ({@link Topic}) and the registry's
+ * {@code _schemas} topic when they are missing: partitions from the catalogue, replication factor
+ * 1, {@code cleanup.policy=compact} for the catalogue and {@code _schemas}. Idempotent.
  */
 public final class TopicCreator {
 

@@ -52,7 +52,10 @@ public final class SchemaStore {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The global level when none was ever configured (DESIGN.md section 2, Confluent's default). */
+  /**
+   * The global level when none was ever configured (docs/architecture.md#topics-and-schemas,
+   * Confluent's default).
+   */
   public static final CompatibilityLevel DEFAULT_LEVEL = CompatibilityLevel.BACKWARD;
 
   /** The only schema type this registry understands. */

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Schema evolution end to end through the registry (BACKWARD, DESIGN section 2) and our serde: an
- * optional field with a default is accepted and its records decode into the old generated class by
- * Avro schema resolution; an incompatible change is refused with 409 before any record is produced.
- * The evolved schemas are test resources only; the production {@code .avsc} files stay.
+ * Schema evolution end to end through the registry (BACKWARD,
+ * docs/architecture.md#topics-and-schemas) and our serde: an optional field with a default is
+ * accepted and its records decode into the old generated class by Avro schema resolution; an
+ * incompatible change is refused with 409 before any record is produced. The evolved schemas are
+ * test resources only; the production {@code .avsc} files stay.
  */
 class SchemaEvolutionTest {
 

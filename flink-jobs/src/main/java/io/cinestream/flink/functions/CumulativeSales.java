@@ -9,9 +9,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The {@code cumulative} rows of DESIGN section 5, keyed by movie: for each UTC day D on which the
- * movie sold (each {@code daily} row, which the daily window emits in day order per movie), one row
- * with D's bounds and the running total from the first sale to the end of D.
+ * The {@code cumulative} rows of docs/metrics.md#movie-sales, keyed by movie: for each UTC day D on
+ * which the movie sold (each {@code daily} row, which the daily window emits in day order per
+ * movie), one row with D's bounds and the running total from the first sale to the end of D.
  *
  * <p>State: the movie's running total. It has no TTL on purpose: a cumulative total must outlive
  * any period; it is two longs per movie, bounded by the catalogue size.

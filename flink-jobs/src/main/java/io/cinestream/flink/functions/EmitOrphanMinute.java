@@ -7,7 +7,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns the orphan count of one event-time minute window [m, m+1min) into an {@code
- * orphan_sign_outs} row (DESIGN section 5).
+ * orphan_sign_outs} row (docs/metrics.md#sessions).
  */
 public class EmitOrphanMinute
     extends ProcessWindowFunction<Long, OrphanSignOuts, Long, TimeWindow> {

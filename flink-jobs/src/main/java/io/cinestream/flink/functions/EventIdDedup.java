@@ -13,9 +13,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The first step of every job (DESIGN section 5) as a part of a per-user keyed function: drops
- * repeated event ids and diverts events behind the watermark, without a shuffle of its own
- * (duplicates of an event share its user_id, so the user's key sees every copy).
+ * The first step of every job (docs/metrics.md#deduplication) as a part of a per-user keyed
+ * function: drops repeated event ids and diverts events behind the watermark, without a shuffle of
+ * its own (duplicates of an event share its user_id, so the user's key sees every copy).
  *
  * <ul>
  *   <li>Duplicates: an id seen within the retention (24 h of event time by default, expiry rounded

@@ -14,9 +14,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * First stage of the distinct count of registrations (DESIGN section 5), keyed by user_id, with the
- * job's deduplication and lateness check fused in ({@link EventIdDedup}: duplicates of an event
- * share its user_id, so no shuffle by event id is needed before this step).
+ * First stage of the distinct count of registrations (docs/metrics.md#registration-windows), keyed
+ * by user_id, with the job's deduplication and lateness check fused in ({@link EventIdDedup}:
+ * duplicates of an event share its user_id, so no shuffle by event id is needed before this step).
  *
  * <p>For each on-time, first-seen registration, emits one {@link WindowPresence} with count 1 for
  * every {@code tumbling_1h} and {@code sliding_1h_15m} window this user is present in for the first

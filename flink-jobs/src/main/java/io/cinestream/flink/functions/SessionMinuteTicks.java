@@ -21,7 +21,7 @@ import org.apache.flink.util.Collector;
 /**
  * Second phase of the per-minute session aggregates: combines the per-subtask partials ({@link
  * SessionTickPartials}) of all users (a single key: the metrics are global) and emits one {@code
- * session_metrics} row per event-time minute tick (DESIGN section 5).
+ * session_metrics} row per event-time minute tick (docs/metrics.md#sessions).
  *
  * <p>Ticks: the minute boundaries T from the first boundary at or after the earliest sign_in /
  * sign_out event up to the last boundary the DESIGN watermark (max event time seen - max
@@ -54,7 +54,7 @@ public class SessionMinuteTicks
   private transient ValueState<Long> nextTickMs;
 
   /**
-   * @param maxOutOfOrderness the watermark delay of DESIGN section 5 (default 2 min)
+   * @param maxOutOfOrderness the watermark delay of docs/metrics.md#sessions (default 2 min)
    */
   public SessionMinuteTicks(Duration maxOutOfOrderness) {
     this.maxOutOfOrdernessMs = maxOutOfOrderness.toMillis();

@@ -18,9 +18,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * First phase of the per-minute session aggregates (DESIGN section 5), chained to the session
- * tracker in the same task (no shuffle): folds each {@link SessionChange} of this subtask's users
- * into the partial of its minute bucket (the boundary at or after its instant) and emits the
+ * First phase of the per-minute session aggregates (docs/metrics.md#sessions), chained to the
+ * session tracker in the same task (no shuffle): folds each {@link SessionChange} of this subtask's
+ * users into the partial of its minute bucket (the boundary at or after its instant) and emits the
  * partial when the watermark reaches the bucket, before forwarding that watermark, timestamped with
  * the bucket. The global second phase ({@link SessionMinuteTicks}) thus receives at most one record
  * per subtask and minute with changes, instead of one per change.

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Separates decoded records from undecodable ones right after the source: {@code Right(value)} goes
  * to the main output, {@code Left(DeadLetter)} to the {@link #DEAD_LETTERS} side output, is logged
  * at WARN with its coordinates and counted in the {@code undecodableRecords} metric, so no record
- * is dropped silently (DESIGN section 2).
+ * is dropped silently (docs/architecture.md#topics-and-schemas).
  *
  * @param <T> the decoded value type
  */

@@ -19,10 +19,10 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Decodes Kafka records in the Confluent wire format (DESIGN section 2) with our own {@link
- * ConfluentAvroCodec}, never dropping a record: a decodable value becomes {@code Right(T)}, an
- * undecodable one {@code Left(DeadLetter)} with its coordinates, raw bytes (base64) and the reason,
- * for the job to route to a side output.
+ * Decodes Kafka records in the Confluent wire format (docs/architecture.md#topics-and-schemas) with
+ * our own {@link ConfluentAvroCodec}, never dropping a record: a decodable value becomes {@code
+ * Right(T)}, an undecodable one {@code Left(DeadLetter)} with its coordinates, raw bytes (base64)
+ * and the reason, for the job to route to a side output.
  *
  * <p>A {@linkplain WatermarkTick watermark tick} (null value with the tick header) is no record to
  * decode: it becomes {@code Right(}{@link #watermarkTick}{@code )} when the value type has a tick

@@ -11,8 +11,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.types.Either;
 
 /**
- * Watermark strategies assigned at the sources (DESIGN section 5: watermark = max event time seen
- * minus {@code max_out_of_orderness}).
+ * Watermark strategies assigned at the sources (docs/metrics.md#watermark: watermark = max event
+ * time seen minus {@code max_out_of_orderness}).
  *
  * <p>Flink's watermark W promises no more records with timestamp <= W, so the generators emit
  * {@code max - delay - 1}: an event exactly at {@code max - delay} is on time, anything earlier is

@@ -1,9 +1,9 @@
 package io.cinestream.flink.logic;
 
 /**
- * The windows of {@code user_registration_metrics} (DESIGN section 5) as arithmetic on 15-minute
- * slots, in plain Java: which windows a user's registration makes the user present in for the first
- * time.
+ * The windows of {@code user_registration_metrics} (docs/metrics.md#registration-windows) as
+ * arithmetic on 15-minute slots, in plain Java: which windows a user's registration makes the user
+ * present in for the first time.
  *
  * <p>Every window of the metric is one hour long and starts on a multiple of 15 minutes (UTC epoch
  * aligned): {@code tumbling_1h} windows start on whole hours, {@code sliding_1h_15m} windows on

@@ -3,8 +3,9 @@ package io.cinestream.flink.logic;
 import java.util.Arrays;
 
 /**
- * The event ids one key (one user) has seen, for dropping duplicates (DESIGN section 5: "keep the
- * seen ids for 24 h of event time"), in plain Java on a compact {@code long[]}.
+ * The event ids one key (one user) has seen, for dropping duplicates
+ * (docs/metrics.md#deduplication: "keep the seen ids for 24 h of event time"), in plain Java on a
+ * compact {@code long[]}.
  *
  * <p>Layout: triples {@code (idHi, idLo, forgetAtMs)}: the UUID as two longs and the event time at
  * which the id may be forgotten. Expiry is coarse: {@code forgetAtMs} is {@code eventTime +

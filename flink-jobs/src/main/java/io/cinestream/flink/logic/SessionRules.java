@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One user's session state machine (DESIGN section 5), in plain Java.
+ * One user's session state machine (docs/metrics.md#sessions), in plain Java.
  *
  * <p>A session opens on sign_in and closes on the user's next sign_out; a sign_in while a session
  * is open is ignored; a sign_out with no open session is an orphan; a session without a sign_out

@@ -5,8 +5,8 @@ import io.cinestream.flink.model.SessionMetric;
 import io.cinestream.flink.time.EventTime;
 
 /**
- * The per-minute session aggregates of DESIGN section 5, in plain Java: what the open sessions and
- * the recent completions contribute to a tick.
+ * The per-minute session aggregates of docs/metrics.md#sessions, in plain Java: what the open
+ * sessions and the recent completions contribute to a tick.
  *
  * <p>Open sessions are kept as (count, sum of sign_in ms), so the mean age at T is {@code (count*T
  * - sum) / count} exactly in ms. Completions (sessions closed by sign_out) are kept in buckets by

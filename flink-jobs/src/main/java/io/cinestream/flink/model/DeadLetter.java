@@ -1,8 +1,9 @@
 package io.cinestream.flink.model;
 
 /**
- * A Kafka record that could not be decoded (DESIGN section 2): kept with its coordinates, raw bytes
- * and the reason, the row shape of the warehouse table {@code dead_letter_events}.
+ * A Kafka record that could not be decoded (docs/architecture.md#topics-and-schemas): kept with its
+ * coordinates, raw bytes and the reason, the row shape of the warehouse table {@code
+ * dead_letter_events}.
  *
  * @param topic Kafka topic
  * @param partition Kafka partition

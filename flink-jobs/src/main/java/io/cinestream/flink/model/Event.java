@@ -5,12 +5,12 @@ import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * One decoded user-activity event (DESIGN section 2), flattened to the fields the metric jobs use,
- * in a compact form: the topic as a {@link Topic}, the event id and cart id UUIDs as two {@code
- * long}s each (most and least significant bits). Between operators it travels through its own
- * serializer ({@link EventSerializer}: a topic code byte, a flags byte, the longs and ints, and a
- * string only for the {@code item_id} of an {@code added_to_cart}), never through Flink's
- * reflective POJO serializer or a {@code String} per id.
+ * One decoded user-activity event (docs/architecture.md#topics-and-schemas), flattened to the
+ * fields the metric jobs use, in a compact form: the topic as a {@link Topic}, the event id and
+ * cart id UUIDs as two {@code long}s each (most and least significant bits). Between operators it
+ * travels through its own serializer ({@link EventSerializer}: a topic code byte, a flags byte, the
+ * longs and ints, and a string only for the {@code item_id} of an {@code added_to_cart}), never
+ * through Flink's reflective POJO serializer or a {@code String} per id.
  *
  * <p>A single type for every event topic keeps the jobs' operators simple: fields a topic does not
  * have are absent ({@code itemId} null, {@code hasCart} false).

@@ -1,7 +1,7 @@
 package io.cinestream.flink.model;
 
 /**
- * An event that arrived behind its job's watermark (DESIGN section 5): counted in {@code
+ * An event that arrived behind its job's watermark (docs/metrics.md#watermark): counted in {@code
  * late_events}, never silently lost.
  *
  * @param job the job name, e.g. {@code registration-metrics}

@@ -3,7 +3,7 @@ package io.cinestream.flink.model;
 import java.math.BigDecimal;
 
 /**
- * A row of {@code movie_sales_metrics} (DESIGN section 5).
+ * A row of {@code movie_sales_metrics} (docs/metrics.md#movie-sales).
  *
  * @param movieId the product key
  * @param windowType {@code daily}, {@code weekly} or {@code cumulative}

@@ -1,7 +1,7 @@
 package io.cinestream.flink.model;
 
 /**
- * A row of {@code user_registration_metrics} (DESIGN section 5).
+ * A row of {@code user_registration_metrics} (docs/metrics.md#registration-windows).
  *
  * @param windowType {@code tumbling_1h} or {@code sliding_1h_15m}
  * @param windowStartMs inclusive window start, UTC ms

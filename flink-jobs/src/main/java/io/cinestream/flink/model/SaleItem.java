@@ -1,7 +1,7 @@
 package io.cinestream.flink.model;
 
 /**
- * One unit sold: an added_to_cart joined to the checkout of its cart (DESIGN section 5).
+ * One unit sold: an added_to_cart joined to the checkout of its cart (docs/metrics.md#movie-sales).
  *
  * @param itemId the product (movie) key
  * @param cartId the cart

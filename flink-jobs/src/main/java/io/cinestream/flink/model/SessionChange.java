@@ -1,8 +1,8 @@
 package io.cinestream.flink.model;
 
 /**
- * What one sign_in/sign_out event (or a timeout) did to a user's session (DESIGN section 5),
- * emitted in event-time order per user by the session tracker.
+ * What one sign_in/sign_out event (or a timeout) did to a user's session
+ * (docs/metrics.md#sessions), emitted in event-time order per user by the session tracker.
  *
  * @param kind what happened
  * @param userId the user

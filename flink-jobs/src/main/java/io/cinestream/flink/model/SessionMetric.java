@@ -1,8 +1,8 @@
 package io.cinestream.flink.model;
 
 /**
- * A row of {@code session_metrics}: the state of all sessions at one event-time minute tick (DESIGN
- * section 5).
+ * A row of {@code session_metrics}: the state of all sessions at one event-time minute tick
+ * (docs/metrics.md#sessions).
  *
  * @param tickMs the minute boundary T, UTC ms
  * @param activeSessions sessions open at T (sign_in <= T < close)

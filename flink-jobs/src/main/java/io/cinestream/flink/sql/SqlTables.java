@@ -24,7 +24,7 @@ public final class SqlTables {
 
   /**
    * A table environment on {@code env} with {@code table.local-time-zone} = UTC, so that windows
-   * over a {@code TIMESTAMP_LTZ} attribute are aligned to UTC (DESIGN section 5) and window_start /
+   * over a {@code TIMESTAMP_LTZ} attribute are aligned to UTC (docs/metrics.md) and window_start /
    * window_end come out as UTC wall-clock {@code TIMESTAMP(3)}.
    */
   public static StreamTableEnvironment environment(StreamExecutionEnvironment env) {

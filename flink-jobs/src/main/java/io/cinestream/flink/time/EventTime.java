@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * UTC-aligned event-time arithmetic shared by the jobs (DESIGN section 5). All values are UTC
- * milliseconds since the epoch; the epoch is a UTC midnight, so alignment to multiples of a minute
- * or a day is alignment in UTC.
+ * UTC-aligned event-time arithmetic shared by the jobs (docs/metrics.md#watermark). All values are
+ * UTC milliseconds since the epoch; the epoch is a UTC midnight, so alignment to multiples of a
+ * minute or a day is alignment in UTC.
  */
 public final class EventTime {
 

@@ -39,10 +39,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The production JDBC sinks with a {@code jdbc:snowflake://} URL, against the fakesnow emulator
- * (DESIGN.md section 4): the tables come from the Snowflake migrations, the jobs write the
- * fixtures' rows through the generated {@code MERGE} statements, and a second run of the same input
- * (a replay after a restart) changes no row. The same expected rows as {@link WarehouseSinksITCase}
- * on PostgreSQL.
+ * (docs/production.md#what-the-emulator-does-and-does-not-test): the tables come from the Snowflake
+ * migrations, the jobs write the fixtures' rows through the generated {@code MERGE} statements, and
+ * a second run of the same input (a replay after a restart) changes no row. The same expected rows
+ * as {@link WarehouseSinksITCase} on PostgreSQL.
  *
  * <p>Needs the venv {@code .local/venv/fakesnow} ({@code requirements/fakesnow.txt}); skipped,
  * saying so, when it is missing. The emulator's launcher is the Spark loader tests' ({@code

@@ -25,7 +25,10 @@ public record CatalogueItem(String itemId, Long listPriceCents, String title) {
     }
   }
 
-  /** Whether the item has a list price and so may go into a cart (DESIGN.md section 6). */
+  /**
+   * Whether the item has a list price and so may go into a cart
+   * (docs/operations.md#events-the-generator).
+   */
   public boolean isPriced() {
     return listPriceCents != null;
   }

@@ -6,7 +6,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * One user-activity event as the simulation emits it: the common base of the seven event types of
- * DESIGN.md section 2.
+ * docs/architecture.md#topics-and-schemas.
  *
  * <p>Polymorphism earns its place here: the delivery path (out-of-order buffer, duplicates,
  * malformed copies, sinks, summary) handles every type through {@link #topic()}, {@link #key()} and
@@ -62,7 +62,10 @@ public sealed interface SimEvent
     out.writeInt(userId());
   }
 
-  /** The Kafka record key: {@code user_id} as a decimal string (DESIGN.md section 2). */
+  /**
+   * The Kafka record key: {@code user_id} as a decimal string
+   * (docs/architecture.md#topics-and-schemas).
+   */
   default String key() {
     return Integer.toString(userId());
   }

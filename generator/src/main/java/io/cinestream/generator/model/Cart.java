@@ -8,8 +8,8 @@ import java.util.UUID;
 
 /**
  * A user's open shopping cart: created by the first add-to-cart, its id reused for every later add
- * until it is checked out (DESIGN.md section 2). A user has at most one open cart; an abandoned
- * cart simply stays open and collects the next session's adds.
+ * until it is checked out (docs/architecture.md#topics-and-schemas). A user has at most one open
+ * cart; an abandoned cart simply stays open and collects the next session's adds.
  */
 public final class Cart {
 
@@ -46,7 +46,7 @@ public final class Cart {
    *
    * @return the item ids added, one per unit, in order
    * @throws IllegalStateException when the cart is empty or already checked out: a checkout needs
-   *     an existing open cart (DESIGN.md section 2)
+   *     an existing open cart (docs/architecture.md#topics-and-schemas)
    */
   public List<String> checkOut() {
     if (!open || items.isEmpty()) {

@@ -4,7 +4,7 @@ package io.cinestream.generator.model;
  * One visit of a user, from its sign_in to its planned end.
  *
  * <p>A session whose {@link #signsOut()} is false ends without a sign_out event: the user closes
- * the tab, and downstream the session times out (DESIGN.md section 5).
+ * the tab, and downstream the session times out (docs/metrics.md#sessions).
  */
 public final class Session {
 

@@ -6,15 +6,16 @@ import java.util.Objects;
 /**
  * A simulated shop user: the fixed registration attributes plus a mutable life-cycle state.
  *
- * <p>The e-mail is held only in masked form ({@code ****@<domain>}, DESIGN.md section 6: masked
- * before it leaves the process); the generator never makes up a local part at all.
+ * <p>The e-mail is held only in masked form ({@code ****@<domain>},
+ * docs/operations.md#events-the-generator: masked before it leaves the process); the generator
+ * never makes up a local part at all.
  */
 public final class User {
 
-  /** Smallest user id (DESIGN.md section 2). */
+  /** Smallest user id (docs/architecture.md#topics-and-schemas). */
   public static final int MIN_ID = 1;
 
-  /** Largest user id (DESIGN.md section 2). */
+  /** Largest user id (docs/architecture.md#topics-and-schemas). */
   public static final int MAX_ID = 1_000_000;
 
   /** Youngest registration age, years. */

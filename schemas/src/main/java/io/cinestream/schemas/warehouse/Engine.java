@@ -2,7 +2,7 @@ package io.cinestream.schemas.warehouse;
 
 /**
  * The engines that write metric rows: the value of the {@code engine} column of every metric table
- * (DESIGN.md section 5; a CHECK constraint in {@code db/postgres/V3__metric_tables.sql}).
+ * (docs/metrics.md; a CHECK constraint in {@code db/postgres/V3__metric_tables.sql}).
  */
 public enum Engine {
   FLINK("flink"),

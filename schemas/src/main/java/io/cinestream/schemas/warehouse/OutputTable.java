@@ -3,10 +3,10 @@ package io.cinestream.schemas.warehouse;
 import java.util.List;
 
 /**
- * The catalogue of warehouse tables the engines write (DESIGN.md sections 2 and 5; DDL in {@code
- * db/postgres/V1__raw_tables.sql}, {@code V3__metric_tables.sql}, {@code
- * V4__unpriced_sale_items.sql} and their {@code db/snowflake/} twins): each table's name, the
- * columns a writer binds in order, its natural key, and whether a row that is already there is
+ * The catalogue of warehouse tables the engines write (docs/architecture.md#topics-and-schemas and
+ * docs/metrics.md; DDL in {@code db/postgres/V1__raw_tables.sql}, {@code V3__metric_tables.sql},
+ * {@code V4__unpriced_sale_items.sql} and their {@code db/snowflake/} twins): each table's name,
+ * the columns a writer binds in order, its natural key, and whether a row that is already there is
  * updated (metrics: upsert) or left alone (insert-if-absent).
  *
  * <p>The warehouse stamps every row with {@link #stampColumn()} ({@code now()} / {@code

@@ -13,10 +13,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The SQL dialects of the warehouse (DESIGN.md section 4): each generates the one write statement
- * of an {@link OutputTable} and binds a row's values to it. Every writer of the metric, late-event
- * and dead-letter tables (Flink's sinks, Spark's metric writer, the reference writer) uses these
- * statements, so each is defined here once.
+ * The SQL dialects of the warehouse (docs/architecture.md#warehouse-tables): each generates the one
+ * write statement of an {@link OutputTable} and binds a row's values to it. Every writer of the
+ * metric, late-event and dead-letter tables (Flink's sinks, Spark's metric writer, the reference
+ * writer) uses these statements, so each is defined here once.
  *
  * <ul>
  *   <li>{@link #POSTGRES}: {@code INSERT ... VALUES (?, ...) ON CONFLICT (key) DO UPDATE SET ...}
@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  *   <li>{@link #SNOWFLAKE}: {@code MERGE INTO t USING (SELECT CAST(? AS T) AS c, ...) AS s ON key
  *       WHEN MATCHED THEN UPDATE ... WHEN NOT MATCHED THEN INSERT ...} (no {@code WHEN MATCHED} for
  *       insert-if-absent tables). Every parameter is cast in the USING subquery and timestamps and
- *       decimals are bound as text, the form both Snowflake and its emulator accept (DESIGN.md
- *       section 4: {@code setBigDecimal} with a fraction fails on the emulator).
+ *       decimals are bound as text, the form both Snowflake and its emulator accept
+ *       (docs/production.md#snowflake: {@code setBigDecimal} with a fraction fails on the
+ *       emulator).
  * </ul>
  *
  * Rows are bound as {@code Object[]} in {@link OutputTable#columns()} order: {@link String} for

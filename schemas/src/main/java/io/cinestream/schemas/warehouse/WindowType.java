@@ -1,9 +1,8 @@
 package io.cinestream.schemas.warehouse;
 
 /**
- * The {@code window_type} values of the metric tables (DESIGN.md section 5): the registration
- * windows of {@code user_registration_metrics} and the sales windows of {@code
- * movie_sales_metrics}.
+ * The {@code window_type} values of the metric tables (docs/metrics.md): the registration windows
+ * of {@code user_registration_metrics} and the sales windows of {@code movie_sales_metrics}.
  */
 public enum WindowType {
   /** Registrations: {@code [h, h + 1 h)}, UTC-aligned. */

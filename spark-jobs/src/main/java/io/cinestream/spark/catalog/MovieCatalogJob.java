@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * The movie-catalogue job (DESIGN.md section 3): reads Movies.txt-format files, parses every record
- * ({@link CatalogRecordParser}), merges repeated products (last record in file order wins), and
- * writes
+ * The movie-catalogue job (docs/operations.md#the-movie-catalogue): reads Movies.txt-format files,
+ * parses every record ({@link CatalogRecordParser}), merges repeated products (last record in file
+ * order wins), and writes
  *
  * <ul>
  *   <li>Kafka topic {@code movies_catalog_enriched} (key = {@code item_id}, value = Avro {@code

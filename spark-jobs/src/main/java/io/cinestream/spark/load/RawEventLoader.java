@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * The raw-event loader (DESIGN.md section 4, {@code ./pipeline load}): streams every event topic
- * into the typed raw tables in micro-batches, exactly-once in effect.
+ * The raw-event loader (docs/architecture.md#warehouse-tables, {@code ./pipeline load}): streams
+ * every event topic into the typed raw tables in micro-batches, exactly-once in effect.
  *
  * <p><b>Query layout.</b> One Structured Streaming query subscribes to all selected event topics;
  * its {@code foreachBatch} decodes the batch once ({@link DecodedEvents}) and the {@link
@@ -31,12 +31,12 @@ import picocli.CommandLine;
  * task is one Kafka topic-partition's slice (14 for the seven topics); {@code --write-tasks N}
  * coalesces them (no shuffle) into at most N tasks. Fewer tasks save per-task fixed costs (Kafka
  * consumer, registry client, connection, staging tables) but measured slower at 1,000,000 events on
- * 2 cores (README, loader throughput): with many tasks, one task's {@code INSERT ... SELECT} in
- * PostgreSQL overlaps the next task's decoding. One query also means one checkpoint to reason about
- * when recovering, and one place for the dead letters of every topic. The price: a table the
- * warehouse rejects stops all tables, which is what we want for a raw layer (no table may run ahead
- * of a broken one silently). The query's checkpoint is {@code <checkpoint-dir>/<target>}, so the
- * two targets never share offsets.
+ * 2 cores (docs/benchmark.md#raw-loader-throughput): with many tasks, one task's {@code INSERT ...
+ * SELECT} in PostgreSQL overlaps the next task's decoding. One query also means one checkpoint to
+ * reason about when recovering, and one place for the dead letters of every topic. The price: a
+ * table the warehouse rejects stops all tables, which is what we want for a raw layer (no table may
+ * run ahead of a broken one silently). The query's checkpoint is {@code <checkpoint-dir>/<target>},
+ * so the two targets never share offsets.
  *
  * <p><b>Exactly-once in effect.</b> Spark keeps the Kafka offsets of each batch in the checkpoint
  * and commits them only after {@code foreachBatch} returns; the writers are idempotent (insert if

@@ -6,10 +6,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The raw warehouse tables the loader writes (DESIGN.md section 4; DDL in the schemas artifact's
- * {@code db/postgres/V1__raw_tables.sql} and {@code db/snowflake/V1__raw_tables.sql}): which topics
- * feed each table, its columns in load order with their SQL types and decoded fields, and the key
- * that makes a write idempotent.
+ * The raw warehouse tables the loader writes (docs/architecture.md#warehouse-tables; DDL in the
+ * schemas artifact's {@code db/postgres/V1__raw_tables.sql} and {@code
+ * db/snowflake/V1__raw_tables.sql}): which topics feed each table, its columns in load order with
+ * their SQL types and decoded fields, and the key that makes a write idempotent.
  *
  * <p>The {@link #stampColumn()} ({@code loaded_at}, {@code seen_at} for dead letters) is not
  * listed: the warehouse sets it ({@code DEFAULT now()} in PostgreSQL, {@code CURRENT_TIMESTAMP()}
@@ -71,7 +71,10 @@ public enum RawTable {
           Column.KAFKA_TOPIC,
           Column.KAFKA_PARTITION,
           Column.KAFKA_OFFSET)),
-  /** Records that could not be decoded or do not fit their table (DESIGN.md section 2). */
+  /**
+   * Records that could not be decoded or do not fit their table
+   * (docs/architecture.md#topics-and-schemas).
+   */
   DEAD_LETTER_EVENTS(
       "dead_letter_events",
       List.of(),

@@ -6,9 +6,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The Snowflake SQL of the {@code snowflake} target (DESIGN.md section 4): the raw tables' DDL
- * (from the schemas artifact's {@code db/snowflake} migrations), the per-batch staging tables and
- * the idempotent {@code MERGE} from a staging table into its table.
+ * The Snowflake SQL of the {@code snowflake} target
+ * (docs/production.md#what-the-emulator-does-and-does-not-test): the raw tables' DDL (from the
+ * schemas artifact's {@code db/snowflake} migrations), the per-batch staging tables and the
+ * idempotent {@code MERGE} from a staging table into its table.
  *
  * <p>A staging table holds the columns of {@link DecodedEvents#SCHEMA} that its table takes, under
  * their decoded names: in particular {@code event_time_ms} (epoch milliseconds, a NUMBER), which

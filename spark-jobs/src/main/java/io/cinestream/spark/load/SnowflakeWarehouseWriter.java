@@ -25,12 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code snowflake} target (DESIGN.md section 4): each table's rows of a micro-batch are
- * written with the spark-snowflake connector into a per-batch staging table ({@link
- * SnowflakeSql#stageName}), then merged into the table with {@link SnowflakeSql#merge} through
- * {@code Utils.runQuery}, and the stage is dropped. The MERGE inserts only absent keys, so a
- * replayed batch changes nothing; a crash between MERGE and DROP leaves a stage that the replay
- * overwrites.
+ * The {@code snowflake} target (docs/production.md#what-the-emulator-does-and-does-not-test): each
+ * table's rows of a micro-batch are written with the spark-snowflake connector into a per-batch
+ * staging table ({@link SnowflakeSql#stageName}), then merged into the table with {@link
+ * SnowflakeSql#merge} through {@code Utils.runQuery}, and the stage is dropped. The MERGE inserts
+ * only absent keys, so a replayed batch changes nothing; a crash between MERGE and DROP leaves a
+ * stage that the replay overwrites.
  *
  * <p>Settings come from the environment ({@link #fromEnvironment}): {@code SNOWFLAKE_URL} (account
  * URL, e.g. {@code myorg-myacct.snowflakecomputing.com}), {@code SNOWFLAKE_USER}, either {@code

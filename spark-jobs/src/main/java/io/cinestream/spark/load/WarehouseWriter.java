@@ -7,9 +7,10 @@ import org.apache.spark.sql.Row;
  * Where {@link RawEventLoader} writes a decoded micro-batch: {@link PostgresWarehouseWriter}
  * (target {@code postgres}) or {@link SnowflakeWarehouseWriter} (target {@code snowflake}).
  *
- * <p>Contract (DESIGN.md section 4): a write is idempotent. Event rows are inserted only when their
- * {@code event_id} is absent, dead letters only when their Kafka coordinates are absent, so the
- * replay of a micro-batch after a crash, or a producer's duplicate send, changes nothing.
+ * <p>Contract (docs/architecture.md#warehouse-tables): a write is idempotent. Event rows are
+ * inserted only when their {@code event_id} is absent, dead letters only when their Kafka
+ * coordinates are absent, so the replay of a micro-batch after a crash, or a producer's duplicate
+ * send, changes nothing.
  */
 public interface WarehouseWriter {
 

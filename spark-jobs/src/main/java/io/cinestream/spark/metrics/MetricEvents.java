@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The input steps every Spark metric query shares (DESIGN section 5): read event topics from Kafka,
+ * The input steps every Spark metric query shares (docs/metrics.md): read event topics from Kafka,
  * decode them with the raw loader's decoder ({@link DecodedEvents}, our Confluent wire-format
  * codec), skip undecodable records (the raw loader owns {@code dead_letter_events}; here they are
  * only counted), then watermark (watermark ticks included) and drop duplicate event ids.

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * The Spark metric jobs (DESIGN section 5, {@code ./pipeline metrics --engine spark}): three
+ * The Spark metric jobs (docs/metrics.md, {@code ./pipeline metrics --engine spark}): three
  * Structured Streaming queries in one application, the comparison path of Flink's
  * RegistrationMetricsJob, SessionMetricsJob and MovieSalesJob.
  *

@@ -19,7 +19,7 @@ import java.util.Properties;
 import org.apache.spark.sql.Row;
 
 /**
- * Writes the Spark metric rows into the warehouse metric tables of DESIGN section 5 with {@code
+ * Writes the Spark metric rows into the warehouse metric tables of docs/metrics.md with {@code
  * engine = 'spark'}: one transaction per micro-batch, each row with its table's one write statement
  * ({@link SqlDialect#writeStatement}: PostgreSQL {@code INSERT ... ON CONFLICT (natural key) DO
  * UPDATE}, or Snowflake {@code MERGE} for a {@code jdbc:snowflake:} URL), so a replayed or

@@ -20,8 +20,8 @@ import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 
 /**
- * {@code movie_sales_metrics} on Spark (DESIGN section 5): per movie, {@code daily} (UTC day),
- * {@code weekly} (ISO week) and {@code cumulative} sales in cents and units.
+ * {@code movie_sales_metrics} on Spark (docs/metrics.md#movie-sales): per movie, {@code daily} (UTC
+ * day), {@code weekly} (ISO week) and {@code cumulative} sales in cents and units.
  *
  * <p>Pipeline: {@code added_to_cart} + {@code checkout_to_cart} -> one watermark over both topics
  * and drop repeated event ids ({@link MetricEvents#onTimeDistinct}) -> stream-stream inner join of
@@ -47,7 +47,9 @@ public final class MovieSalesMetrics {
   /** Query name and late-event job name, as the Flink job's. */
   public static final String NAME = MetricJob.MOVIE_SALES.jobName();
 
-  /** How long before its checkout an add still belongs to the sale (DESIGN section 5). */
+  /**
+   * How long before its checkout an add still belongs to the sale (docs/metrics.md#movie-sales).
+   */
   public static final Duration CART_LOOKBACK = Duration.ofHours(24);
 
   private MovieSalesMetrics() {}

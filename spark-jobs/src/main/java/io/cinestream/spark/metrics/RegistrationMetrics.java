@@ -12,8 +12,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * {@code user_registration_metrics} on Spark (DESIGN section 5): the number of DISTINCT user_id per
- * UTC-aligned {@code sliding_1h_15m} and {@code tumbling_1h} window.
+ * {@code user_registration_metrics} on Spark (docs/metrics.md#registration-windows): the number of
+ * DISTINCT user_id per UTC-aligned {@code sliding_1h_15m} and {@code tumbling_1h} window.
  *
  * <p>Spark rejects distinct aggregates on streams, so the distinct count is a chain of append-mode
  * stateful operators: watermark + drop repeated event ids ({@link MetricEvents#onTimeDistinct}) ->

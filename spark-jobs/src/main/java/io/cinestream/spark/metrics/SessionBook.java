@@ -10,18 +10,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * All users' sessions and the per-minute aggregates of DESIGN section 5, in plain Java: the state
- * of the Spark sessions query (one instance, see {@link SessionMetrics}), testable without Spark.
+ * All users' sessions and the per-minute aggregates of docs/metrics.md#sessions, in plain Java: the
+ * state of the Spark sessions query (one instance, see {@link SessionMetrics}), testable without
+ * Spark.
  *
  * <p>Events are buffered until they are final ({@link #advance}: event time at or before the
  * watermark, after which Spark accepts no event at or before that instant), then applied instant by
  * instant in event-time order, interleaved with the minute ticks, so arrival order never matters.
  *
- * <p>Rules (DESIGN section 5 and the conventions of {@code MetricScenarios}): a sign_in opens a
- * session unless one is open (then it is ignored); a sign_out closes the open session (a sign_out
- * at exactly sign_in + timeout still closes it normally) or, with none open, is an orphan counted
- * in the minute [m, m+1min) of its event time; a session expires at sign_in + timeout. At one
- * instant a user's sign_outs apply first, then expiries, then sign_ins; ties of one kind by
+ * <p>Rules (docs/metrics.md#sessions and the conventions of {@code MetricScenarios}): a sign_in
+ * opens a session unless one is open (then it is ignored); a sign_out closes the open session (a
+ * sign_out at exactly sign_in + timeout still closes it normally) or, with none open, is an orphan
+ * counted in the minute [m, m+1min) of its event time; a session expires at sign_in + timeout. At
+ * one instant a user's sign_outs apply first, then expiries, then sign_ins; ties of one kind by
  * event_id. Ticks are the minute boundaries T from the first boundary at or after the first event;
  * at T, the sessions with sign_in <= T < close are open, and the completions are the sessions
  * closed by sign_out in (T-1h, T].

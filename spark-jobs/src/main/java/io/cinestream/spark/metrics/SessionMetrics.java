@@ -19,7 +19,7 @@ import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 
 /**
- * {@code session_metrics} and {@code orphan_sign_outs} on Spark (DESIGN section 5).
+ * {@code session_metrics} and {@code orphan_sign_outs} on Spark (docs/metrics.md#sessions).
  *
  * <p><b>Design.</b> Watermark + drop repeated event ids ({@link MetricEvents#onTimeDistinct}) ->
  * one append-mode {@code flatMapGroupsWithState} on a single constant key whose state is the {@link

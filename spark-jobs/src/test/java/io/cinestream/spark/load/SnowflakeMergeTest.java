@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@code snowflake} target's SQL ({@link SnowflakeSql}) and its MERGE step through
  * spark-snowflake's {@code Utils.runQuery} ({@link SnowflakeWarehouseWriter#mergeStage}), against
- * the fakesnow emulator (DESIGN.md section 4). The staging rows are inserted with snowflake-jdbc,
- * because the connector's write path (internal stage PUT + COPY) cannot run on the emulator; that
- * path is covered by {@link SnowflakeWriterIntegrationTest} with real credentials.
+ * the fakesnow emulator (docs/production.md#what-the-emulator-does-and-does-not-test). The staging
+ * rows are inserted with snowflake-jdbc, because the connector's write path (internal stage PUT +
+ * COPY) cannot run on the emulator; that path is covered by {@link SnowflakeWriterIntegrationTest}
+ * with real credentials.
  *
  * <p>Needs the venv {@code .local/venv/fakesnow} ({@code fakesnow[server]==0.12.1}, {@code
  * snowflake-connector-python<5}); skipped, saying so, when it is missing.

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole {@code snowflake} write path (connector write into the per-batch stage, MERGE, DROP)
  * against a real Snowflake account. The connector's write (internal stage PUT + COPY) cannot run on
- * the fakesnow emulator (DESIGN.md section 4), so this test runs only when {@code SNOWFLAKE_URL}
- * and the other variables of {@link SnowflakeWarehouseWriter} are set, and is skipped otherwise. It
- * writes dead letters under a unique topic name and deletes them afterwards.
+ * the fakesnow emulator (docs/production.md#what-the-emulator-does-and-does-not-test), so this test
+ * runs only when {@code SNOWFLAKE_URL} and the other variables of {@link SnowflakeWarehouseWriter}
+ * are set, and is skipped otherwise. It writes dead letters under a unique topic name and deletes
+ * them afterwards.
  */
 class SnowflakeWriterIntegrationTest {
 

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * A movie_sales_metrics row (DESIGN section 5), without engine and emitted_at.
+ * A movie_sales_metrics row (docs/metrics.md#movie-sales), without engine and emitted_at.
  *
  * @param movieId the catalogue item id
  * @param windowType {@code daily}, {@code weekly} or {@code cumulative}

@@ -3,7 +3,7 @@ package io.cinestream.verify.model;
 import java.time.Instant;
 
 /**
- * One raw warehouse event as the reference implementation reads it (DESIGN section 5). Fields an
+ * One raw warehouse event as the reference implementation reads it (docs/metrics.md). Fields an
  * event type does not have are null.
  *
  * @param eventId the producer's event id (UUID text); duplicates are dropped on it

@@ -3,7 +3,8 @@ package io.cinestream.verify.model;
 import java.time.Instant;
 
 /**
- * A user_registration_metrics row (DESIGN section 5), without engine and emitted_at.
+ * A user_registration_metrics row (docs/metrics.md#registration-windows), without engine and
+ * emitted_at.
  *
  * @param windowType {@code tumbling_1h} or {@code sliding_1h_15m}
  * @param windowStart inclusive window start (UTC)

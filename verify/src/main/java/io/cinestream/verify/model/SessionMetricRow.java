@@ -3,7 +3,7 @@ package io.cinestream.verify.model;
 import java.time.Instant;
 
 /**
- * A session_metrics row (DESIGN section 5), without engine and emitted_at.
+ * A session_metrics row (docs/metrics.md#sessions), without engine and emitted_at.
  *
  * @param timestamp the minute tick T (UTC)
  * @param activeSessions sessions open at T

@@ -27,8 +27,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the figures of the run report from the warehouse (DESIGN section 4 raw tables, section 5
- * metric tables) and runs the {@link Verifier} comparison.
+ * Reads the figures of the run report from the warehouse (docs/architecture.md#warehouse-tables raw
+ * tables, section 5 metric tables) and runs the {@link Verifier} comparison.
  */
 public final class ReportReader {
 
@@ -43,7 +43,7 @@ public final class ReportReader {
           "item_rating_events",
           "dead_letter_events");
 
-  /** The registration window types, in report order (DESIGN section 5). */
+  /** The registration window types, in report order (docs/metrics.md). */
   public static final List<String> WINDOW_TYPES =
       List.of(WindowType.TUMBLING_1H.sqlName(), WindowType.SLIDING_1H_15M.sqlName());
 
