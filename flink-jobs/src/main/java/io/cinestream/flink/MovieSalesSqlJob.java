@@ -53,8 +53,9 @@ import org.apache.flink.types.Row;
  * <p>Difference in timing, not in rows: Flink SQL's interval join holds the watermark back by the
  * width of its interval (24 h, as either side's time may be the output's), so in an unbounded run
  * this job prices and closes a day's or week's windows 24 h of event time later than {@link
- * MovieSalesJob}; at the end of a bounded input (watermark +infinity) both have emitted the same
- * rows.
+ * MovieSalesJob}, and its ISO-week windows later still (observed in {@code MovieSalesSqlJobITCase}:
+ * not closed when the day is; cause not yet pinned down); at the end of a bounded input (watermark
+ * +infinity) both have emitted the same rows.
  */
 public final class MovieSalesSqlJob {
 

@@ -11,12 +11,16 @@ import io.cinestream.flink.model.PricedSale;
 import io.cinestream.flink.testing.CollectingSink;
 import io.cinestream.flink.testing.Expected;
 import io.cinestream.flink.testing.MiniClusterTestBase;
+import io.cinestream.flink.testing.SourceGate;
 import io.cinestream.flink.testing.TestInputs;
 import io.cinestream.testsupport.fixtures.MetricScenarios;
 import io.cinestream.testsupport.fixtures.MetricScenarios.SalesScenario;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.Test;
@@ -106,6 +110,98 @@ class MovieSalesSqlJobITCase extends MiniClusterTestBase {
                 monday.plusSeconds(118 * 60).toEpochMilli()));
     assertThat(sql.late.get(0).watermarkMs()).isEqualTo(dataStream.late.get(0).watermarkMs());
     assertThat(sql.unpriced).isEmpty();
+  }
+
+  /**
+   * Documents the one difference from {@link MovieSalesJob}: timing, not rows. Flink SQL's interval
+   * join holds its output watermark back by the interval's width (24 h), so while the input is
+   * unbounded a day closes when the input watermark passes its end + 24 h, not its end. Sale Sunday
+   * 12:00; a watermark tick at Monday 00:02:01 (watermark Monday 00:00:01) closes Sunday and its
+   * ISO week in the DataStream job, not in the SQL peer; a tick at Tuesday 00:02:01 closes the day
+   * in the SQL peer (same rows) but still not the ISO week: the SQL weekly window (TUMBLE 7 days
+   * offset 4 days) closes later still (observed; not yet pinned down, possibly the window
+   * operator's buffer flush being aligned to the epoch without the offset). At the end of a bounded
+   * input all rows are equal (the other tests). The jobs keep running (the last tick is held back
+   * by a gate), so no end-of-input watermark closes anything. The "not yet" check waits 5 s (the
+   * DataStream job needs well under 1 s).
+   */
+  @Test
+  void closesADayWhenTheWatermarkPassesItsEndPlusTheJoinIntervalWhileUnbounded() throws Exception {
+    Instant sunday = Instant.parse("2026-01-04T00:00:00Z");
+    Instant monday = sunday.plus(DAY);
+    String cart = "a0000000-0000-0000-0000-000000000000";
+    List<Either<DeadLetter, Event>> sale =
+        List.of(
+            add("00000000-0000-0000-0000-000000000001", sunday.plusSeconds(10 * 3600), cart, "m1"),
+            checkout("00000000-0000-0000-0000-000000000002", sunday.plusSeconds(12 * 3600), cart));
+    List<Either<DeadLetter, CatalogPrice>> catalog =
+        List.of(Either.Right(new CatalogPrice("m1", 1299L)));
+    // Sunday ends its ISO week too: Monday 00:00 closes the day and the week.
+    List<MovieSalesMetric> sundayRows =
+        List.of(
+            row("m1", "daily", sunday, DAY, 1299, 1),
+            row("m1", "weekly", Instant.parse("2025-12-29T00:00:00Z"), WEEK, 1299, 1),
+            row("m1", "cumulative", sunday, DAY, 1299, 1));
+    Instant afterMonday = monday.plusSeconds(2 * 60 + 1);
+    Instant afterTuesday = afterMonday.plus(DAY);
+
+    assertThat(gatedRows(false, withTicks(sale, afterMonday), catalog, 3, JOB_TIMEOUT))
+        .containsExactlyInAnyOrderElementsOf(sundayRows);
+    assertThat(gatedRows(true, withTicks(sale, afterMonday), catalog, 1, Duration.ofSeconds(5)))
+        .as("the SQL join's watermark is still Monday 00:00:01 - 24 h")
+        .isEmpty();
+    assertThat(gatedRows(true, withTicks(sale, afterTuesday), catalog, 3, Duration.ofSeconds(5)))
+        .as("the day closed, its ISO week not yet")
+        .containsExactlyInAnyOrder(sundayRows.get(0), sundayRows.get(2));
+  }
+
+  /** {@code events} then two watermark ticks at {@code t} (the second held back by the gate). */
+  private static List<Either<DeadLetter, Event>> withTicks(
+      List<Either<DeadLetter, Event>> events, Instant t) {
+    List<Either<DeadLetter, Event>> input = new ArrayList<>(events);
+    input.add(Either.Right(Event.watermarkTick("checkout_to_cart", t.toEpochMilli())));
+    input.add(Either.Right(Event.watermarkTick("checkout_to_cart", t.toEpochMilli())));
+    return input;
+  }
+
+  /**
+   * Runs the SQL peer ({@code sql}) or the DataStream job on {@code events} with the last record
+   * held back by the gate, waits until {@code rows} metric rows arrived or {@code wait} passed, and
+   * returns the rows, checking that the job was still running (no end-of-input watermark).
+   */
+  private static List<MovieSalesMetric> gatedRows(
+      boolean sql,
+      List<Either<DeadLetter, Event>> events,
+      List<Either<DeadLetter, CatalogPrice>> catalog,
+      int rows,
+      Duration wait)
+      throws Exception {
+    Sinks s = new Sinks();
+    JobOptions options = testOptions();
+    StreamExecutionEnvironment env = environment(options);
+    var source =
+        TestInputs.source(events, TestInputs.EVENT_TYPE, SourceGate.closeAfter(events.size() - 1));
+    var prices = TestInputs.source(catalog, TestInputs.CATALOG_TYPE);
+    if (sql) {
+      new MovieSalesSqlJob(options, source, prices, s.metrics, s.unpriced, s.late, s.deadLetters)
+          .build(env);
+    } else {
+      new MovieSalesJob(options, source, prices, s.metrics, s.unpriced, s.late, s.deadLetters)
+          .build(env);
+    }
+    JobClient job = env.executeAsync(sql ? MovieSalesSqlJob.NAME : MovieSalesJob.NAME);
+    try {
+      SourceGate.awaitPaused();
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (s.metrics.values().size() < rows && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+      return s.metrics.values();
+    } finally {
+      SourceGate.open();
+      job.cancel().get();
+    }
   }
 
   private static Either<DeadLetter, Event> add(String id, Instant at, String cart, String item) {
