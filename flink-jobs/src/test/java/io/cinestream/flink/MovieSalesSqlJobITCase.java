@@ -119,11 +119,10 @@ class MovieSalesSqlJobITCase extends MiniClusterTestBase {
    * 12:00; a watermark tick at Monday 00:02:01 (watermark Monday 00:00:01) closes Sunday and its
    * ISO week in the DataStream job, not in the SQL peer; a tick at Tuesday 00:02:01 closes the day
    * in the SQL peer (same rows) but still not the ISO week: the SQL weekly window (TUMBLE 7 days
-   * offset 4 days) closes later still (observed; not yet pinned down, possibly the window
-   * operator's buffer flush being aligned to the epoch without the offset). At the end of a bounded
-   * input all rows are equal (the other tests). The jobs keep running (the last tick is held back
-   * by a gate), so no end-of-input watermark closes anything. The "not yet" check waits 5 s (the
-   * DataStream job needs well under 1 s).
+   * offset 4 days) closes later still (FLINK-36664: the window operator's next flush watermark
+   * ignores the offset). At the end of a bounded input all rows are equal (the other tests). The
+   * jobs keep running (the last tick is held back by a gate), so no end-of-input watermark closes
+   * anything. The "not yet" check waits 5 s (the DataStream job needs well under 1 s).
    */
   @Test
   void closesADayWhenTheWatermarkPassesItsEndPlusTheJoinIntervalWhileUnbounded() throws Exception {
