@@ -2,8 +2,9 @@
 # End-to-end smoke of the local stack through the real command line, on ports and a home of its
 # own so that it never touches a developer's running stack:
 #   up -> status (all healthy) -> every listening socket on loopback -> up again (same pids:
-#   idempotent) -> run at a small size (catalogue on Movies.txt, generate, load, Flink and Spark
-#   metrics, verify, dbt build, run report) -> read the catalogue topic back through the registry
+#   idempotent) -> the Flink REST API refuses jar uploads -> run at a small size (catalogue on
+#   Movies.txt, generate, load, Flink and Spark metrics, verify, dbt build, run report) -> read the
+#   catalogue topic back through the registry
 #   with Confluent's client and compare with the table -> check the raw and metric tables -> the run
 #   report's summary.json (parity ok, figures for every engine present) and its rendering in
 #   headless Chromium -> the dbt fixture suite (its own scratch database) -> down -> no process of
@@ -42,6 +43,10 @@ pids_before="$(cat "$SMOKE_HOME"/run/*.pid | sort)"
   || fail "expected 5 recorded pids (kafka, postgres, registry, Flink JobManager and TaskManager)"
 "$P" up > /dev/null
 [[ "$(cat "$SMOKE_HOME"/run/*.pid | sort)" == "$pids_before" ]] || fail "a second up restarted services"
+# The cluster refuses jar uploads through its REST API (web.submit.enable: false): the handler is
+# not there (404); with it, an upload without a file would be a 400.
+upload_status="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$FLINK_URL/jars/upload")"
+[[ "$upload_status" == 404 ]] || fail "the Flink REST API accepts jar uploads (POST /jars/upload: HTTP $upload_status)"
 
 # The main job end to end at a small size.
 run_id="smoke-$(date -u +%Y%m%dT%H%M%SZ)-$$"
@@ -65,4 +70,4 @@ DBT_VENV="$CINESTREAM_VENVS/dbt" POSTGRES_PORT="$POSTGRES_PORT" "$ROOT/dbt/ci/te
 sleep 1
 left="$(pgrep -f "$SMOKE_HOME" || true)"
 [[ -z "$left" ]] || fail "processes left after down: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-echo "smoke: 10 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"
+echo "smoke: 11 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"
