@@ -175,9 +175,16 @@ class RocksDbCheckpointRestoreITCase extends MiniClusterTestBase {
     while (number(latestCheckpoint(checkpoints)) < wanted && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    Optional<Path> checkpoint = latestCheckpoint(checkpoints);
+    // The checkpoint is chosen once the job is cancelled: while it runs, a newer checkpoint can
+    // complete and delete (subsume) the one just chosen. Every checkpoint after the pause holds the
+    // same state, and the newest is retained on cancellation.
     job.cancel().get();
+    while (!job.getJobStatus().get().isGloballyTerminalState()) {
+      Thread.sleep(50);
+    }
+    Optional<Path> checkpoint = latestCheckpoint(checkpoints);
     assertThat(checkpoint).isPresent();
+    assertThat(number(checkpoint)).isGreaterThanOrEqualTo(wanted);
     assertThat(sharedFiles(checkpoints))
         .as("incremental RocksDB checkpoints keep their SST files under shared/")
         .isPositive();
