@@ -1,7 +1,6 @@
 package io.cinestream.flink.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cinestream.flink.JobOptions;
 import io.cinestream.flink.MovieSalesJob;
@@ -13,13 +12,9 @@ import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.TestInputs;
 import io.cinestream.schemas.warehouse.SqlDialect;
 import io.cinestream.schemas.warehouse.WarehouseDdl;
-import io.cinestream.testsupport.Ports;
+import io.cinestream.testsupport.Fakesnow;
 import io.cinestream.testsupport.fixtures.MetricScenarios;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,7 +25,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterAll;
@@ -50,45 +44,18 @@ import org.junit.jupiter.api.Test;
  */
 class WarehouseSinksSnowflakeITCase extends MiniClusterTestBase {
 
-  private static final Path ROOT =
-      Path.of(System.getProperty("cinestream.root", "..")).toAbsolutePath().normalize();
-  private static final Path PYTHON = ROOT.resolve(".local/venv/fakesnow/bin/python");
-  private static final Path LAUNCHER =
-      ROOT.resolve("spark-jobs/src/test/resources/load/fakesnow_launcher.py");
   private static final DateTimeFormatter HH_MM =
       DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
-  private static Process fakesnow;
+  private static Fakesnow fakesnow;
   private static int port;
 
   @BeforeAll
   static void startFakesnow() throws Exception {
-    assumeTrue(
-        Files.isExecutable(PYTHON),
-        "fakesnow venv missing: python3 -m venv .local/venv/fakesnow && .local/venv/fakesnow/bin/pip"
-            + " install -r requirements/fakesnow.txt");
-    port = Ports.freePort();
-    Path log = Path.of("target", "fakesnow-logs", "fakesnow.log");
-    Files.createDirectories(log.getParent());
-    fakesnow =
-        new ProcessBuilder(PYTHON.toString(), LAUNCHER.toString(), Integer.toString(port))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        break;
-      } catch (IOException notYet) {
-        if (!fakesnow.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("fakesnow did not start, see " + log, notYet);
-        }
-        Thread.sleep(200);
-      }
-    }
+    fakesnow = Fakesnow.start(Path.of("target", "fakesnow-logs", "fakesnow.log"));
+    port = fakesnow.port();
     try (Connection c = DriverManager.getConnection(url(false));
         Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE IF NOT EXISTS cinestream");
@@ -105,10 +72,7 @@ class WarehouseSinksSnowflakeITCase extends MiniClusterTestBase {
   @AfterAll
   static void stopFakesnow() throws InterruptedException {
     if (fakesnow != null) {
-      fakesnow.destroy();
-      if (!fakesnow.waitFor(10, TimeUnit.SECONDS)) {
-        fakesnow.destroyForcibly();
-      }
+      fakesnow.close();
     }
   }
 

@@ -1,13 +1,8 @@
 package io.cinestream.spark.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.cinestream.testsupport.Ports;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
+import io.cinestream.testsupport.Fakesnow;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,38 +31,13 @@ import org.junit.jupiter.api.Test;
  */
 class SnowflakeMergeTest {
 
-  private static final Path PYTHON = ForkedDevStack.ROOT.resolve(".local/venv/fakesnow/bin/python");
-  private static Process fakesnow;
+  private static Fakesnow fakesnow;
   private static int port;
 
   @BeforeAll
   static void startFakesnow() throws Exception {
-    assumeTrue(
-        Files.isExecutable(PYTHON),
-        "fakesnow venv missing: python3 -m venv .local/venv/fakesnow && .local/venv/fakesnow/bin/pip"
-            + " install 'fakesnow[server]==0.12.1' 'snowflake-connector-python<5'");
-    port = Ports.freePort();
-    Path launcher =
-        Path.of(SnowflakeMergeTest.class.getResource("/load/fakesnow_launcher.py").toURI());
-    Path log = Path.of("target", "load-test-logs", "fakesnow.log");
-    Files.createDirectories(log.getParent());
-    fakesnow =
-        new ProcessBuilder(PYTHON.toString(), launcher.toString(), Integer.toString(port))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        break;
-      } catch (IOException notYet) {
-        if (!fakesnow.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("fakesnow did not start, see " + log, notYet);
-        }
-        Thread.sleep(200);
-      }
-    }
+    fakesnow = Fakesnow.start(Path.of("target", "load-test-logs", "fakesnow.log"));
+    port = fakesnow.port();
     try (Connection c = connect(null);
         Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE IF NOT EXISTS cinestream");
@@ -79,10 +48,7 @@ class SnowflakeMergeTest {
   @AfterAll
   static void stopFakesnow() throws InterruptedException {
     if (fakesnow != null) {
-      fakesnow.destroy();
-      if (!fakesnow.waitFor(10, TimeUnit.SECONDS)) {
-        fakesnow.destroyForcibly();
-      }
+      fakesnow.close();
     }
   }
 

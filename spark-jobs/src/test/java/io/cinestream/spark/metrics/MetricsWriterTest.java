@@ -1,19 +1,14 @@
 package io.cinestream.spark.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cinestream.schemas.warehouse.SqlDialect;
 import io.cinestream.schemas.warehouse.WarehouseDdl;
 import io.cinestream.spark.metrics.MovieSalesMetrics.SalesRow;
 import io.cinestream.spark.metrics.SessionMetrics.SessionRow;
+import io.cinestream.testsupport.Fakesnow;
 import io.cinestream.testsupport.LocalStack;
 import io.cinestream.testsupport.LocalStackExtension;
-import io.cinestream.testsupport.Ports;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,15 +35,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class MetricsWriterTest {
 
-  private static final Path ROOT =
-      Path.of(System.getProperty("cinestream.root", "..")).toAbsolutePath().normalize();
-  private static final Path PYTHON = ROOT.resolve(".local/venv/fakesnow/bin/python");
   private static final Instant H10 = Instant.parse("2024-01-01T10:00:00Z");
   private static final Instant H11 = Instant.parse("2024-01-01T11:00:00Z");
 
   private static String postgresUrl;
-  private static Process fakesnow;
-  private static int fakesnowPort;
+  private static Fakesnow fakesnow;
 
   @BeforeAll
   static void createDatabase(LocalStack stack) {
@@ -59,10 +49,7 @@ class MetricsWriterTest {
   @AfterAll
   static void stop() throws Exception {
     if (fakesnow != null) {
-      fakesnow.destroy();
-      if (!fakesnow.waitFor(10, TimeUnit.SECONDS)) {
-        fakesnow.destroyForcibly();
-      }
+      fakesnow.close();
     }
   }
 
@@ -171,35 +158,10 @@ class MetricsWriterTest {
   }
 
   private static String startFakesnow() throws Exception {
-    assumeTrue(
-        Files.isExecutable(PYTHON),
-        "fakesnow venv missing: python3 -m venv .local/venv/fakesnow && .local/venv/fakesnow/bin/pip"
-            + " install -r requirements/fakesnow.txt");
-    fakesnowPort = Ports.freePort();
-    Path launcher =
-        Path.of(MetricsWriterTest.class.getResource("/load/fakesnow_launcher.py").toURI());
-    Path log = Path.of("target", "metrics-test-logs", "fakesnow.log");
-    Files.createDirectories(log.getParent());
-    fakesnow =
-        new ProcessBuilder(PYTHON.toString(), launcher.toString(), Integer.toString(fakesnowPort))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", fakesnowPort), 500);
-        break;
-      } catch (IOException notYet) {
-        if (!fakesnow.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("fakesnow did not start, see " + log, notYet);
-        }
-        Thread.sleep(200);
-      }
-    }
+    fakesnow = Fakesnow.start(Path.of("target", "metrics-test-logs", "fakesnow.log"));
     String server =
         "jdbc:snowflake://127.0.0.1:"
-            + fakesnowPort
+            + fakesnow.port()
             + "/?ssl=off&account=fakesnow&maxHttpRetries=1&disablePlatformDetection=true";
     try (Connection c = DriverManager.getConnection(server + "&user=fake&password=snow");
         Statement st = c.createStatement()) {
