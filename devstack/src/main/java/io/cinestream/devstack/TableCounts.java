@@ -31,7 +31,8 @@ public final class TableCounts implements Callable<Integer> {
           "item_view_events",
           "cart_events",
           "item_rating_events",
-          "dead_letter_events");
+          "dead_letter_events",
+          "watermark_ticks");
 
   /** Metric tables (docs/metrics.md), counted per engine. */
   public static final List<String> METRIC_TABLES =

@@ -46,6 +46,30 @@ final class CommonSteps {
       String jobName,
       Source<Either<DeadLetter, Event>, ?, ?> source,
       Sink<DeadLetter> deadLetters) {
+    // Watermark ticks have moved their partition's watermark in the source's assigner; drop them
+    // before anything else sees them (chained too).
+    DataStream<Event> decoded = eventsAndTicks(env, options, jobName, source, deadLetters);
+    return decoded
+        .filter(new DropWatermarkTicks())
+        .uid(jobName + "-drop-watermark-ticks")
+        .name("drop-watermark-ticks")
+        .setParallelism(decoded.getParallelism());
+  }
+
+  /**
+   * As {@link #events}, with the watermark ticks ({@link Event#isWatermarkTick()}) kept, for a job
+   * whose own output depends on the max event time seen, watermark tick records included (the
+   * session ticks, docs/metrics.md#sessions). The caller must keep ticks out of every step that
+   * takes events.
+   *
+   * @return the decoded events and watermark ticks with event-time timestamps
+   */
+  static DataStream<Event> eventsAndTicks(
+      StreamExecutionEnvironment env,
+      JobOptions options,
+      String jobName,
+      Source<Either<DeadLetter, Event>, ?, ?> source,
+      Sink<DeadLetter> deadLetters) {
     DataStreamSource<Either<DeadLetter, Event>> raw =
         env.fromSource(source, EventWatermarks.forEvents(options), jobName + "-events");
     raw.uid(jobName + "-events-source");
@@ -64,13 +88,7 @@ final class CommonSteps {
         .sinkTo(deadLetters)
         .uid(jobName + "-dead-letter-sink")
         .name("dead-letter-sink");
-    // Watermark ticks have moved their partition's watermark in the source's assigner; drop them
-    // before anything else sees them (chained too).
-    return decoded
-        .filter(new DropWatermarkTicks())
-        .uid(jobName + "-drop-watermark-ticks")
-        .name("drop-watermark-ticks")
-        .setParallelism(raw.getParallelism());
+    return decoded;
   }
 
   /**

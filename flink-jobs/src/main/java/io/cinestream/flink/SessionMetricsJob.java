@@ -80,7 +80,8 @@ public final class SessionMetricsJob {
   /** Adds the job's operators to {@code env}. */
   public void build(StreamExecutionEnvironment env) {
     SingleOutputStreamOperator<SessionChange> changes =
-        CommonSteps.events(env, options, NAME, signEvents, deadLetters)
+        // Watermark ticks go on to the tracker (user 0): they extend the session ticks.
+        CommonSteps.eventsAndTicks(env, options, NAME, signEvents, deadLetters)
             .keyBy(Event::userId)
             .process(new SessionTracker(NAME, options.sessionTimeout(), options.dedupRetention()))
             .uid("session-dedup-tracker")

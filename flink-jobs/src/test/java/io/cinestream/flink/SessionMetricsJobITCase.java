@@ -15,6 +15,7 @@ import io.cinestream.flink.testing.TestInputs;
 import io.cinestream.testsupport.fixtures.MetricScenarios;
 import io.cinestream.testsupport.fixtures.MetricScenarios.SessionScenario;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,35 @@ class SessionMetricsJobITCase extends MiniClusterTestBase {
 
     assertThat(run.metrics().values())
         .containsExactlyInAnyOrderElementsOf(Expected.sessions(SCENARIO.expected()));
+    assertThat(run.orphans().values())
+        .containsExactlyInAnyOrderElementsOf(Expected.orphans(SCENARIO.expectedOrphans()));
+    assertThat(run.late().values()).isEmpty();
+    assertThat(run.deadLetters().values()).isEmpty();
+  }
+
+  @Test
+  void runsTheTicksOnToTheLastMinuteAWatermarkTickRecordsWatermarkPassed() throws Exception {
+    StreamExecutionEnvironment env = environment(options());
+    List<Either<DeadLetter, Event>> input =
+        new ArrayList<>(TestInputs.decoded(SCENARIO.arrivals()));
+    // A tick record at 12:30 (as on every partition after a run): W = 12:28, last tick 12:27.
+    long tick = Instant.parse("2024-01-01T12:30:00Z").toEpochMilli();
+    input.add(Either.Right(Event.watermarkTick("sign_in", tick)));
+    input.add(Either.Right(Event.watermarkTick("sign_out", tick)));
+    Run run = build(env, RateLimiterStrategy.noOp(), input);
+    env.execute(SessionMetricsJob.NAME);
+
+    List<SessionMetric> expected = new ArrayList<>(Expected.sessions(SCENARIO.expected()));
+    long minute = 60_000L;
+    long lastEvent = Instant.parse("2024-01-01T12:20:00Z").toEpochMilli();
+    // 12:18, 12:19: nobody open; B (12:05, 240 s) and A (12:06:30, 360 s) completed in the hour.
+    expected.add(new SessionMetric(lastEvent - 2 * minute, 0, 300.0, null, 2));
+    expected.add(new SessionMetric(lastEvent - minute, 0, 300.0, null, 2));
+    // 12:20 .. 12:27: A signed in again at 12:20 (expires at 12:30, after the last tick).
+    for (long t = lastEvent; t <= lastEvent + 7 * minute; t += minute) {
+      expected.add(new SessionMetric(t, 1, 300.0, (t - lastEvent) / 1000.0, 2));
+    }
+    assertThat(run.metrics().values()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(run.orphans().values())
         .containsExactlyInAnyOrderElementsOf(Expected.orphans(SCENARIO.expectedOrphans()));
     assertThat(run.late().values()).isEmpty();

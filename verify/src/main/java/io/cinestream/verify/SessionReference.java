@@ -25,9 +25,13 @@ import java.util.TreeMap;
  * session finds it expired (it is not open at that instant) and opens a new one.
  *
  * <p>Ticks T are the minute boundaries from the first one at or after the first sign_in/sign_out up
- * to the last one at or before the watermark (max event time - max out-of-orderness). Rows carry:
- * sessions open at T (sign_in &lt;= T &lt; close), the mean duration of sessions closed by sign_out
- * in (T-1h, T] with their count, and the mean age T - sign_in of the open sessions.
+ * to the last one the watermark W has passed: T < W, W = max event time seen - max
+ * out-of-orderness, where the max counts the watermark tick records of the sign topics too (the raw
+ * loader keeps them in {@code watermark_ticks}). "Passed" is strict because a tick T = W is not
+ * final in a live run (an event exactly at W is on time), and Flink and Spark emit a tick only when
+ * their watermark, W - 1 ms, reaches it. Rows carry: sessions open at T (sign_in &lt;= T &lt;
+ * close), the mean duration of sessions closed by sign_out in (T-1h, T] with their count, and the
+ * mean age T - sign_in of the open sessions.
  */
 public final class SessionReference {
 
@@ -74,6 +78,23 @@ public final class SessionReference {
    */
   public static Result compute(
       List<RawEvent> events, Duration timeout, Duration maxOutOfOrderness) {
+    return compute(events, timeout, maxOutOfOrderness, null);
+  }
+
+  /**
+   * Computes the rows, with the watermark tick records of the sign topics counted in the max event
+   * time seen.
+   *
+   * @param events raw events in any order; only sign_in and sign_out are used, duplicates (same
+   *     event_id) are dropped first
+   * @param timeout session timeout (positive)
+   * @param maxOutOfOrderness watermark lag behind the max event time
+   * @param latestTick the latest watermark tick on {@code sign_in}/{@code sign_out}, or null for
+   *     none; it moves the last tick when it is after the last event, never the first
+   * @return the rows; empty when there is no sign_in/sign_out
+   */
+  public static Result compute(
+      List<RawEvent> events, Duration timeout, Duration maxOutOfOrderness, Instant latestTick) {
     long timeoutMs = timeout.toMillis();
     List<RawEvent> signs =
         Deduplication.distinctByEventId(events).stream()
@@ -118,8 +139,12 @@ public final class SessionReference {
 
     long first = signs.get(0).eventTime().toEpochMilli();
     long max = signs.get(signs.size() - 1).eventTime().toEpochMilli();
+    if (latestTick != null) {
+      max = Math.max(max, latestTick.toEpochMilli());
+    }
     long firstTick = Math.floorDiv(first + MINUTE_MS - 1, MINUTE_MS) * MINUTE_MS;
-    long lastTick = Math.floorDiv(max - maxOutOfOrderness.toMillis(), MINUTE_MS) * MINUTE_MS;
+    // The last boundary strictly before W = max - max out-of-orderness.
+    long lastTick = Math.floorDiv(max - maxOutOfOrderness.toMillis() - 1, MINUTE_MS) * MINUTE_MS;
 
     List<OrphanSignOutRow> orphanRows = new ArrayList<>();
     orphans.forEach((m, n) -> orphanRows.add(new OrphanSignOutRow(Instant.ofEpochMilli(m), n)));

@@ -6,30 +6,32 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * Compares the flink, spark and reference rows of the four metric tables of
- * docs/metrics.md#verification.
+ * docs/metrics.md#verification, as a full outer comparison.
  *
- * <p>An engine with no row at all in a table is "not run" for that metric and is not judged. For
- * every other engine the horizon of a window type is the largest window end it emitted for that
- * type (session ticks: the tick itself; orphan minutes: minute + 1 min); for a type it has no row
- * of, its largest window end over all types of the metric. A row key is closed for an engine when
- * its window end is at or before that engine's horizon for the key's window type. A key present for
- * any engine is compared among the engines for which it is closed, when there are at least two:
- * equal when all have the row with equal values, different when values differ, missing for each
- * such engine without the row (a missing row is a difference). Counts compare exactly, averages
- * within {@value #AVERAGE_TOLERANCE}, money to the cent.
+ * <p>An engine "ran" a job when it has at least one row in one of the job's tables (the session job
+ * writes {@code session_metrics} and {@code orphan_sign_outs}, so an engine with session ticks and
+ * no orphan minute ran the orphan count too and is judged on it); an engine that did not run a job
+ * is "not run" for its tables and not judged. Every key present for any engine that ran is judged
+ * among all the engines that ran, when there are at least two: equal when all have the row with
+ * equal values, different when values differ, missing for each engine without the row. A missing
+ * row and an extra row (a key other engines lack: they are "missing" it) are both differences:
+ * DESIGN section 5 makes every engine emit exactly the same keys (the windows and ticks its
+ * watermark has passed, watermark tick records included), so there is no "not judged" category.
+ * Counts compare exactly, averages within {@value #AVERAGE_TOLERANCE}, money to the cent.
  */
 public final class Verifier {
 
@@ -50,24 +52,21 @@ public final class Verifier {
 
   private record Column(String sql, String label, Kind kind) {}
 
-  private record Table(
-      String name, List<Column> key, String groupColumn, String endSql, List<Column> values) {}
+  private record Table(String name, String job, List<Column> key, List<Column> values) {}
 
-  private record Row(List<Object> key, String group, Instant end, List<Object> values) {}
+  private record Row(List<Object> key, List<Object> values) {}
 
   private static final List<Table> TABLES =
       List.of(
           new Table(
               "user_registration_metrics",
+              "registration",
               List.of(col("window_type", Kind.TEXT), col("window_start", Kind.TIME)),
-              "window_type",
-              "window_end",
               List.of(col("registration_count", Kind.COUNT))),
           new Table(
               "session_metrics",
+              "session",
               List.of(col("\"timestamp\"", Kind.TIME)),
-              null,
-              "\"timestamp\"",
               List.of(
                   col("active_sessions_count", Kind.COUNT),
                   col("average_session_duration_s", Kind.AVERAGE),
@@ -75,35 +74,29 @@ public final class Verifier {
                   col("completed_sessions", Kind.COUNT))),
           new Table(
               "orphan_sign_outs",
+              "session",
               List.of(col("minute", Kind.TIME)),
-              null,
-              "minute + interval '1 minute'",
               List.of(col("orphan_count", Kind.COUNT))),
           new Table(
               "movie_sales_metrics",
+              "sales",
               List.of(
                   col("window_type", Kind.TEXT),
                   col("movie_id", Kind.TEXT),
                   col("window_start", Kind.TIME)),
-              "window_type",
-              "window_end",
               List.of(col("total_sales", Kind.MONEY), col("units_sold", Kind.COUNT))));
 
   /**
    * The comparison of one metric table.
    *
    * @param metric table name
-   * @param run engines with at least one row
-   * @param notRun engines with no row ("not run", not a difference)
-   * @param compared keys compared (closed for at least two engines that ran)
+   * @param run engines that ran the metric's job (a row in one of its tables)
+   * @param notRun engines that did not ("not run", not a difference)
+   * @param compared keys compared: every key of any engine that ran, when at least two ran
    * @param equal compared keys equal on every engine
    * @param different compared keys where values differ
-   * @param missing per engine that ran: compared keys closed for it but without its row
-   * @param notClosed per engine that ran: keys some engine has that end after this engine's
-   *     horizon, so this engine is not judged on them (e.g. Spark's append mode emits a window only
-   *     after its watermark passed the end)
-   * @param partial compared keys that some engine that ran was not judged on, by the engines that
-   *     compared them, e.g. {@code flink and spark} for keys after the reference's horizon
+   * @param missing per engine that ran: compared keys without its row (for the others, an extra
+   *     key)
    * @param differences one line per differing or missing key, in key order
    */
   public record MetricReport(
@@ -114,8 +107,6 @@ public final class Verifier {
       int equal,
       int different,
       Map<String, Integer> missing,
-      Map<String, Integer> notClosed,
-      Map<String, Integer> partial,
       List<String> differences) {
 
     /**
@@ -132,22 +123,9 @@ public final class Verifier {
     OK,
     /** A compared key differs or is missing for an engine. */
     DIFFERENCES,
-    /** No key was closed for two engines that ran (e.g. only the reference ran): nothing judged. */
+    /** Fewer than two engines ran (e.g. only the reference): nothing judged. */
     NOT_COMPARED
   }
-
-  /** Why an engine legitimately has no row for keys after its horizon. */
-  static final Map<String, String> NOT_CLOSED_REASON =
-      Map.of(
-          Engine.SPARK.sqlName(),
-          "Spark append mode emits a window once its watermark passes the end; its watermark"
-              + " moves only with what it reads (a bounded run ends with a final watermark tick)",
-          Engine.FLINK.sqlName(),
-          "Flink closes a window when its watermark passes the end; its session ticks stop at the"
-              + " data's own watermark, not at a watermark tick's",
-          Engine.REFERENCE.sqlName(),
-          "the reference reads the raw tables, which hold no watermark tick: its horizon is the"
-              + " data's own watermark, max event time - max_out_of_orderness");
 
   /** Printed whenever spark ran: its late events are not in late_events, and why. */
   static final String SPARK_LATE_EVENTS_NOTE =
@@ -196,29 +174,6 @@ public final class Verifier {
                 r.missing(),
                 r.run(),
                 r.notRun()));
-        r.notClosed()
-            .forEach(
-                (engine, n) -> {
-                  if (n > 0) {
-                    out.add(
-                        String.format(
-                            "  not judged for %s: %d key(s) ending after its last emitted window (%s)",
-                            engine, n, NOT_CLOSED_REASON.getOrDefault(engine, "its horizon")));
-                  }
-                });
-        r.partial()
-            .forEach(
-                (engines, n) ->
-                    out.add(
-                        String.format(
-                            "  compared between %s only: %d key(s) (after the horizon of %s)",
-                            engines,
-                            n,
-                            String.join(
-                                " and ",
-                                r.run().stream()
-                                    .filter(e -> !List.of(engines.split(" and ")).contains(e))
-                                    .toList()))));
         r.differences().stream().limit(maxLines).forEach(line -> out.add("  " + line));
         if (r.differences().size() > maxLines) {
           out.add(String.format("  ... %d more", r.differences().size() - maxLines));
@@ -263,18 +218,15 @@ public final class Verifier {
 
   private MetricReport compare(Table table) throws SQLException {
     Map<String, Map<List<Object>, Row>> byEngine = read(table);
-    List<String> run = ENGINES.stream().filter(e -> !byEngine.get(e).isEmpty()).toList();
-    List<String> notRun = ENGINES.stream().filter(e -> byEngine.get(e).isEmpty()).toList();
+    Set<String> ran = ranJob(table.job());
+    List<String> run = ENGINES.stream().filter(ran::contains).toList();
+    List<String> notRun = ENGINES.stream().filter(e -> !ran.contains(e)).toList();
 
-    Map<String, Map<String, Instant>> horizon = new HashMap<>();
-    TreeMap<String, Row> union = new TreeMap<>();
+    TreeMap<String, List<Object>> union = new TreeMap<>();
     for (String engine : run) {
-      Map<String, Instant> h = new HashMap<>();
       for (Row row : byEngine.get(engine).values()) {
-        h.merge(row.group(), row.end(), (a, b) -> a.isAfter(b) ? a : b);
-        union.putIfAbsent(keyText(row.key()), row);
+        union.putIfAbsent(keyText(row.key()), row.key());
       }
-      horizon.put(engine, h);
     }
 
     int compared = 0;
@@ -282,55 +234,50 @@ public final class Verifier {
     int different = 0;
     Map<String, Integer> missing = new LinkedHashMap<>();
     run.forEach(e -> missing.put(e, 0));
-    Map<String, Integer> notClosed = new LinkedHashMap<>();
-    run.forEach(e -> notClosed.put(e, 0));
-    Map<String, Integer> partial = new TreeMap<>();
     List<String> lines = new ArrayList<>();
-    for (Map.Entry<String, Row> entry : union.entrySet()) {
-      Row any = entry.getValue();
-      List<String> judges = run.stream().filter(e -> closed(horizon.get(e), any)).toList();
-      run.stream()
-          .filter(e -> !judges.contains(e))
-          .forEach(e -> notClosed.merge(e, 1, Integer::sum));
-      if (judges.size() < 2) {
-        continue;
-      }
-      compared++;
-      if (judges.size() < run.size()) {
-        partial.merge(String.join(" and ", judges), 1, Integer::sum);
-      }
-      Map<String, Row> present = new LinkedHashMap<>();
-      List<String> absent = new ArrayList<>();
-      for (String e : judges) {
-        Row r = byEngine.get(e).get(any.key());
-        if (r == null) {
-          absent.add(e);
-          missing.merge(e, 1, Integer::sum);
-        } else {
-          present.put(e, r);
+    if (run.size() >= 2) {
+      for (Map.Entry<String, List<Object>> entry : union.entrySet()) {
+        compared++;
+        Map<String, Row> present = new LinkedHashMap<>();
+        List<String> absent = new ArrayList<>();
+        for (String e : run) {
+          Row r = byEngine.get(e).get(entry.getValue());
+          if (r == null) {
+            absent.add(e);
+            missing.merge(e, 1, Integer::sum);
+          } else {
+            present.put(e, r);
+          }
+        }
+        boolean same = sameValues(table, present.values().stream().toList());
+        if (!same) {
+          different++;
+        } else if (absent.isEmpty()) {
+          equal++;
+        }
+        if (!same || !absent.isEmpty()) {
+          lines.add(describe(table, entry.getKey(), present, absent));
         }
       }
-      boolean same = sameValues(table, present.values().stream().toList());
-      if (!same) {
-        different++;
-      } else if (absent.isEmpty()) {
-        equal++;
-      }
-      if (!same || !absent.isEmpty()) {
-        lines.add(describe(table, entry.getKey(), present, absent));
-      }
     }
-    return new MetricReport(
-        table.name(), run, notRun, compared, equal, different, missing, notClosed, partial, lines);
+    return new MetricReport(table.name(), run, notRun, compared, equal, different, missing, lines);
   }
 
-  /** Closed at the type's horizon, or at the metric's when the engine has no row of the type. */
-  private static boolean closed(Map<String, Instant> horizon, Row row) {
-    Instant limit = horizon.get(row.group());
-    if (limit == null) {
-      limit = horizon.values().stream().max(Instant::compareTo).orElse(Instant.MIN);
+  /** The engines with at least one row in a table of {@code job}. */
+  private Set<String> ranJob(String job) throws SQLException {
+    Set<String> ran = new HashSet<>();
+    for (Table t : TABLES) {
+      if (t.job().equals(job)) {
+        try (PreparedStatement st =
+                connection.prepareStatement("SELECT DISTINCT engine FROM " + t.name());
+            ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            ran.add(rs.getString(1));
+          }
+        }
+      }
     }
-    return !row.end().isAfter(limit);
+    return ran;
   }
 
   private Map<String, Map<List<Object>, Row>> read(Table table) throws SQLException {
@@ -340,10 +287,6 @@ public final class Verifier {
     cols.addAll(table.values());
     String sql =
         "SELECT engine, "
-            + (table.groupColumn() == null ? "''" : table.groupColumn())
-            + ", "
-            + table.endSql()
-            + ", "
             + cols.stream().map(Column::sql).collect(Collectors.joining(", "))
             + " FROM "
             + table.name();
@@ -353,13 +296,13 @@ public final class Verifier {
         List<Object> key = new ArrayList<>();
         List<Object> values = new ArrayList<>();
         for (int i = 0; i < cols.size(); i++) {
-          Object v = value(rs, 4 + i, cols.get(i).kind());
+          Object v = value(rs, 2 + i, cols.get(i).kind());
           (i < table.key().size() ? key : values).add(v);
         }
-        Row row =
-            new Row(
-                key, rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(), values);
-        byEngine.get(rs.getString(1)).put(key, row);
+        Map<List<Object>, Row> rows = byEngine.get(rs.getString(1));
+        if (rows != null) {
+          rows.put(key, new Row(key, values));
+        }
       }
     }
     return byEngine;

@@ -119,12 +119,18 @@ public final class VerifyCli implements Callable<Integer> {
         WarehouseReader reader = new WarehouseReader(c);
         List<RawEvent> events = reader.readEvents(excludeLateOf);
         Map<String, Long> prices = reader.readListPriceCents();
-        LOG.info("Read {} raw events and {} catalogue prices", events.size(), prices.size());
+        Instant latestTick = reader.readLatestSignTick();
+        LOG.info(
+            "Read {} raw events, {} catalogue prices, latest sign watermark tick {}",
+            events.size(),
+            prices.size(),
+            latestTick == null ? "none" : latestTick);
         SessionReference.Result sessions =
             SessionReference.compute(
                 events,
                 Duration.ofMinutes(sessionTimeoutMin),
-                Duration.ofSeconds(maxOutOfOrdernessS));
+                Duration.ofSeconds(maxOutOfOrdernessS),
+                latestTick);
         c.setAutoCommit(false);
         ReferenceWriter writer = new ReferenceWriter(c);
         int registrations = writer.writeRegistrations(RegistrationReference.compute(events));
@@ -150,7 +156,8 @@ public final class VerifyCli implements Callable<Integer> {
   @Command(
       name = "compare",
       mixinStandardHelpOptions = true,
-      description = "Compare flink vs spark vs reference on every closed window.")
+      description =
+          "Compare flink vs spark vs reference on every key any of them has (a missing key is a difference).")
   static final class Compare implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,6 +73,25 @@ public final class WarehouseReader {
                   rs.getString(6)));
         }
       }
+    }
+  }
+
+  /**
+   * The latest watermark tick the raw loader read on {@code sign_in} or {@code sign_out} (table
+   * {@code watermark_ticks}): it moves the session job's watermark like an event would
+   * (docs/metrics.md#sessions).
+   *
+   * @return its event time, or null when there is none
+   * @throws SQLException on any database error
+   */
+  public Instant readLatestSignTick() throws SQLException {
+    try (PreparedStatement st =
+            connection.prepareStatement(
+                "SELECT max(tick_time) FROM watermark_ticks"
+                    + " WHERE kafka_topic IN ('sign_in', 'sign_out')");
+        ResultSet rs = st.executeQuery()) {
+      OffsetDateTime t = rs.next() ? rs.getObject(1, OffsetDateTime.class) : null;
+      return t == null ? null : t.toInstant();
     }
   }
 

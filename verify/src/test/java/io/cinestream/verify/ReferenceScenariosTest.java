@@ -107,12 +107,12 @@ class ReferenceScenariosTest {
         List.of(
             signIn(1, "12:00", 1),
             signOut(2, "12:10", 1), // exactly sign_in + 10 min: a 600 s session
-            signIn(3, "12:15", 2)); // W = 12:13
+            signIn(3, "12:15", 2)); // W = 12:13: the last tick is 12:12
     SessionReference.Result result =
         SessionReference.compute(events, Duration.ofMinutes(10), Duration.ofMinutes(2));
 
     assertThat(result.orphans()).isEmpty();
-    assertThat(result.ticks()).hasSize(14); // 12:00 .. 12:13
+    assertThat(result.ticks()).hasSize(13); // 12:00 .. 12:12
     assertThat(result.ticks().get(10))
         .isEqualTo(new SessionMetricRow(at("12:10"), 0, 600.0, null, 1));
     assertThat(result.ticks().get(9))
@@ -127,7 +127,7 @@ class ReferenceScenariosTest {
             signOut(2, "12:11", 1), // expired at 12:10: orphan
             signIn(3, "12:20", 2),
             signOut(4, "12:20", 2), // same instant, sign_out first: orphan; the sign_in stays open
-            signIn(5, "12:30", 3)); // W = 12:28
+            signIn(5, "12:30", 3)); // W = 12:28: the last tick is 12:27
     SessionReference.Result result =
         SessionReference.compute(events, Duration.ofMinutes(10), Duration.ofMinutes(2));
 
@@ -135,7 +135,29 @@ class ReferenceScenariosTest {
         .containsExactly(
             new OrphanSignOutRow(at("12:11"), 1), new OrphanSignOutRow(at("12:20"), 1));
     assertThat(result.ticks().get(result.ticks().size() - 1))
-        .isEqualTo(new SessionMetricRow(at("12:28"), 1, null, 480.0, 0));
+        .isEqualTo(new SessionMetricRow(at("12:27"), 1, null, 420.0, 0));
+  }
+
+  @Test
+  void aLaterWatermarkTickRunsTheTicksOnToItsWatermark() {
+    List<RawEvent> events =
+        List.of(signIn(1, "12:00", 1), signOut(2, "12:10", 1), signIn(3, "12:15", 2));
+    SessionReference.Result result =
+        SessionReference.compute(
+            events, Duration.ofMinutes(30), Duration.ofMinutes(2), at("14:00"));
+
+    // W = 13:58: ticks 12:00 .. 13:57; user 2's session expired at 12:45.
+    assertThat(result.ticks()).hasSize(118);
+    assertThat(result.ticks().get(result.ticks().size() - 1))
+        .isEqualTo(new SessionMetricRow(at("13:57"), 0, null, null, 0));
+    assertThat(result.ticks().get(44))
+        .isEqualTo(new SessionMetricRow(at("12:44"), 1, 600.0, 1740.0, 1));
+    assertThat(
+            SessionReference.compute(
+                    events, Duration.ofMinutes(30), Duration.ofMinutes(2), at("12:01"))
+                .ticks())
+        .as("a tick before the last event changes nothing")
+        .hasSize(13);
   }
 
   @Test

@@ -40,7 +40,7 @@ class VerifyCliJdbcTest {
             + " ('00000000-0000-4000-8000-000000000005', 'sign_out', 7,"
             + "  '2024-01-01T12:03:30Z', 'sign_out', 0, 1),"
             + " ('00000000-0000-4000-8000-000000000006', 'sign_out', 8,"
-            + "  '2024-01-01T12:06:00Z', 'sign_out', 0, 2)");
+            + "  '2024-01-01T12:06:01Z', 'sign_out', 0, 2)");
     sql(
         "INSERT INTO movies_catalog (item_id, title, list_price_cents) VALUES"
             + " ('m1', 'One', 1999), ('m2', 'Two', NULL)");
@@ -69,7 +69,8 @@ class VerifyCliJdbcTest {
                 "SELECT window_start || ' ' || registration_count FROM user_registration_metrics"
                     + " WHERE engine = 'reference' AND window_type = 'tumbling_1h'"))
         .containsExactly("2024-01-01 10:00:00+00 2");
-    // Ticks 12:00..12:04 (W = 12:04); session of user 7 closes at 12:03:30 after 210 s.
+    // Ticks 12:00..12:04 (W = 12:04:01 has passed 12:04); user 7's session closes at 12:03:30
+    // after 210 s.
     assertThat(
             query(
                 "SELECT \"timestamp\" || ' ' || active_sessions_count || ' '"
@@ -107,12 +108,31 @@ class VerifyCliJdbcTest {
             + " WHERE engine = 'flink' AND \"timestamp\" = '2024-01-01T12:03:00Z'");
     assertThat(run("compare").exitCode()).isZero();
 
-    // Flink's last tick at 12:03: the reference's 12:04 is not closed for flink, not compared.
+    // Every key is judged: flink without the reference's last tick is a difference ...
     sql(
         "DELETE FROM session_metrics WHERE engine = 'flink' AND \"timestamp\" > '2024-01-01T12:03Z'");
     Run flinkBehind = run("compare");
-    assertThat(flinkBehind.exitCode()).isZero();
-    assertThat(flinkBehind.out()).contains("session_metrics: compared=4 equal=4 different=0");
+    assertThat(flinkBehind.exitCode()).isEqualTo(VerifyCli.DIFFERENCES);
+    assertThat(flinkBehind.out())
+        .contains(
+            "session_metrics: compared=5 equal=4 different=0 missing={flink=1, reference=0}",
+            "session_metrics 2024-01-01T12:04:00Z: reference=(active_sessions_count=0,",
+            "flink=MISSING")
+        .doesNotContain("not judged");
+    // ... and so is a tick only flink has (the reference is missing it).
+    sql(
+        "INSERT INTO session_metrics (engine, \"timestamp\", active_sessions_count,"
+            + " average_session_duration_s, average_active_session_age_s, completed_sessions)"
+            + " VALUES ('flink', '2024-01-01T12:05:00Z', 0, 210.0, NULL, 1)");
+    Run flinkAhead = run("compare");
+    assertThat(flinkAhead.exitCode()).isEqualTo(VerifyCli.DIFFERENCES);
+    assertThat(flinkAhead.out())
+        .contains(
+            "session_metrics: compared=6 equal=4 different=0 missing={flink=1, reference=1}",
+            "session_metrics 2024-01-01T12:05:00Z: flink=(active_sessions_count=0,",
+            "reference=MISSING");
+    sql(
+        "DELETE FROM session_metrics WHERE engine = 'flink' AND \"timestamp\" = '2024-01-01T12:05Z'");
 
     sql(
         "INSERT INTO session_metrics (engine, \"timestamp\", active_sessions_count,"
@@ -131,6 +151,37 @@ class VerifyCliJdbcTest {
             "movie_sales_metrics daily m1 2024-01-02T00:00:00Z: reference=(total_sales=19.99,"
                 + " units_sold=1) flink=MISSING",
             "RESULT: DIFFERENCES");
+  }
+
+  @Test
+  void referenceRunsTheSessionTicksOnToTheLatestSignWatermarkTick() throws Exception {
+    sql(
+        "INSERT INTO watermark_ticks (kafka_topic, kafka_partition, kafka_offset, tick_time)"
+            + " VALUES ('sign_in', 0, 9, '2024-01-01T12:20:00Z'),"
+            + " ('sign_out', 0, 9, '2024-01-01T12:20:00Z'),"
+            // A tick on another topic does not move the session job's watermark.
+            + " ('consumer_registration', 0, 9, '2024-01-01T15:00:00Z')");
+    try {
+      assertThat(run("reference").exitCode()).isZero();
+
+      // W = 12:18: ticks 12:00 .. 12:17; nobody open after 12:03:30, the 210 s session counts
+      // until 13:03.
+      assertThat(
+              query(
+                  "SELECT count(*) || ' ' || max(\"timestamp\") FROM session_metrics"
+                      + " WHERE engine = 'reference'"))
+          .containsExactly("18 2024-01-01 12:17:00+00");
+      assertThat(
+              query(
+                  "SELECT active_sessions_count || ' ' || average_session_duration_s FROM"
+                      + " session_metrics WHERE engine = 'reference'"
+                      + " AND \"timestamp\" = '2024-01-01T12:17:00Z'"))
+          .containsExactly("0 210");
+    } finally {
+      sql("DELETE FROM watermark_ticks");
+      sql("DELETE FROM session_metrics WHERE engine = 'reference'");
+      assertThat(run("reference").exitCode()).isZero();
+    }
   }
 
   @Test

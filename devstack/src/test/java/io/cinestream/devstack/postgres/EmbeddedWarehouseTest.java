@@ -68,7 +68,8 @@ class EmbeddedWarehouseTest {
             "1 V1__raw_tables.sql",
             "2 V2__movie_catalog.sql",
             "3 V3__metric_tables.sql",
-            "4 V4__unpriced_sale_items.sql");
+            "4 V4__unpriced_sale_items.sql",
+            "6 V6__watermark_ticks.sql");
   }
 
   @Test

@@ -24,10 +24,18 @@ import org.apache.flink.util.Collector;
  * session_metrics} row per event-time minute tick (docs/metrics.md#sessions).
  *
  * <p>Ticks: the minute boundaries T from the first boundary at or after the earliest sign_in /
- * sign_out event up to the last boundary the DESIGN watermark (max event time seen - max
- * out-of-orderness) has reached (T <= watermark). Each tick is an event-time timer; the next one is
- * registered only while it is within that bound, so at the end of a bounded input (where Flink's
- * watermark jumps to +infinity) the ticks stop at the data's own watermark instead of running on.
+ * sign_out event up to the last boundary the DESIGN watermark W (max event time seen - max
+ * out-of-orderness, watermark tick records included) has passed: T < W, i.e. T <= W - 1 ms.
+ * "Passed" is strict because a tick is final only once an event at T would be late (an event
+ * exactly at W is on time), which is also what Flink's own watermark (W - 1 ms) and Spark's (W - 1
+ * ms) give: so Flink, Spark and the reference emit the same ticks, in live and bounded runs alike.
+ * Each tick is an event-time timer, and the next one is always registered: while the input runs,
+ * Flink's watermark reaching T already implies T < W. At the end of a bounded input Flink's
+ * watermark jumps to +infinity, and then a tick fires only while T < max seen - max
+ * out-of-orderness, the max seen being that of every partial (all have arrived by then: each first
+ * phase flushes its partials before forwarding the final watermark); the max includes the watermark
+ * ticks ({@link io.cinestream.flink.model.SessionChange.Kind#WATERMARK_TICK}), so a tick record far
+ * after the data makes every minute up to it a row, whatever the gap.
  *
  * <p>Tick T applies the combined partial of bucket T (the changes at instants in (T - 1 min, T]:
  * with the earlier buckets already applied, exactly the changes at instants <= T count at T) and
@@ -98,6 +106,8 @@ public class SessionMinuteTicks
       if (min == null || partial.minEventMs() < min) {
         minEventMs.update(partial.minEventMs());
       }
+    }
+    if (partial.hasSeen()) {
       Long max = maxEventMs.value();
       if (max == null || partial.maxEventMs() > max) {
         maxEventMs.update(partial.maxEventMs());
@@ -110,6 +120,12 @@ public class SessionMinuteTicks
   public void onTimer(long tick, OnTimerContext ctx, Collector<SessionMetric> out)
       throws Exception {
     nextTickMs.clear();
+    if (ctx.timerService().currentWatermark() == Long.MAX_VALUE
+        && tick >= maxEventMs.value() - maxOutOfOrdernessMs) {
+      // End of a bounded input: W = max seen - max out-of-orderness has not passed this tick, and
+      // never will (no input is left). No further tick.
+      return;
+    }
     OpenSessions totals = open.value() == null ? OpenSessions.NONE : open.value();
     Completions hour = lastHour.value() == null ? Completions.NONE : lastHour.value();
     SessionTickPartial due = pending.get(tick);
@@ -144,9 +160,6 @@ public class SessionMinuteTicks
     }
     Long last = lastTickMs.value();
     long desired = last == null ? EventTime.ceilMinute(min) : last + EventTime.MINUTE_MS;
-    if (desired > maxEventMs.value() - maxOutOfOrdernessMs) {
-      return;
-    }
     Long next = nextTickMs.value();
     if (next != null && next == desired) {
       return;

@@ -36,6 +36,15 @@ import org.apache.flink.util.Collector;
  * <p>Output: one {@link SessionChange} per event (OPENED, IGNORED_SIGN_IN, CLOSED, ORPHAN_SIGN_OUT)
  * plus EXPIRED at sign_in + timeout, each timestamped with its instant.
  *
+ * <p>Watermark ticks ({@link Event#isWatermarkTick()}, user 0, which no real user has) reach this
+ * step too: the session ticks run up to the last minute boundary the watermark has passed,
+ * watermark tick records included (docs/metrics.md#sessions), so the tick's time must reach the
+ * global tick operator. A tick ahead of the watermark becomes one {@link
+ * SessionChange.Kind#WATERMARK_TICK} change at once (no state, no timer, no dedup: it has no event
+ * id); a tick at or behind the watermark is dropped, since it cannot raise the max event time seen
+ * (the watermark trails that max by more than a millisecond) and its minute bucket may already have
+ * been sent on.
+ *
  * <p>State per user: the open session's sign_in (cleared on close/expiry), the pending events
  * (cleared when applied), the seen ids (for the dedup retention, 24 h rounded up to the hour) and
  * the pending timer's instant. With no open session, nothing pending and every id forgotten, the
@@ -80,6 +89,12 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
   public void processElement(Event event, Context ctx, Collector<SessionChange> out)
       throws Exception {
     long watermark = ctx.timerService().currentWatermark();
+    if (event.isWatermarkTick()) {
+      if (event.eventTimeMs() > watermark) {
+        out.collect(SessionChange.watermarkTick(event.eventTimeMs()));
+      }
+      return;
+    }
     switch (dedup.admit(event, watermark)) {
       case DUPLICATE:
         return;

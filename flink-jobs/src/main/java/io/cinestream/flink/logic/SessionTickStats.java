@@ -33,7 +33,7 @@ public final class SessionTickStats {
       return switch (c.kind()) {
         case OPENED -> new OpenSessions(count + 1, signInSumMs + c.signInMs());
         case CLOSED, EXPIRED -> new OpenSessions(count - 1, signInSumMs - c.signInMs());
-        case IGNORED_SIGN_IN, ORPHAN_SIGN_OUT -> this;
+        case IGNORED_SIGN_IN, ORPHAN_SIGN_OUT, WATERMARK_TICK -> this;
       };
     }
   }

@@ -24,11 +24,26 @@ public record SessionChange(Kind kind, int userId, long timeMs, Long signInMs) {
     /** A sign_out with no open session: an orphan. */
     ORPHAN_SIGN_OUT,
     /** No sign_out within the timeout: the session closed as timed out (not an event). */
-    EXPIRED
+    EXPIRED,
+    /**
+     * A watermark tick record at {@code timeMs} (user 0, no session): changes no session, only
+     * raises the max event time seen, i.e. how far the ticks may run (docs/metrics.md#sessions:
+     * watermark tick records included).
+     */
+    WATERMARK_TICK
   }
 
-  /** True for changes caused by an event (all but {@link Kind#EXPIRED}). */
+  /**
+   * A watermark tick at {@code tickMs}: the change the tracker emits for a tick record.
+   *
+   * @param tickMs the tick's event time (its Kafka record timestamp), UTC ms
+   */
+  public static SessionChange watermarkTick(long tickMs) {
+    return new SessionChange(Kind.WATERMARK_TICK, 0, tickMs, null);
+  }
+
+  /** True for changes caused by a sign_in/sign_out event (not EXPIRED, not WATERMARK_TICK). */
   public boolean fromEvent() {
-    return kind != Kind.EXPIRED;
+    return kind != Kind.EXPIRED && kind != Kind.WATERMARK_TICK;
   }
 }

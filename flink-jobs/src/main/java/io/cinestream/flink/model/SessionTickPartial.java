@@ -12,7 +12,9 @@ package io.cinestream.flink.model;
  * @param durationSumMs the sum of their sign_out - sign_in, ms
  * @param minEventMs the earliest instant of a change caused by an event, {@link Long#MAX_VALUE}
  *     when none
- * @param maxEventMs the latest instant of a change caused by an event, {@link Long#MIN_VALUE} when
+ * @param maxEventMs the latest instant of a change caused by an event or of a watermark tick
+ *     ({@link SessionChange.Kind#WATERMARK_TICK}): the max event time seen, watermark tick records
+ *     included, which bounds the ticks at the end of a bounded input; {@link Long#MIN_VALUE} when
  *     none
  */
 public record SessionTickPartial(
@@ -50,10 +52,12 @@ public record SessionTickPartial(
         open--;
         sum -= c.signInMs();
       }
-      case IGNORED_SIGN_IN, ORPHAN_SIGN_OUT -> {}
+      case IGNORED_SIGN_IN, ORPHAN_SIGN_OUT, WATERMARK_TICK -> {}
     }
+    // A tick raises the max seen but never starts the ticks (they start at the first event).
     long min = c.fromEvent() ? Math.min(minEventMs, c.timeMs()) : minEventMs;
-    long max = c.fromEvent() ? Math.max(maxEventMs, c.timeMs()) : maxEventMs;
+    boolean seen = c.fromEvent() || c.kind() == SessionChange.Kind.WATERMARK_TICK;
+    long max = seen ? Math.max(maxEventMs, c.timeMs()) : maxEventMs;
     return new SessionTickPartial(bucketMs, open, sum, done, durations, min, max);
   }
 
@@ -72,5 +76,10 @@ public record SessionTickPartial(
   /** True when some change of this bucket was caused by an event. */
   public boolean hasEvents() {
     return minEventMs != Long.MAX_VALUE;
+  }
+
+  /** True when some change of this bucket was caused by an event or a watermark tick. */
+  public boolean hasSeen() {
+    return maxEventMs != Long.MIN_VALUE;
   }
 }

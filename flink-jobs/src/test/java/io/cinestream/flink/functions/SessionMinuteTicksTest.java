@@ -88,15 +88,15 @@ class SessionMinuteTicksTest {
   void ticksFromTheFirstBoundaryAfterTheFirstEventUpToTheDataWatermarkOnly() throws Exception {
     change(Kind.OPENED, 30 * SEC, 30 * SEC);
     change(Kind.CLOSED, 3 * MIN + 30 * SEC, 30 * SEC); // 180 s session
-    change(Kind.ORPHAN_SIGN_OUT, 5 * MIN, null); // max event 5:00 -> last tick 3:00
+    // Max event 5:00 -> W = 3:00: tick 3:00 is not passed (an event at 3:00 would be on time).
+    change(Kind.ORPHAN_SIGN_OUT, 5 * MIN, null);
 
     endOfInput();
 
     assertThat(harness.extractOutputValues())
         .containsExactly(
             new SessionMetric(1 * MIN, 1, null, 30.0, 0),
-            new SessionMetric(2 * MIN, 1, null, 90.0, 0),
-            new SessionMetric(3 * MIN, 1, null, 150.0, 0));
+            new SessionMetric(2 * MIN, 1, null, 90.0, 0));
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -104,19 +104,17 @@ class SessionMinuteTicksTest {
   void countsACompletionForOneHourAndDropsItsBucketAfterwards() throws Exception {
     change(Kind.OPENED, 0, 0L);
     change(Kind.CLOSED, 30 * SEC, 0L); // completes in bucket 1:00
-    change(Kind.ORPHAN_SIGN_OUT, 64 * MIN, null); // max event: ticks up to 62:00
+    change(Kind.ORPHAN_SIGN_OUT, 64 * MIN, null); // max event: W = 62:00, ticks up to 61:00
 
     endOfInput();
 
     assertThat(harness.extractOutputValues())
-        .hasSize(63)
+        .hasSize(62)
         .startsWith(new SessionMetric(0, 1, null, 0.0, 0)) // open at T: sign_in <= T
-        .contains(
-            new SessionMetric(1 * MIN, 0, 30.0, null, 1),
-            new SessionMetric(60 * MIN, 0, 30.0, null, 1))
+        .contains(new SessionMetric(1 * MIN, 0, 30.0, null, 1))
         .endsWith(
-            new SessionMetric(61 * MIN, 0, null, null, 0),
-            new SessionMetric(62 * MIN, 0, null, null, 0));
+            new SessionMetric(60 * MIN, 0, 30.0, null, 1),
+            new SessionMetric(61 * MIN, 0, null, null, 0));
     // Left: min/max event and last tick, the open totals, the last hour's completion totals, and
     // the 64:00 orphan's partial beyond the last tick; the 1:00 completion bucket was evicted at
     // 61:00.
@@ -133,7 +131,8 @@ class SessionMinuteTicksTest {
     change(other, 2, Kind.CLOSED, 90 * SEC, 30 * SEC); // 60 s, bucket 2:00
     // Not an event: does not move the bound.
     change(partials, 1, Kind.EXPIRED, 150 * SEC, 10 * SEC);
-    change(other, 2, Kind.ORPHAN_SIGN_OUT, 4 * MIN, null); // max event 4:00 -> last tick 2:00
+    // Max event 4:01 -> W = 2:01 -> last tick 2:00.
+    change(other, 2, Kind.ORPHAN_SIGN_OUT, 4 * MIN + SEC, null);
 
     partials.processWatermark(MIN - 1);
     assertThat(partials.extractOutputValues()).isEmpty();
@@ -147,6 +146,7 @@ class SessionMinuteTicksTest {
     assertThat(other.extractOutputValues())
         .containsExactly(new SessionTickPartial(MIN, 1, 30 * SEC, 0, 0, 30 * SEC, 30 * SEC));
     assertThat(op.pendingBuckets()).as("bucket 3:00 (the expiry)").isEqualTo(1);
+    assertThat(otherOp.pendingBuckets()).as("buckets 2:00 and 5:00").isEqualTo(2);
     endOfInput();
 
     assertThat(harness.extractOutputValues())
@@ -166,11 +166,47 @@ class SessionMinuteTicksTest {
     endOfInput();
 
     assertThat(harness.extractOutputValues())
-        .hasSize(24 * 60 - 2 + 1)
+        .hasSize(24 * 60 - 3 + 1)
         .contains(new SessionMetric(69 * MIN, 0, 600.0, null, 1))
         .contains(new SessionMetric(70 * MIN, 0, null, null, 0))
-        .endsWith(new SessionMetric((24 * 60 - 2) * MIN, 0, null, null, 0));
+        .endsWith(new SessionMetric((24 * 60 - 3) * MIN, 0, null, null, 0));
     assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void runsTheTicksOnToTheWatermarkOfALaterWatermarkTickRecord() throws Exception {
+    change(Kind.OPENED, 30 * SEC, 30 * SEC);
+    change(Kind.CLOSED, 90 * SEC, 30 * SEC); // 60 s session, bucket 2:00
+    change(Kind.OPENED, 3 * MIN, 3 * MIN); // max event 3:00
+    // Three days later, on the other subtask: W = 3 d - 2 min, last tick 3 d - 3 min.
+    other.processElement(SessionChange.watermarkTick(3 * 24 * 60 * MIN), 3 * 24 * 60 * MIN);
+
+    endOfInput();
+
+    List<SessionMetric> rows = harness.extractOutputValues();
+    assertThat(rows)
+        .hasSize(3 * 24 * 60 - 3)
+        .startsWith(
+            new SessionMetric(1 * MIN, 1, null, 30.0, 0),
+            new SessionMetric(2 * MIN, 0, 60.0, null, 1),
+            new SessionMetric(3 * MIN, 1, 60.0, 0.0, 1))
+        .contains(new SessionMetric(61 * MIN, 1, 60.0, 58 * 60.0, 1))
+        .contains(new SessionMetric(62 * MIN, 1, null, 59 * 60.0, 0))
+        .endsWith(new SessionMetric((3 * 24 * 60 - 3) * MIN, 1, null, (3 * 24 * 60 - 6) * 60.0, 0));
+    // A row per minute, nothing else: min/max seen, last tick, open totals, last hour's totals,
+    // and the tick's partial beyond the last tick.
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void aWatermarkTickAloneStartsNoTick() throws Exception {
+    partials.processElement(SessionChange.watermarkTick(10 * MIN), 10 * MIN);
+
+    endOfInput();
+
+    assertThat(harness.extractOutputValues()).isEmpty();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 

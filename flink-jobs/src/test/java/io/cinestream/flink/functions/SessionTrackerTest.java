@@ -74,6 +74,18 @@ class SessionTrackerTest {
   }
 
   @Test
+  void passesAWatermarkTickAheadOfTheWatermarkOnAtOnceAndDropsAStaleOne() throws Exception {
+    harness.processWatermark(10 * MIN);
+    harness.processElement(Event.watermarkTick("sign_in", 30 * MIN), 30 * MIN);
+    harness.processElement(Event.watermarkTick("sign_out", 10 * MIN), 10 * MIN); // stale
+
+    assertThat(harness.extractOutputValues())
+        .containsExactly(new SessionChange(Kind.WATERMARK_TICK, 0, 30 * MIN, null));
+    assertThat(harness.numKeyedStateEntries()).as("a tick leaves no state").isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
   void expiresASessionAtTheTimeoutAndTreatsALaterSignOutAsAnOrphan() throws Exception {
     in(0, 4);
     out(15 * MIN, 4);

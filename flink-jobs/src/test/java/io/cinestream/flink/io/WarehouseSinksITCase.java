@@ -115,7 +115,7 @@ class WarehouseSinksITCase extends MiniClusterTestBase {
                     + " '2024-01-01T12:14:00Z') ORDER BY \"timestamp\""))
         .containsExactly("12:01 2 null 15 0", "12:07 1 300 180 2", "12:14 0 300 null 2");
     assertThat(query("SELECT count(*) FROM session_metrics WHERE engine = 'flink'"))
-        .containsExactly("18");
+        .containsExactly("17");
     assertThat(
             query(
                 "SELECT to_char(minute AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || orphan_count"

@@ -204,7 +204,7 @@ class WarehouseSinksSnowflakeITCase extends MiniClusterTestBase {
       }
     }
     assertThat(ticks)
-        .hasSize(18)
+        .hasSize(17)
         .contains("12:01 2 null 15.0 0", "12:07 1 300.0 180.0 2", "12:14 0 300.0 null 2");
     List<String> orphans = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(url(true));

@@ -33,7 +33,8 @@ public final class WarehouseDdl {
           "V1__raw_tables.sql",
           "V2__movie_catalog.sql",
           "V3__metric_tables.sql",
-          "V4__unpriced_sale_items.sql");
+          "V4__unpriced_sale_items.sql",
+          "V6__watermark_ticks.sql");
 
   private static final Pattern CREATE_TABLE =
       Pattern.compile(

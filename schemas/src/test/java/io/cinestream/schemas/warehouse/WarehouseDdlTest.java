@@ -39,7 +39,7 @@ class WarehouseDdlTest {
   @Test
   void snowflakeStatementsAreIdempotentCreates() {
     assertThat(WarehouseDdl.statements(SqlDialect.SNOWFLAKE))
-        .hasSize(13)
+        .hasSize(14)
         .allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS "));
   }
 

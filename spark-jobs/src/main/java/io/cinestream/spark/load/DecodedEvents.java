@@ -30,11 +30,11 @@ public final class DecodedEvents {
   public static final String DEAD_LETTER = RawTable.DEAD_LETTER_EVENTS.tableName();
 
   /**
-   * Value of {@code target} for a {@link WatermarkTick}: no table takes it. Its row holds only the
-   * Kafka coordinates and {@code event_time_ms} = the record's Kafka timestamp (the tick's event
-   * time T); the loader drops it ({@link #withoutTicks}), the metric queries watermark it.
+   * Value of {@code target} for a {@link WatermarkTick}: {@code watermark_ticks}. Its row holds
+   * only the Kafka coordinates and {@code event_time_ms} = the record's Kafka timestamp (the tick's
+   * event time T); the loader writes it to that table, the metric queries watermark it.
    */
-  public static final String TICK = "watermark_tick";
+  public static final String TICK = RawTable.WATERMARK_TICKS.tableName();
 
   /**
    * One decoded record. {@code target} is the {@link RawTable#tableName()} the row goes to. Event

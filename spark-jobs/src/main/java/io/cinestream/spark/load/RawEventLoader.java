@@ -13,7 +13,6 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -50,8 +49,9 @@ import picocli.CommandLine;
  * DecodedEvents#decode}).
  *
  * <p><b>Watermark ticks</b> ({@link io.cinestream.schemas.WatermarkTick}, written at the end of a
- * bounded run for the metric jobs) are neither rows nor dead letters: they are dropped before the
- * writer and counted in the batch's metrics line.
+ * bounded run for the metric jobs) are no events: each goes to {@code watermark_ticks} (its Kafka
+ * coordinates and event time, counted in the batch's metrics line like a table), where the
+ * reference reads how far the engines' watermarks went (docs/metrics.md#sessions).
  *
  * <p>Run: {@code spark-submit --class io.cinestream.spark.load.RawEventLoader
  * spark-jobs/target/spark-jobs.jar --bootstrap 127.0.0.1:9092 --registry http://127.0.0.1:8081
@@ -175,17 +175,12 @@ public final class RawEventLoader {
     }
     Dataset<Row> kafka = reader.load();
     String name = queryName(options);
-    LongAccumulator ticks = spark.sparkContext().longAccumulator(name + "-watermark-ticks");
     Integer writeTasks = options.writeTasks();
     VoidFunction2<Dataset<Row>, Long> writeBatch =
         (batch, batchId) -> {
-          ticks.reset();
           Dataset<Row> slices = writeTasks != null ? batch.coalesce(writeTasks) : batch;
-          BatchResult result =
-              writer.write(
-                  DecodedEvents.withoutTicks(DecodedEvents.decode(slices, registry), ticks),
-                  batchId);
-          metrics.recordWrite(batchId, result, ticks.value());
+          BatchResult result = writer.write(DecodedEvents.decode(slices, registry), batchId);
+          metrics.recordWrite(batchId, result);
         };
     LOG.info(
         "{}: topics {} -> {}, {} per batch, checkpoint {}, {}",

@@ -85,7 +85,21 @@ public enum RawTable {
           Column.KAFKA_OFFSET,
           new Column("kafka_key", ColumnType.TEXT, "kafka_key"),
           new Column("raw_value_base64", ColumnType.TEXT, "raw_value_base64"),
-          new Column("error", ColumnType.TEXT, "error")));
+          new Column("error", ColumnType.TEXT, "error"))),
+  /**
+   * The watermark tick records read ({@link io.cinestream.schemas.WatermarkTick}): their Kafka
+   * coordinates and event time, so that the reference knows every engine's horizon
+   * (docs/metrics.md#sessions).
+   */
+  WATERMARK_TICKS(
+      "watermark_ticks",
+      List.of(),
+      List.of("kafka_topic", "kafka_partition", "kafka_offset"),
+      List.of(
+          Column.KAFKA_TOPIC,
+          Column.KAFKA_PARTITION,
+          Column.KAFKA_OFFSET,
+          new Column("tick_time", ColumnType.TIMESTAMPTZ, "event_time_ms")));
 
   /** SQL type of a raw-table column, with its spelling in each warehouse. */
   public enum ColumnType {

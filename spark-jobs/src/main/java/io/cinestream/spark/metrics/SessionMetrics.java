@@ -44,9 +44,8 @@ import org.apache.spark.sql.streaming.OutputMode;
  * <p><b>Lateness vs Flink.</b> Events behind the watermark are dropped by the dedup operator (in
  * Spark 3.5: at or before the previous micro-batch's watermark) and counted only in the query
  * progress; Spark hands them to no user code, so no {@code late_events} rows. The last tick: Spark
- * emits T only when its watermark (DESIGN's W - 1 ms) reaches T, so at the end of input it stops
- * one tick before Flink when W falls exactly on a minute boundary (Flink's bounded input ends with
- * a watermark of +infinity); the verifier compares only ticks both engines closed.
+ * emits T only when its watermark (DESIGN's W - 1 ms, watermark tick records included) reaches T,
+ * i.e. T < W: the last boundary W has passed, the same rule as Flink's and the reference's.
  */
 public final class SessionMetrics {
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DecodedEvents} on rows shaped like Spark's Kafka source with {@code includeHeaders}: a
- * watermark tick is recognized by its header and skipped by the loader, a null value without the
- * header stays a dead letter.
+ * watermark tick is recognized by its header and routed to {@code watermark_ticks}, a null value
+ * without the header stays a dead letter.
  */
 class DecodedEventsTest {
 
@@ -76,7 +76,7 @@ class DecodedEventsTest {
 
     assertThat(rows).hasSize(3);
     Row tick = rows.get(0);
-    assertThat(tick.getString(0)).isEqualTo(DecodedEvents.TICK);
+    assertThat(tick.getString(0)).isEqualTo(DecodedEvents.TICK).isEqualTo("watermark_ticks");
     assertThat(tick.getLong(4)).isEqualTo(T.toEpochMilli());
     assertThat(tick.getString(12)).isEqualTo("sign_in");
     assertThat(tick.getInt(13)).isEqualTo(1);
@@ -89,7 +89,7 @@ class DecodedEventsTest {
   }
 
   @Test
-  void theLoaderSkipsTicksAndCountsThem() {
+  void withoutTicksDropsTicksAndCountsThem() {
     SparkSession spark = SparkTestSession.get();
     LongAccumulator ticks = spark.sparkContext().longAccumulator("test-ticks");
 

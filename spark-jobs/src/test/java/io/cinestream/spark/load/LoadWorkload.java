@@ -424,7 +424,8 @@ final class LoadWorkload {
         yield String.join(
             "|", eventId, user, r.getItemId(), Integer.toString(r.getRating()), time, coordinates);
       }
-      case DEAD_LETTER_EVENTS -> throw new IllegalArgumentException("not an event table");
+      case DEAD_LETTER_EVENTS, WATERMARK_TICKS ->
+          throw new IllegalArgumentException("not an event table");
     };
   }
 }

@@ -131,10 +131,11 @@ class MetricQueriesTest {
       addBatch(input, query, arrivals.subList(0, 4));
       addBatch(input, query, arrivals.subList(4, arrivals.size()));
       // The last event (12:20) leaves Spark's watermark at 12:17:59.999, so tick 12:18 (= W) is
-      // not final yet: Flink emits it only because its bounded input ends with watermark +inf.
+      // not final yet (an event at 12:18 would be on time): the last tick W has passed is 12:17.
       assertThat(ticks(written)).doesNotContainKey(Instant.parse("2024-01-01T12:18:00Z"));
       assertThat(ticks(written).keySet())
-          .allMatch(t -> t.isBefore(Instant.parse("2024-01-01T12:18:00Z")));
+          .containsExactlyElementsOf(
+              scenario.expected().stream().map(MetricScenarios.SessionRow::timestamp).toList());
       // A later sign_in of an unrelated user moves the watermark past 12:18; it changes no tick
       // <= 12:18 (it opens at 12:30) and no orphan minute.
       addBatch(
@@ -148,6 +149,12 @@ class MetricQueriesTest {
                   99,
                   null,
                   null)));
+      // A watermark tick record at 13:00 on sign_out moves W to 12:58: ticks up to 12:57.
+      addRows(input, query, List.of(tickRow("sign_out", "2024-01-01T13:00:00Z")));
+      assertThat(ticks(written).keySet())
+          .hasSize(57)
+          .last()
+          .isEqualTo(Instant.parse("2024-01-01T12:57:00Z"));
     } finally {
       query.stop();
     }
@@ -166,7 +173,8 @@ class MetricQueriesTest {
                         + " "
                         + e.completedSessions()));
     Map<Instant, String> actual = new TreeMap<>(ticks(written));
-    actual.keySet().removeIf(t -> t.isAfter(Instant.parse("2024-01-01T12:18:00Z")));
+    // The sign_in at 12:30 moved W to 12:28: the ticks after the scenario's are not its rows.
+    actual.keySet().removeIf(t -> t.isAfter(Instant.parse("2024-01-01T12:17:00Z")));
     assertThat(actual).isEqualTo(expected);
     Map<Instant, Long> orphans = new TreeMap<>();
     for (SessionRow r : written) {
