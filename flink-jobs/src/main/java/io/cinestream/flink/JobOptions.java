@@ -31,6 +31,10 @@ import org.apache.flink.util.ParameterTool;
  *       long without records (default 30 s)
  *   <li>{@code --session-timeout} session expiry after sign_in (default 2 h, docs/metrics.md)
  *   <li>{@code --dedup-retention} how long (event time) seen event ids are kept (default 24 h)
+ *   <li>{@code --max-event-time-ahead} an event dated more than this after the wall clock at decode
+ *       is a dead letter ({@code INVALID_VALUE}), so one future-dated record cannot move the
+ *       watermark beyond wall clock + this - max-out-of-orderness (default 2 min, {@code
+ *       EventValues#DEFAULT_MAX_AHEAD})
  *   <li>{@code --punctuated-watermarks} emit a watermark after every record instead of periodically
  *       (deterministic lateness, for tests and replays)
  * </ul>
@@ -52,6 +56,7 @@ import org.apache.flink.util.ParameterTool;
  * @param catalogIdleness idleness of the catalogue source (sales job)
  * @param sessionTimeout session expiry after its sign_in
  * @param dedupRetention event-time retention of seen event ids
+ * @param maxEventTimeAhead how far after the wall clock an event time may be (EventValues)
  * @param punctuatedWatermarks watermark after every record
  */
 public record JobOptions(
@@ -72,6 +77,7 @@ public record JobOptions(
     Duration catalogIdleness,
     Duration sessionTimeout,
     Duration dedupRetention,
+    Duration maxEventTimeAhead,
     boolean punctuatedWatermarks) {
 
   /** Validates the values. */
@@ -90,6 +96,10 @@ public record JobOptions(
     if (maxOutOfOrderness.isNegative() || sessionTimeout.isZero() || sessionTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "--max-out-of-orderness must be >= 0 and --session-timeout > 0");
+    }
+    if (maxEventTimeAhead.isNegative()) {
+      throw new IllegalArgumentException(
+          "--max-event-time-ahead must be >= 0, got " + maxEventTimeAhead);
     }
   }
 
@@ -131,6 +141,7 @@ public record JobOptions(
         duration(p, "catalog-idleness", "30 s"),
         duration(p, "session-timeout", "2 h"),
         duration(p, "dedup-retention", "24 h"),
+        duration(p, "max-event-time-ahead", "2 min"),
         flag(p, "punctuated-watermarks"));
   }
 
@@ -213,6 +224,7 @@ public record JobOptions(
         catalogIdleness,
         sessionTimeout,
         dedupRetention,
+        maxEventTimeAhead,
         punctuatedWatermarks);
   }
 
@@ -236,6 +248,7 @@ public record JobOptions(
         Duration.ZERO,
         sessionTimeout,
         dedupRetention,
+        maxEventTimeAhead,
         true);
   }
 
@@ -259,6 +272,7 @@ public record JobOptions(
         catalogIdleness,
         value,
         dedupRetention,
+        maxEventTimeAhead,
         punctuatedWatermarks);
   }
 
@@ -282,6 +296,7 @@ public record JobOptions(
         catalogIdleness,
         sessionTimeout,
         dedupRetention,
+        maxEventTimeAhead,
         punctuatedWatermarks);
   }
 

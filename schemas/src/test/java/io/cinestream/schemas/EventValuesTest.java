@@ -7,6 +7,7 @@ import io.cinestream.events.ConsumerRegistration;
 import io.cinestream.events.ItemRating;
 import io.cinestream.events.PreferredLanguage;
 import io.cinestream.events.SignIn;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -76,5 +77,43 @@ class EventValuesTest {
             .setRating(6)
             .build();
     assertThatThrownBy(() -> EventValues.check(six)).hasMessage("rating 6 outside 1..5");
+  }
+
+  @Test
+  void refusesAnEventTimeMoreThanTheBoundAheadOfTheWallClock() {
+    Instant now = Instant.parse("2026-12-04T20:00:00Z");
+    Duration bound = Duration.ofMinutes(2);
+    // now + 2 min exactly is accepted, 1 ms later is refused.
+    assertThatCode(() -> EventValues.check(signIn("2026-12-04T20:02:00Z", 7), now, bound))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> EventValues.check(signIn("2026-12-04T20:02:00.001Z", 7), now, bound))
+        .isInstanceOf(EventValues.ImplausibleValueException.class)
+        .hasMessage(
+            "event time 2026-12-04T20:02:00.001Z more than PT2M ahead of the wall clock"
+                + " 2026-12-04T20:00:00Z");
+  }
+
+  @Test
+  void neverRefusesAPastEventForBeingAhead() {
+    // A bounded replay of a simulated day in the past: the wall-clock bound cannot refuse it,
+    // even with a zero bound.
+    assertThatCode(
+            () ->
+                EventValues.check(
+                    signIn("2024-01-01T12:00:00Z", 7),
+                    Instant.parse("2026-12-04T20:00:00Z"),
+                    Duration.ZERO))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRangeCheckComesBeforeTheWallClockCheck() {
+    assertThatThrownBy(
+            () ->
+                EventValues.check(
+                    signIn("+10000-01-01T00:00:00Z", 7),
+                    Instant.parse("2026-12-04T20:00:00Z"),
+                    EventValues.DEFAULT_MAX_AHEAD))
+        .hasMessageStartingWith("event time +10000-01-01T00:00:00Z outside");
   }
 }

@@ -88,12 +88,12 @@ public abstract class ConfluentRecordDeserializer<T>
       if (e.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
         throw new IOException("schema registry unavailable while decoding " + where, e);
       }
-      out.collect(Either.Left(deadLetter(record, e.getMessage())));
+      out.collect(Either.Left(deadLetter(record, DeadLetterText.error(e))));
     } catch (EventValues.ImplausibleValueException e) {
       out.collect(
           Either.Left(
               deadLetter(
-                  record, EventValues.INVALID_VALUE + ": " + where + ": " + e.getMessage())));
+                  record, DeadLetterText.error(EventValues.INVALID_VALUE, where, e.getMessage()))));
     } catch (RuntimeException e) {
       out.collect(Either.Left(deadLetter(record, where + ": " + e)));
     }

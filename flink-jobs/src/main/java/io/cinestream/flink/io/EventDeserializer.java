@@ -11,6 +11,8 @@ import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.RecordCoordinates;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -19,18 +21,38 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * sign_in}, {@code sign_out}, {@code added_to_cart}, {@code checkout_to_cart}) into {@link Event}.
  * Which schema to read with is chosen by the record's topic ({@link Topic#byName}). A watermark
  * tick becomes {@link Event#watermarkTick} with the record's Kafka timestamp as its event time.
+ *
+ * <p>Every event passes {@link EventValues#check(SpecificRecord, java.time.Instant, Duration)}
+ * before it leaves the source: an event time more than {@code maxEventTimeAhead} after the wall
+ * clock is a dead letter, so it never reaches the source's watermark generator.
  */
 public final class EventDeserializer extends ConfluentRecordDeserializer<Event> {
 
   private static final long serialVersionUID = 1L;
 
+  private final Clock clock;
+  private final Duration maxEventTimeAhead;
   private transient Topic lastTopic;
 
   /**
+   * A deserializer on the system clock with {@link EventValues#DEFAULT_MAX_AHEAD}.
+   *
    * @param registry creates the registry client in {@code open}
    */
   public EventDeserializer(SchemaRegistryClientFactory registry) {
+    this(registry, Clock.systemUTC(), EventValues.DEFAULT_MAX_AHEAD);
+  }
+
+  /**
+   * @param registry creates the registry client in {@code open}
+   * @param clock the wall clock future event times are judged against (serializable)
+   * @param maxEventTimeAhead how far after {@code clock} an event time may be
+   */
+  public EventDeserializer(
+      SchemaRegistryClientFactory registry, Clock clock, Duration maxEventTimeAhead) {
     super(registry);
+    this.clock = clock;
+    this.maxEventTimeAhead = maxEventTimeAhead;
   }
 
   @Override
@@ -38,7 +60,7 @@ public final class EventDeserializer extends ConfluentRecordDeserializer<Event> 
     Topic topic = topicOf(where.topic());
     SpecificRecord value = codec.deserialize(where, payload, topic.valueClass());
     // The same value ranges as the raw loader's (a refused event is a dead letter everywhere).
-    EventValues.check(value);
+    EventValues.check(value, clock.instant(), maxEventTimeAhead);
     return toEvent(value);
   }
 

@@ -6,6 +6,7 @@ import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
+import java.time.Clock;
 import java.util.Arrays;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -33,7 +34,10 @@ public final class KafkaSources {
     KafkaSourceBuilder<Either<DeadLetter, Event>> builder =
         KafkaSource.<Either<DeadLetter, Event>>builder()
             .setDeserializer(
-                new EventDeserializer(SchemaRegistryClientFactory.forUrl(options.registry())))
+                new EventDeserializer(
+                    SchemaRegistryClientFactory.forUrl(options.registry()),
+                    Clock.systemUTC(),
+                    options.maxEventTimeAhead()))
             .setTopics(Arrays.stream(topics).map(Topic::topicName).toList());
     return configure(builder, options, jobName).build();
   }

@@ -11,8 +11,10 @@ import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +65,11 @@ class EventDeserializerTest {
 
   private static List<Either<DeadLetter, Event>> decode(ConsumerRecord<byte[], byte[]> record)
       throws Exception {
-    EventDeserializer deserializer = new EventDeserializer(() -> REGISTRY);
+    return decode(new EventDeserializer(() -> REGISTRY), record);
+  }
+
+  private static List<Either<DeadLetter, Event>> decode(
+      EventDeserializer deserializer, ConsumerRecord<byte[], byte[]> record) throws Exception {
     deserializer.open(null);
     List<Either<DeadLetter, Event>> out = new ArrayList<>();
     deserializer.deserialize(
@@ -200,5 +206,50 @@ class EventDeserializerTest {
     DropWatermarkTicks drop = new DropWatermarkTicks();
     assertThat(drop.filter(tick.right())).isFalse();
     assertThat(drop.filter(Event.signIn("00000000-0000-4000-8000-000000000001", t, 7))).isTrue();
+  }
+
+  // The same hostile inputs and expected texts as spark-jobs' EventDecoderValuesTest: both engines
+  // write the same dead_letter_events row, whichever sees the record first.
+
+  @Test
+  void deadLettersAFarFutureSignInWithTheLoadersText() throws Exception {
+    EventDeserializer atNow =
+        new EventDeserializer(
+            () -> REGISTRY,
+            Clock.fixed(Instant.parse("2026-12-04T20:00:00Z"), ZoneOffset.UTC),
+            Duration.ofMinutes(2));
+    SignIn future =
+        SignIn.newBuilder()
+            .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000003"))
+            .setTimestamp(Instant.parse("2027-01-01T00:00:00Z"))
+            .setUserId(7)
+            .build();
+    byte[] payload = new ConfluentAvroCodec(REGISTRY).serialize("sign_in-value", future);
+
+    List<Either<DeadLetter, Event>> out =
+        decode(
+            atNow,
+            new ConsumerRecord<>("sign_in", 1, 14L, "7".getBytes(StandardCharsets.UTF_8), payload));
+
+    assertThat(out.get(0).left().error())
+        .isEqualTo(
+            "INVALID_VALUE: topic sign_in partition 1 offset 14: event time 2027-01-01T00:00:00Z"
+                + " more than PT2M ahead of the wall clock 2026-12-04T20:00:00Z");
+  }
+
+  @Test
+  void deadLettersABadMagicByteWithANulKeyWithTheLoadersKeyAndText() throws Exception {
+    DeadLetter dead =
+        decode(
+                new ConsumerRecord<>(
+                    "sign_in", 1, 15L, new byte[] {0x37, 0x00}, new byte[] {1, 0, 0, 0, 1}))
+            .get(0)
+            .left();
+
+    assertThat(dead.key()).isEqualTo("base64:NwA=");
+    assertThat(dead.rawValueBase64()).isEqualTo("AQAAAAE=");
+    assertThat(dead.error())
+        .isEqualTo(
+            "BAD_MAGIC_BYTE: topic sign_in partition 1 offset 15: magic byte 0x01, expected 0x00");
   }
 }

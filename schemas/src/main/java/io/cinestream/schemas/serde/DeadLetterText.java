@@ -52,6 +52,26 @@ public final class DeadLetterText {
   }
 
   /**
+   * The error text of a dead letter, as stored: {@code <reason>: <where>: <detail>}, sanitised by
+   * {@link #error(String)}.
+   *
+   * @param reason the reason code, e.g. {@code TRUNCATED} or {@code INVALID_VALUE}
+   * @param where the record's Kafka coordinates
+   * @param detail what is wrong, e.g. {@code user_id 0 outside 1..1000000}
+   */
+  public static String error(String reason, RecordCoordinates where, String detail) {
+    return error(reason + ": " + where + ": " + detail);
+  }
+
+  /**
+   * The error text of a record that failed to decode: {@code <e.reason()>: <e.where()>:
+   * <e.detail()>}, sanitised by {@link #error(String)}.
+   */
+  public static String error(WireFormatException e) {
+    return error(e.reason().name(), e.where(), e.detail());
+  }
+
+  /**
    * The error text as stored: NUL characters replaced by U+FFFD, at most {@link #MAX_ERROR_CHARS}
    * characters (a cut text ends with {@code " [cut]"}).
    *

@@ -35,6 +35,7 @@ public class WireFormatException extends RuntimeException {
 
   private final Reason reason;
   private final RecordCoordinates where;
+  private final String detail;
 
   /**
    * @param reason why the payload was rejected
@@ -48,6 +49,12 @@ public class WireFormatException extends RuntimeException {
     super(where + ": " + reason + ": " + detail, cause);
     this.reason = reason;
     this.where = where;
+    this.detail = detail;
+  }
+
+  /** The human-readable detail alone, without the coordinates and the reason. */
+  public String detail() {
+    return detail;
   }
 
   /** Why the payload was rejected. */

@@ -32,4 +32,20 @@ class DeadLetterTextTest {
     String cut = DeadLetterText.error("x".repeat(10_000));
     assertThat(cut).hasSize(DeadLetterText.MAX_ERROR_CHARS).endsWith("x [cut]");
   }
+
+  @Test
+  void everyReasonHasTheSameForm() {
+    RecordCoordinates where = new RecordCoordinates("sign_in", 1, 9L);
+    assertThat(DeadLetterText.error("INVALID_VALUE", where, "user_id 0 outside 1..1000000"))
+        .isEqualTo(
+            "INVALID_VALUE: topic sign_in partition 1 offset 9: user_id 0 outside 1..1000000");
+    WireFormatException bad =
+        new WireFormatException(
+            WireFormatException.Reason.BAD_MAGIC_BYTE, where, "magic byte 0x01", null);
+    assertThat(DeadLetterText.error(bad))
+        .isEqualTo("BAD_MAGIC_BYTE: topic sign_in partition 1 offset 9: magic byte 0x01");
+    // A NUL in the detail (e.g. a hostile string echoed back) is sanitised too.
+    assertThat(DeadLetterText.error("INVALID_VALUE", where, "a\0b"))
+        .isEqualTo("INVALID_VALUE: topic sign_in partition 1 offset 9: a\uFFFDb");
+  }
 }

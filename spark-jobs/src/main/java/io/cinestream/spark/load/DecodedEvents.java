@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import io.cinestream.schemas.EventValues;
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
@@ -83,6 +84,17 @@ public final class DecodedEvents {
    *     and is replayed after a restart instead of dead-lettering good records
    */
   public static Dataset<Row> decode(Dataset<Row> kafkaRows, SchemaRegistryClientFactory registry) {
+    return decode(kafkaRows, registry, EventValues.DEFAULT_MAX_AHEAD);
+  }
+
+  /**
+   * As {@link #decode(Dataset, SchemaRegistryClientFactory)}, with events dated more than {@code
+   * maxEventTimeAhead} after the executor's wall clock dead-lettered ({@link EventDecoder}).
+   */
+  public static Dataset<Row> decode(
+      Dataset<Row> kafkaRows,
+      SchemaRegistryClientFactory registry,
+      java.time.Duration maxEventTimeAhead) {
     boolean headers = Arrays.asList(kafkaRows.columns()).contains("headers");
     return kafkaRows
         .select(
@@ -97,7 +109,10 @@ public final class DecodedEvents {
             (MapPartitionsFunction<Row, Row>)
                 rows -> {
                   EventDecoder decoder =
-                      new EventDecoder(new ConfluentAvroCodec(registry.create()));
+                      new EventDecoder(
+                          new ConfluentAvroCodec(registry.create()),
+                          java.time.Clock.systemUTC(),
+                          maxEventTimeAhead);
                   return new Iterator<>() {
                     @Override
                     public boolean hasNext() {

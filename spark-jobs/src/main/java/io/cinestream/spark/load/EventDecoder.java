@@ -13,6 +13,8 @@ import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.DeadLetterText;
 import io.cinestream.schemas.serde.RecordCoordinates;
 import io.cinestream.schemas.serde.WireFormatException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
@@ -32,7 +34,10 @@ import org.apache.spark.sql.RowFactory;
  * record from a topic that feeds no raw table; {@code INVALID_VALUE} for a decoded event that the
  * table would reject (an {@code event_name} other than its topic, a rating outside 1..5, an age
  * outside SMALLINT, a NUL character that PostgreSQL text cannot hold). Checking these here keeps a
- * single bad record from failing the whole micro-batch transaction.
+ * single bad record from failing the whole micro-batch transaction. An event dated more than {@code
+ * maxEventTimeAhead} after the wall clock is {@code INVALID_VALUE} too (EventValues), so it cannot
+ * move the Spark metric queries' watermark either. Error texts are built by {@link DeadLetterText},
+ * the same as the Flink jobs'.
  */
 public final class EventDecoder {
 
@@ -52,15 +57,32 @@ public final class EventDecoder {
   }
 
   private final ConfluentAvroCodec codec;
+  private final Clock clock;
+  private final Duration maxEventTimeAhead;
   // The last topic name seen and its lookup: the records of a task come topic by topic.
   private String lastTopicName;
   private Optional<Topic> lastTopic = Optional.empty();
 
   /**
+   * A decoder on the system clock with {@link EventValues#DEFAULT_MAX_AHEAD}.
+   *
    * @param codec decodes the Confluent wire format, fetching writer schemas by id (cached)
    */
   public EventDecoder(ConfluentAvroCodec codec) {
+    this(codec, Clock.systemUTC(), EventValues.DEFAULT_MAX_AHEAD);
+  }
+
+  /**
+   * @param codec decodes the Confluent wire format, fetching writer schemas by id (cached)
+   * @param clock the wall clock future event times are judged against
+   * @param maxEventTimeAhead how far after {@code clock} an event time may be ({@link
+   *     EventValues#check(SpecificRecord, java.time.Instant, Duration)}: the rule of the Flink
+   *     jobs' deserializer)
+   */
+  public EventDecoder(ConfluentAvroCodec codec, Clock clock, Duration maxEventTimeAhead) {
     this.codec = codec;
+    this.clock = clock;
+    this.maxEventTimeAhead = maxEventTimeAhead;
   }
 
   /**
@@ -89,23 +111,24 @@ public final class EventDecoder {
             where,
             key,
             value,
-            UNKNOWN_TOPIC
-                + ": "
-                + where
-                + ": decoded as "
-                + record.getSchema().getFullName()
-                + " but the topic feeds no raw table");
+            DeadLetterText.error(
+                UNKNOWN_TOPIC,
+                where,
+                "decoded as "
+                    + record.getSchema().getFullName()
+                    + " but the topic feeds no raw table"));
       }
       SpecificRecord event = codec.deserialize(where, value, known.get().valueClass());
-      EventValues.check(event);
+      EventValues.check(event, clock.instant(), maxEventTimeAhead);
       return eventRow(known.get(), event, where);
     } catch (WireFormatException e) {
       if (e.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
         throw e;
       }
-      return deadLetter(where, key, value, e.reason() + ": " + e.getMessage());
+      return deadLetter(where, key, value, DeadLetterText.error(e));
     } catch (InvalidValueException | EventValues.ImplausibleValueException e) {
-      return deadLetter(where, key, value, INVALID_VALUE + ": " + where + ": " + e.getMessage());
+      return deadLetter(
+          where, key, value, DeadLetterText.error(INVALID_VALUE, where, e.getMessage()));
     }
   }
 

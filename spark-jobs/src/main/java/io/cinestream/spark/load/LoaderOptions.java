@@ -122,6 +122,15 @@ public final class LoaderOptions {
   Integer writeTasks;
 
   @Option(
+      names = "--max-event-time-ahead",
+      defaultValue = "PT2M",
+      paramLabel = "DURATION",
+      description =
+          "An event dated more than this (ISO-8601) after the wall clock at decode is a dead"
+              + " letter (INVALID_VALUE), the rule of the Flink jobs (default: ${DEFAULT-VALUE}).")
+  java.time.Duration maxEventTimeAhead;
+
+  @Option(
       names = "--topics",
       split = ",",
       paramLabel = "TOPIC[,TOPIC...]",
@@ -238,6 +247,11 @@ public final class LoaderOptions {
    */
   public Integer writeTasks() {
     return writeTasks;
+  }
+
+  /** How far after the wall clock an event time may be ({@code --max-event-time-ahead}). */
+  public java.time.Duration maxEventTimeAhead() {
+    return maxEventTimeAhead;
   }
 
   /** The event topics to load, in {@link Topic} order. */

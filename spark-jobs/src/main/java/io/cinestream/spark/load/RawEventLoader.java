@@ -176,10 +176,12 @@ public final class RawEventLoader {
     Dataset<Row> kafka = reader.load();
     String name = queryName(options);
     Integer writeTasks = options.writeTasks();
+    java.time.Duration maxEventTimeAhead = options.maxEventTimeAhead();
     VoidFunction2<Dataset<Row>, Long> writeBatch =
         (batch, batchId) -> {
           Dataset<Row> slices = writeTasks != null ? batch.coalesce(writeTasks) : batch;
-          BatchResult result = writer.write(DecodedEvents.decode(slices, registry), batchId);
+          BatchResult result =
+              writer.write(DecodedEvents.decode(slices, registry, maxEventTimeAhead), batchId);
           metrics.recordWrite(batchId, result);
         };
     LOG.info(

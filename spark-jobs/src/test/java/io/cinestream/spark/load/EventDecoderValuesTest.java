@@ -6,7 +6,10 @@ import io.cinestream.events.SignIn;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -56,9 +59,78 @@ class EventDecoderValuesTest {
 
   @Test
   void anEventInRangeIsARowOfItsTable() {
-    Row row = decodeSignIn("9999-12-31T23:59:59.999Z", 1_000_000);
+    // The range's last instant, read by a decoder whose wall clock is there too (the default
+    // decoder refuses it as ahead of the wall clock: aFarFutureEventIsADeadLetter...).
+    EventDecoder atTheEnd =
+        new EventDecoder(
+            codec,
+            Clock.fixed(Instant.parse("9999-12-31T23:59:59.999Z"), ZoneOffset.UTC),
+            Duration.ZERO);
+    SignIn last =
+        SignIn.newBuilder()
+            .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000002"))
+            .setTimestamp(Instant.parse("9999-12-31T23:59:59.999Z"))
+            .setUserId(1_000_000)
+            .build();
+    Row row =
+        atTheEnd.decode(
+            "sign_in",
+            1,
+            12L,
+            "7".getBytes(StandardCharsets.UTF_8),
+            codec.serialize("sign_in-value", last));
 
     assertThat(row.getString(0)).isEqualTo("consumer_events");
     assertThat(row.getLong(4)).isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli());
+  }
+
+  // The same hostile inputs and expected texts as flink-jobs' EventDeserializerTest
+  // (sameDeadLetterTextsAsTheLoader...): both engines write the same dead_letter_events row.
+
+  private static final Instant NOW = Instant.parse("2026-12-04T20:00:00Z");
+
+  @Test
+  void aFarFutureEventIsADeadLetterWithTheFlinkJobsText() {
+    EventDecoder atNow =
+        new EventDecoder(codec, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(2));
+    SignIn future =
+        SignIn.newBuilder()
+            .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000003"))
+            .setTimestamp(Instant.parse("2027-01-01T00:00:00Z"))
+            .setUserId(7)
+            .build();
+    Row row =
+        atNow.decode(
+            "sign_in",
+            1,
+            14L,
+            "7".getBytes(StandardCharsets.UTF_8),
+            codec.serialize("sign_in-value", future));
+
+    assertThat(row.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+    assertThat(row.getString(17))
+        .isEqualTo(
+            "INVALID_VALUE: topic sign_in partition 1 offset 14: event time 2027-01-01T00:00:00Z"
+                + " more than PT2M ahead of the wall clock 2026-12-04T20:00:00Z");
+  }
+
+  @Test
+  void theDefaultDecoderRefusesTheLastInstantOfTheRangeAsAheadOfTheWallClock() {
+    Row row = decodeSignIn("9999-12-31T23:59:59.999Z", 1_000_000);
+
+    assertThat(row.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+    assertThat(row.getString(17)).contains("more than PT2M ahead of the wall clock");
+  }
+
+  @Test
+  void aBadMagicByteWithANulKeyHasTheFlinkJobsKeyAndText() {
+    Row row =
+        decoder.decode("sign_in", 1, 15L, new byte[] {0x37, 0x00}, new byte[] {1, 0, 0, 0, 1});
+
+    assertThat(row.getString(15)).isEqualTo("base64:NwA=");
+    assertThat(row.getString(16)).isEqualTo("AQAAAAE=");
+    assertThat(row.getString(17))
+        .isEqualTo(
+            "BAD_MAGIC_BYTE: topic sign_in partition 1 offset 15: magic byte 0x01, expected 0x00");
   }
 }
