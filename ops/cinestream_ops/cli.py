@@ -180,10 +180,16 @@ def load(detach: bool) -> None:
 @cli.command()
 @click.option("--engine", type=click.Choice(["flink", "spark", "all"]), default="flink", show_default=True)
 @click.option("--bounded", is_flag=True, help="read to the end of the input and wait")
-def metrics(engine: str, bounded: bool) -> None:
-    """The metric jobs: flink = the three Flink jobs (detached, a running one is not resubmitted);
-    spark = MetricsSparkJob (background, not started twice); all = both."""
-    jobs.metrics(load_config(), engine, bounded=bounded)
+@click.option(
+    "--from-scratch",
+    is_flag=True,
+    help="Flink: delete each job's consumer-group offsets and checkpoints/savepoints, then start from the earliest",
+)
+def metrics(engine: str, bounded: bool, from_scratch: bool) -> None:
+    """The metric jobs: flink = the three Flink jobs (detached, a running one is not resubmitted, the others
+    resume from their newest checkpoint or savepoint; refused with exit 2 when a job's consumer group has
+    committed offsets but it has no checkpoint); spark = MetricsSparkJob (background, not started twice); all = both."""
+    jobs.metrics(load_config(), engine, bounded=bounded, from_scratch=from_scratch)
 
 
 @cli.command()

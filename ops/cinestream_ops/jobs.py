@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from . import launch, stack
+from . import launch, resume, stack
 from .config import Config
 from .console import B, N, StepFailed, indent, ok, run_logged, step
 from .tools import Jars, ensure_venv, flink_home, spark_home
@@ -178,19 +178,25 @@ def start_raw_loader(config: Config, home: Path) -> None:
     ok(f"raw loader streaming (pid {pid}, log {log})")
 
 
-def metrics(config: Config, engine: str, *, bounded: bool) -> None:
-    """The metric jobs of ``engine`` (``flink``, ``spark`` or ``all``)."""
+def metrics(config: Config, engine: str, *, bounded: bool, from_scratch: bool = False) -> None:
+    """The metric jobs of ``engine`` (``flink``, ``spark`` or ``all``); ``from_scratch``: see :func:`flink_metrics`."""
     if engine in ("flink", "all"):
-        flink_metrics(config, bounded=bounded)
+        flink_metrics(config, bounded=bounded, from_scratch=from_scratch)
     if engine in ("spark", "all"):
         spark_metrics(config, bounded=bounded)
 
 
-def flink_metrics(config: Config, *, bounded: bool) -> None:
+def flink_metrics(config: Config, *, bounded: bool, from_scratch: bool = False) -> None:
     """The three Flink jobs: bounded (each waits for the end of its input) or detached.
 
     A detached submission is skipped when the cluster already runs a job of that name (found
-    through ``/jobs/overview``): it is reported, not submitted twice.
+    through ``/jobs/overview``): it is reported, not submitted twice. Any other job resumes from its
+    newest retained checkpoint or savepoint; without one, a job whose consumer group has committed
+    offsets is refused (:mod:`cinestream_ops.resume`), before anything is submitted.
+
+    :param from_scratch: delete each job's consumer groups, checkpoints and savepoints first, then
+        start from the earliest offsets (a running job is not touched: cancel it first)
+    :raises resume.RefusedStart: a job would resume with empty state (exit status 2)
     """
     ensure_build(config)
     home = flink_home(config)
@@ -200,15 +206,26 @@ def flink_metrics(config: Config, *, bounded: bool) -> None:
     how = "bounded: read to the end of each topic" if bounded else "detached"
     step(f"Flink metric jobs on {config.flink_url} ({how})")
     running = [] if bounded else stack.flink_jobs(config)
+    plans: dict[str, resume.Plan] = {}
+    for name in launch.FLINK_JOBS:
+        if not bounded and stack.running_flink_job(running, name):
+            continue
+        if bounded:
+            if from_scratch:
+                resume.from_scratch(config, name)
+            plans[name] = resume.Plan("scratch" if from_scratch else "fresh")
+        else:
+            plans[name] = resume.plan(config, name, scratch=from_scratch)
     for name, job_class in launch.FLINK_JOBS.items():
-        command = launch.flink_metric_job(config, home, name, bounded=bounded)
+        if name not in plans:
+            alive = stack.running_flink_job(running, name)
+            ok(f"{job_class} already running: JobID {alive.get('jid')} ({alive.get('state')})")
+            continue
+        plan = plans[name]
+        command = launch.flink_metric_job(config, home, name, bounded=bounded, restore=plan.restore)
         log = config.log_dir / f"flink-{job_class}-{stamp()}.log"
         if bounded:
             run_logged(f"flink run {job_class}", log, command.argv, env=_env(command))
-            continue
-        alive = stack.running_flink_job(running, name)
-        if alive:
-            ok(f"{job_class} already running: JobID {alive.get('jid')} ({alive.get('state')})")
             continue
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("wb") as out:
@@ -216,7 +233,10 @@ def flink_metrics(config: Config, *, bounded: bool) -> None:
         if rc != 0:
             raise StepFailed(f"metrics {job_class}", "flink run failed", log)
         job_id = launch.submitted_job_id(log.read_text(errors="replace"))
-        ok(f"{job_class} submitted: JobID {job_id or '?'}")
+        if job_id:
+            resume.record_job_id(config, name, job_id)
+        start = {"restore": f"from {plan.restore}", "scratch": "from scratch", "fresh": "first start"}[plan.action]
+        ok(f"{job_class} submitted: JobID {job_id or '?'} ({start})")
 
 
 def spark_metrics(config: Config, *, bounded: bool) -> None:

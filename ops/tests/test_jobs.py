@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cinestream_ops import jobs, launch, stack
+from cinestream_ops import jobs, launch, resume, stack
 from cinestream_ops.config import Config
 
 
@@ -18,6 +18,7 @@ def no_stack(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jobs, "flink_home", lambda config: Path("/flink"))
     monkeypatch.setattr(stack, "require_stack", lambda config, step: None)
     monkeypatch.setattr(stack, "flink_healthy", lambda config: {"taskmanagers": 1})
+    monkeypatch.setattr(resume, "committed_offsets", lambda config, job: [])
 
 
 def test_streaming_spark_metrics_start_once(

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
       DevStack.Registry.class,
       DevStack.CreateTopics.class,
       DevStack.Tick.class,
+      ConsumerGroupOffsets.class,
       HealthCheck.class,
       TableCounts.class
     })
