@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import jobs, ops_commands
+from . import jobs, ops_commands, tick_key
 from .config import Config, ConfigError
 from .console import StepFailed, failure
 
@@ -35,6 +35,7 @@ def load_config() -> Config:
     """
     config = Config.load(project_root(), os.environ)
     os.environ.update(config.env())
+    tick_key.export(config, os.environ)
     return config
 
 

@@ -6,6 +6,7 @@ import io.cinestream.devstack.kafka.WatermarkTicks;
 import io.cinestream.devstack.postgres.EmbeddedWarehouse;
 import io.cinestream.devstack.registry.RegistryConfig;
 import io.cinestream.devstack.registry.SchemaRegistryServer;
+import io.cinestream.schemas.TickSignature;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -208,6 +209,13 @@ public final class DevStack {
         description = "The tick's event time, ISO-8601 UTC, e.g. 2026-01-06T01:02:01Z.")
     String at;
 
+    @Option(
+        names = "--key-file",
+        description =
+            "The tick key (created with mode 0600 when missing); default: the file named by"
+                + " CINESTREAM_TICK_KEY_FILE.")
+    Path keyFile;
+
     @Override
     public Integer call() {
       Instant t;
@@ -217,9 +225,25 @@ public final class DevStack {
         System.err.println("--at '" + at + "' is not an ISO-8601 instant: " + e.getMessage());
         return 2;
       }
+      Path file = keyFile;
+      if (file == null) {
+        String env = System.getenv(TickSignature.KEY_FILE_ENV);
+        if (env == null || env.isBlank()) {
+          System.err.println("no tick key: give --key-file or set " + TickSignature.KEY_FILE_ENV);
+          return 2;
+        }
+        file = Path.of(env);
+      }
+      byte[] key;
+      try {
+        key = TickSignature.readOrCreateKey(file);
+      } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
       List<WatermarkTicks.Written> written;
       try {
-        written = WatermarkTicks.write(bootstrap, t);
+        written = WatermarkTicks.write(bootstrap, t, key);
       } catch (IllegalStateException e) {
         System.err.println(e.getMessage());
         return 1;

@@ -122,7 +122,7 @@ class RegistrationMetricsJobITCase extends MiniClusterTestBase {
     ConfluentAvroCodec codec = new ConfluentAvroCodec(registry);
     Clock wallClock = Clock.fixed(Instant.parse("2024-01-01T11:31:00Z"), ZoneOffset.UTC);
     EventDeserializer deserializer =
-        new EventDeserializer(() -> registry, wallClock, Duration.ofMinutes(2));
+        new EventDeserializer(() -> registry, null, wallClock, Duration.ofMinutes(2));
     deserializer.open(null);
     List<ConsumerRegistration> records = new ArrayList<>();
     for (MetricScenarios.InputEvent e : scenario.arrivals()) {

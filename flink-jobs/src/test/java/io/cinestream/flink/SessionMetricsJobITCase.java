@@ -2,6 +2,7 @@ package io.cinestream.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.flink.io.EventDeserializer;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.LateEvent;
@@ -12,14 +13,19 @@ import io.cinestream.flink.testing.Expected;
 import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.SourceGate;
 import io.cinestream.flink.testing.TestInputs;
+import io.cinestream.schemas.TickSignature;
+import io.cinestream.schemas.WatermarkTick;
+import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import io.cinestream.testsupport.fixtures.MetricScenarios;
 import io.cinestream.testsupport.fixtures.MetricScenarios.SessionScenario;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -27,6 +33,10 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +124,73 @@ class SessionMetricsJobITCase extends MiniClusterTestBase {
         .containsExactlyInAnyOrderElementsOf(Expected.orphans(SCENARIO.expectedOrphans()));
     assertThat(run.late().values()).isEmpty();
     assertThat(run.deadLetters().values()).isEmpty();
+  }
+
+  @Test
+  void aForgedTickMidStreamIsADeadLetterAndAdvancesNoTick() throws Exception {
+    byte[] key = "k".repeat(32).getBytes(StandardCharsets.US_ASCII);
+    long forgedAt = Instant.parse("2024-01-01T18:00:00Z").toEpochMilli();
+    RecordHeaders unsigned = new RecordHeaders();
+    unsigned.add(WatermarkTick.HEADER, WatermarkTick.headerValue());
+    RecordHeaders badlySigned = new RecordHeaders();
+    badlySigned.add(WatermarkTick.HEADER, WatermarkTick.headerValue());
+    badlySigned.add(
+        TickSignature.HEADER,
+        TickSignature.sign(
+            "x".repeat(32).getBytes(StandardCharsets.US_ASCII), "sign_in", 0, forgedAt));
+    List<Either<DeadLetter, Event>> input =
+        new ArrayList<>(TestInputs.decoded(SCENARIO.arrivals()));
+    // Right shape (null key and value, the tick header, a record timestamp hours later), read
+    // through the job's deserializer with the pipeline's key, in the middle of the input.
+    input.addAll(5, deserialize(key, tickRecord(100, forgedAt, unsigned)));
+    input.addAll(7, deserialize(key, tickRecord(101, forgedAt, badlySigned)));
+
+    StreamExecutionEnvironment env = environment(options());
+    Run run = build(env, RateLimiterStrategy.noOp(), input);
+    env.execute(SessionMetricsJob.NAME);
+
+    assertThat(run.metrics().values())
+        .as("the same ticks as without the forged records: up to 12:17")
+        .containsExactlyInAnyOrderElementsOf(Expected.sessions(SCENARIO.expected()));
+    assertThat(run.deadLetters().values())
+        .extracting(d -> d.offset() + " " + d.error().substring(0, d.error().indexOf(':')))
+        .containsExactlyInAnyOrder("100 INVALID_TICK_SIGNATURE", "101 INVALID_TICK_SIGNATURE");
+    assertThat(run.late().values()).isEmpty();
+  }
+
+  private static ConsumerRecord<byte[], byte[]> tickRecord(
+      long offset, long timestampMs, RecordHeaders headers) {
+    return new ConsumerRecord<>(
+        "sign_in",
+        0,
+        offset,
+        timestampMs,
+        TimestampType.CREATE_TIME,
+        -1,
+        -1,
+        null,
+        null,
+        headers,
+        Optional.empty());
+  }
+
+  private static List<Either<DeadLetter, Event>> deserialize(
+      byte[] key, ConsumerRecord<byte[], byte[]> record) throws Exception {
+    EventDeserializer deserializer = new EventDeserializer(InMemorySchemaRegistryClient::new, key);
+    deserializer.open(null);
+    List<Either<DeadLetter, Event>> out = new ArrayList<>();
+    deserializer.deserialize(
+        record,
+        new Collector<>() {
+          @Override
+          public void collect(Either<DeadLetter, Event> r) {
+            out.add(r);
+          }
+
+          @Override
+          public void close() {}
+        });
+    return out;
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.cinestream.devstack.kafka;
 
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.WatermarkTick;
 import java.time.Instant;
@@ -21,10 +22,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes the final watermark tick ({@link WatermarkTick}): one record on every partition of every
  * event topic ({@link Topic#events()}, not the compacted catalogue), key and value null, header
- * {@value WatermarkTick#HEADER} = {@code 1}, record timestamp (CreateTime) = the tick's event time.
- * The producer is idempotent with {@code acks=all}, so a retried send never writes a tick twice;
- * calling {@link #write} twice writes two ticks per partition, which is harmless (a second tick at
- * the same time moves no watermark).
+ * {@value WatermarkTick#HEADER} = {@code 1}, header {@value TickSignature#HEADER} = the tick's
+ * HMAC-SHA256 signature with the tick key ({@link TickSignature}: consumers take no unsigned tick),
+ * record timestamp (CreateTime) = the tick's event time. The producer is idempotent with {@code
+ * acks=all}, so a retried send never writes a tick twice; calling {@link #write} twice writes two
+ * ticks per partition, which is harmless (a second tick at the same time moves no watermark).
  *
  * <p>T is usually in the past (the simulated day). Kafka's time-based retention judges a segment by
  * its largest record timestamp, so a tick beside fresh events lives as long as they do; a partition
@@ -60,11 +62,12 @@ public final class WatermarkTicks {
    *
    * @param bootstrapServers e.g. {@code 127.0.0.1:9092}
    * @param at the tick's event time T
+   * @param key the tick key ({@link TickSignature#readOrCreateKey})
    * @return one entry per partition, in topic catalogue then partition order
    * @throws IllegalStateException when a topic is missing or has no partitions, or the broker does
    *     not acknowledge every tick within {@value #TIMEOUT_S} s
    */
-  public static List<Written> write(String bootstrapServers, Instant at) {
+  public static List<Written> write(String bootstrapServers, Instant at, byte[] key) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -87,6 +90,8 @@ public final class WatermarkTicks {
                 .toList()) {
           RecordHeaders headers = new RecordHeaders();
           headers.add(WatermarkTick.HEADER, WatermarkTick.headerValue());
+          headers.add(
+              TickSignature.HEADER, TickSignature.sign(key, topic.topicName(), p.partition(), t));
           sent.add(
               producer.send(
                   new ProducerRecord<>(topic.topicName(), p.partition(), t, null, null, headers)));

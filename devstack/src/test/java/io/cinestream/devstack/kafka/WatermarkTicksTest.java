@@ -2,6 +2,7 @@ package io.cinestream.devstack.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.WatermarkTick;
 import java.io.IOException;
@@ -54,7 +55,8 @@ class WatermarkTicksTest {
   void writesOneTickOnEveryPartitionOfEveryEventTopicAndNoneOnTheCatalogue() {
     Instant t = Instant.parse("2026-01-05T07:02:01Z");
 
-    List<WatermarkTicks.Written> written = WatermarkTicks.write(broker.bootstrapServers(), t);
+    byte[] key = "k".repeat(32).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    List<WatermarkTicks.Written> written = WatermarkTicks.write(broker.bootstrapServers(), t, key);
 
     List<String> expected = new ArrayList<>();
     for (Topic topic : Topic.events()) {
@@ -79,6 +81,15 @@ class WatermarkTicksTest {
       assertThat(h).isNotNull();
       assertThat(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("1");
       assertThat(WatermarkTick.isTick(r.value(), r.headers())).isTrue();
+      assertThat(
+              TickSignature.verify(
+                  key,
+                  r.topic(),
+                  r.partition(),
+                  r.timestamp(),
+                  TickSignature.signatureOf(r.headers())))
+          .as("signed for its own partition")
+          .isTrue();
     }
   }
 

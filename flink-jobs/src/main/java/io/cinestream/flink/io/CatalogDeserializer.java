@@ -19,7 +19,7 @@ public final class CatalogDeserializer extends ConfluentRecordDeserializer<Catal
    * @param registry creates the registry client in {@code open}
    */
   public CatalogDeserializer(SchemaRegistryClientFactory registry) {
-    super(registry);
+    super(registry, null);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.cinestream.flink.io;
 
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.schemas.EventValues;
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.DeadLetterText;
@@ -25,9 +26,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * and the reason, for the job to route to a side output.
  *
  * <p>A {@linkplain WatermarkTick watermark tick} (null value with the tick header) is no record to
- * decode: it becomes {@code Right(}{@link #watermarkTick}{@code )} when the value type has a tick
- * form, so that it reaches the source's watermark assigner, and is skipped otherwise. A null value
- * without the header is undecodable like any bad payload.
+ * decode: when its signature ({@link TickSignature}) is valid for the tick key, it becomes {@code
+ * Right(}{@link #watermarkTick}{@code )} when the value type has a tick form, so that it reaches
+ * the source's watermark assigner, and is skipped otherwise. A tick with a missing or wrong
+ * signature (or read without a tick key) is a dead letter with reason {@value
+ * TickSignature#INVALID_TICK_SIGNATURE}, never a watermark. A null value without the header is
+ * undecodable like any bad payload.
  *
  * <p>A registry that cannot be reached is not a property of the record: it raises an {@link
  * IOException} so the job fails and the restart strategy retries, instead of dead-lettering good
@@ -41,13 +45,17 @@ public abstract class ConfluentRecordDeserializer<T>
   private static final long serialVersionUID = 1L;
 
   private final SchemaRegistryClientFactory registry;
+  private final byte[] tickKey;
   private transient ConfluentAvroCodec codec;
 
   /**
    * @param registry creates the registry client in {@link #open}
+   * @param tickKey the key tick signatures are checked with ({@link TickSignature}), or null: then
+   *     every tick is a dead letter
    */
-  protected ConfluentRecordDeserializer(SchemaRegistryClientFactory registry) {
+  protected ConfluentRecordDeserializer(SchemaRegistryClientFactory registry, byte[] tickKey) {
     this.registry = registry;
+    this.tickKey = tickKey == null ? null : tickKey.clone();
   }
 
   @Override
@@ -73,6 +81,12 @@ public abstract class ConfluentRecordDeserializer<T>
     RecordCoordinates where =
         new RecordCoordinates(record.topic(), record.partition(), record.offset());
     if (WatermarkTick.isTick(record.value(), record.headers())) {
+      byte[] signature = TickSignature.signatureOf(record.headers());
+      if (!TickSignature.verify(
+          tickKey, record.topic(), record.partition(), record.timestamp(), signature)) {
+        out.collect(Either.Left(deadLetter(record, TickSignature.invalidReason(where, signature))));
+        return;
+      }
       T tick = watermarkTick(record.topic(), record.timestamp());
       if (tick != null) {
         out.collect(Either.Right(tick));

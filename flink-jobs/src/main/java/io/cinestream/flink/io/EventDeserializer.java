@@ -38,19 +38,25 @@ public final class EventDeserializer extends ConfluentRecordDeserializer<Event> 
    * A deserializer on the system clock with {@link EventValues#DEFAULT_MAX_AHEAD}.
    *
    * @param registry creates the registry client in {@code open}
+   * @param tickKey the tick key ({@link io.cinestream.schemas.TickSignature}), or null: then every
+   *     watermark tick is a dead letter
    */
-  public EventDeserializer(SchemaRegistryClientFactory registry) {
-    this(registry, Clock.systemUTC(), EventValues.DEFAULT_MAX_AHEAD);
+  public EventDeserializer(SchemaRegistryClientFactory registry, byte[] tickKey) {
+    this(registry, tickKey, Clock.systemUTC(), EventValues.DEFAULT_MAX_AHEAD);
   }
 
   /**
    * @param registry creates the registry client in {@code open}
+   * @param tickKey the tick key, or null: then every watermark tick is a dead letter
    * @param clock the wall clock future event times are judged against (serializable)
    * @param maxEventTimeAhead how far after {@code clock} an event time may be
    */
   public EventDeserializer(
-      SchemaRegistryClientFactory registry, Clock clock, Duration maxEventTimeAhead) {
-    super(registry);
+      SchemaRegistryClientFactory registry,
+      byte[] tickKey,
+      Clock clock,
+      Duration maxEventTimeAhead) {
+    super(registry, tickKey);
     this.clock = clock;
     this.maxEventTimeAhead = maxEventTimeAhead;
   }

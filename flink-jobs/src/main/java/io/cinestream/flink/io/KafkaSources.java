@@ -4,6 +4,7 @@ import io.cinestream.flink.JobOptions;
 import io.cinestream.flink.model.CatalogPrice;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import java.time.Clock;
@@ -27,7 +28,9 @@ public final class KafkaSources {
    *
    * @param options bootstrap, registry, group id, boundedness
    * @param jobName used for the default consumer group
-   * @param topics the event topics to read, e.g. sign_in and sign_out
+   * @param topics the event topics to read, e.g. sign_in and sign_out; watermark ticks are taken
+   *     only with a valid signature for the key in {@code CINESTREAM_TICK_KEY_FILE} ({@link
+   *     TickSignature})
    */
   public static KafkaSource<Either<DeadLetter, Event>> events(
       JobOptions options, String jobName, Topic... topics) {
@@ -36,6 +39,8 @@ public final class KafkaSources {
             .setDeserializer(
                 new EventDeserializer(
                     SchemaRegistryClientFactory.forUrl(options.registry()),
+                    // Read where main runs (the client or the JobManager) and shipped with the job.
+                    TickSignature.keyFromEnvironment(System.getenv()),
                     Clock.systemUTC(),
                     options.maxEventTimeAhead()))
             .setTopics(Arrays.stream(topics).map(Topic::topicName).toList());

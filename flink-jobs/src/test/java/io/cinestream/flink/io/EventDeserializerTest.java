@@ -7,6 +7,7 @@ import io.cinestream.flink.JobOptions;
 import io.cinestream.flink.functions.DropWatermarkTicks;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
@@ -57,15 +58,25 @@ class EventDeserializerTest {
         Optional.empty());
   }
 
+  static final byte[] TICK_KEY = "t".repeat(32).getBytes(StandardCharsets.US_ASCII);
+
+  /** The tick header alone: what anyone can write. */
   private static RecordHeaders tickHeader() {
     RecordHeaders headers = new RecordHeaders();
     headers.add(WatermarkTick.HEADER, WatermarkTick.headerValue());
     return headers;
   }
 
+  /** The headers the pipeline's tick writer puts on a tick of partition 0 at {@code t}. */
+  private static RecordHeaders signedTickHeaders(String topic, long t) {
+    RecordHeaders headers = tickHeader();
+    headers.add(TickSignature.HEADER, TickSignature.sign(TICK_KEY, topic, 0, t));
+    return headers;
+  }
+
   private static List<Either<DeadLetter, Event>> decode(ConsumerRecord<byte[], byte[]> record)
       throws Exception {
-    return decode(new EventDeserializer(() -> REGISTRY), record);
+    return decode(new EventDeserializer(() -> REGISTRY, TICK_KEY), record);
   }
 
   private static List<Either<DeadLetter, Event>> decode(
@@ -151,11 +162,56 @@ class EventDeserializerTest {
     long t = Instant.parse("2024-01-01T14:02:01Z").toEpochMilli();
 
     List<Either<DeadLetter, Event>> out =
-        decode(record("consumer_registration", 40, t, null, tickHeader()));
+        decode(
+            record(
+                "consumer_registration",
+                40,
+                t,
+                null,
+                signedTickHeaders("consumer_registration", t)));
 
     assertThat(out).containsExactly(Either.Right(Event.watermarkTick("consumer_registration", t)));
     assertThat(out.get(0).right().isWatermarkTick()).isTrue();
     assertThat(out.get(0).right().eventTimeMs()).isEqualTo(t);
+  }
+
+  @Test
+  void deadLettersATickWithoutOrWithAWrongSignatureInsteadOfMovingAWatermark() throws Exception {
+    long t = Instant.parse("2024-01-01T14:02:01Z").toEpochMilli();
+    RecordHeaders forged = tickHeader();
+    forged.add(
+        TickSignature.HEADER,
+        TickSignature.sign("f".repeat(32).getBytes(StandardCharsets.US_ASCII), "sign_in", 0, t));
+    RecordHeaders replayed = signedTickHeaders("sign_in", t - 1); // signed for another time
+
+    for (RecordHeaders headers : List.of(tickHeader(), forged, replayed)) {
+      List<Either<DeadLetter, Event>> out = decode(record("sign_in", 42, t, null, headers));
+
+      assertThat(out).hasSize(1);
+      DeadLetter dead = out.get(0).left();
+      assertThat(dead.topic()).isEqualTo("sign_in");
+      assertThat(dead.offset()).isEqualTo(42);
+      assertThat(dead.rawValueBase64()).isNull();
+      assertThat(dead.error())
+          .startsWith(
+              "INVALID_TICK_SIGNATURE: topic sign_in partition 0 offset 42: watermark tick with");
+    }
+    EventDeserializer keyless = new EventDeserializer(() -> REGISTRY, null);
+    keyless.open(null);
+    List<Either<DeadLetter, Event>> out = new ArrayList<>();
+    keyless.deserialize(
+        record("sign_in", 43, t, null, signedTickHeaders("sign_in", t)),
+        new org.apache.flink.util.Collector<>() {
+          @Override
+          public void collect(Either<DeadLetter, Event> r) {
+            out.add(r);
+          }
+
+          @Override
+          public void close() {}
+        });
+    assertThat(out).as("no key, no tick").hasSize(1);
+    assertThat(out.get(0).isLeft()).isTrue();
   }
 
   @Test
@@ -175,7 +231,8 @@ class EventDeserializerTest {
       throws Exception {
     long t = Instant.parse("2024-01-01T14:02:01Z").toEpochMilli();
     long expected = t - Duration.ofMinutes(2).toMillis() - 1;
-    Either<DeadLetter, Event> tick = decode(record("sign_in", 3, t, null, tickHeader())).get(0);
+    Either<DeadLetter, Event> tick =
+        decode(record("sign_in", 3, t, null, signedTickHeaders("sign_in", t))).get(0);
     JobOptions periodic = JobOptions.fromArgs(new String[] {"--idleness", "0"});
     for (JobOptions options : List.of(periodic, periodic.withPunctuatedWatermarks())) {
       WatermarkStrategy<Either<DeadLetter, Event>> strategy = EventWatermarks.forEvents(options);
@@ -216,6 +273,7 @@ class EventDeserializerTest {
     EventDeserializer atNow =
         new EventDeserializer(
             () -> REGISTRY,
+            TICK_KEY,
             Clock.fixed(Instant.parse("2026-12-04T20:00:00Z"), ZoneOffset.UTC),
             Duration.ofMinutes(2));
     SignIn future =

@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import io.cinestream.schemas.EventValues;
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.ConfluentAvroCodec;
+import io.cinestream.schemas.serde.RecordCoordinates;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -76,24 +78,30 @@ public final class DecodedEvents {
    * @param kafkaRows rows of Spark's Kafka source: {@code key} and {@code value} binary, {@code
    *     topic} string, {@code partition} int, {@code offset} long, {@code timestamp}; with {@code
    *     headers} (the source's {@code includeHeaders} option) a null value with the tick header
-   *     becomes a {@link #TICK} row, without it every record is decoded (other columns are ignored)
+   *     becomes a {@link #TICK} row when its signature is valid ({@link TickSignature}), else a
+   *     dead letter with reason {@value TickSignature#INVALID_TICK_SIGNATURE}; without it every
+   *     record is decoded (other columns are ignored)
    * @param registry creates the schema registry client on each executor
+   * @param tickKey the tick key (read on the driver, shipped with the closure), or null: then every
+   *     tick is a dead letter
    * @return one row of {@link #SCHEMA} per input row, in the same partitioning
    * @throws io.cinestream.schemas.serde.WireFormatException (on an action, wrapped by Spark) only
    *     when the registry is unreachable: that is not the record's fault, so the micro-batch fails
    *     and is replayed after a restart instead of dead-lettering good records
    */
-  public static Dataset<Row> decode(Dataset<Row> kafkaRows, SchemaRegistryClientFactory registry) {
-    return decode(kafkaRows, registry, EventValues.DEFAULT_MAX_AHEAD);
+  public static Dataset<Row> decode(
+      Dataset<Row> kafkaRows, SchemaRegistryClientFactory registry, byte[] tickKey) {
+    return decode(kafkaRows, registry, tickKey, EventValues.DEFAULT_MAX_AHEAD);
   }
 
   /**
-   * As {@link #decode(Dataset, SchemaRegistryClientFactory)}, with events dated more than {@code
-   * maxEventTimeAhead} after the executor's wall clock dead-lettered ({@link EventDecoder}).
+   * As {@link #decode(Dataset, SchemaRegistryClientFactory, byte[])}, with events dated more than
+   * {@code maxEventTimeAhead} after the executor's wall clock dead-lettered ({@link EventDecoder}).
    */
   public static Dataset<Row> decode(
       Dataset<Row> kafkaRows,
       SchemaRegistryClientFactory registry,
+      byte[] tickKey,
       java.time.Duration maxEventTimeAhead) {
     boolean headers = Arrays.asList(kafkaRows.columns()).contains("headers");
     return kafkaRows
@@ -123,7 +131,18 @@ public final class DecodedEvents {
                     public Row next() {
                       Row r = rows.next();
                       if (isTick(r)) {
-                        return tickRow(r.getString(0), r.getInt(1), r.getLong(2), r.getLong(6));
+                        byte[] signature = signatureOf(r);
+                        if (TickSignature.verify(
+                            tickKey, r.getString(0), r.getInt(1), r.getLong(6), signature)) {
+                          return tickRow(r.getString(0), r.getInt(1), r.getLong(2), r.getLong(6));
+                        }
+                        RecordCoordinates where =
+                            new RecordCoordinates(r.getString(0), r.getInt(1), r.getLong(2));
+                        return EventDecoder.deadLetter(
+                            where,
+                            r.isNullAt(3) ? null : (byte[]) r.get(3),
+                            null,
+                            TickSignature.invalidReason(where, signature));
                       }
                       return decoder.decode(
                           r.getString(0),
@@ -168,6 +187,17 @@ public final class DecodedEvents {
       }
     }
     return false;
+  }
+
+  /** The last {@link TickSignature#HEADER} value of a row of the select above, or null. */
+  private static byte[] signatureOf(Row r) {
+    byte[] found = null;
+    for (Row h : r.<Row>getList(5)) {
+      if (TickSignature.HEADER.equals(h.getString(0))) {
+        found = h.isNullAt(1) ? null : (byte[]) h.get(1);
+      }
+    }
+    return found;
   }
 
   /** A {@link #TICK} row: Kafka coordinates and the tick's event time. */

@@ -203,7 +203,8 @@ public final class EventDecoder {
     return value;
   }
 
-  private static Row deadLetter(RecordCoordinates where, byte[] key, byte[] value, String error) {
+  /** A dead-letter row of {@link DecodedEvents#SCHEMA}. */
+  static Row deadLetter(RecordCoordinates where, byte[] key, byte[] value, String error) {
     Object[] v = new Object[DecodedEvents.SCHEMA.size()];
     v[0] = DecodedEvents.DEAD_LETTER;
     v[12] = where.topic();

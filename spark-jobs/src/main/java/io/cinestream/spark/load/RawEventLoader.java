@@ -1,5 +1,6 @@
 package io.cinestream.spark.load;
 
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import java.util.Locale;
@@ -175,13 +176,16 @@ public final class RawEventLoader {
     }
     Dataset<Row> kafka = reader.load();
     String name = queryName(options);
+    // Read on the driver, shipped to the executors with the closure (TickSignature).
+    byte[] tickKey = TickSignature.keyFromEnvironment(System.getenv());
     Integer writeTasks = options.writeTasks();
     java.time.Duration maxEventTimeAhead = options.maxEventTimeAhead();
     VoidFunction2<Dataset<Row>, Long> writeBatch =
         (batch, batchId) -> {
           Dataset<Row> slices = writeTasks != null ? batch.coalesce(writeTasks) : batch;
           BatchResult result =
-              writer.write(DecodedEvents.decode(slices, registry, maxEventTimeAhead), batchId);
+              writer.write(
+                  DecodedEvents.decode(slices, registry, tickKey, maxEventTimeAhead), batchId);
           metrics.recordWrite(batchId, result);
         };
     LOG.info(

@@ -3,6 +3,7 @@ package io.cinestream.spark.metrics;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
 import io.cinestream.spark.load.DecodedEvents;
@@ -83,9 +84,31 @@ public final class MetricEvents {
     for (var e : options.kafkaOptions().entrySet()) {
       reader = reader.option("kafka." + e.getKey(), e.getValue());
     }
-    Dataset<Row> decoded =
-        DecodedEvents.decode(reader.load(), SchemaRegistryClientFactory.forUrl(options.registry()));
-    return decoded
+    return fromKafkaRows(
+        reader.load(),
+        SchemaRegistryClientFactory.forUrl(options.registry()),
+        TickSignature.keyFromEnvironment(System.getenv()),
+        undecodable);
+  }
+
+  /**
+   * The rows of Spark's Kafka source (with headers) decoded into {@link #SCHEMA}: undecodable
+   * records and watermark ticks with a missing or wrong signature ({@link TickSignature}) are
+   * skipped and counted, so a forged tick moves no watermark (the raw loader writes its dead
+   * letter).
+   *
+   * @param kafkaRows rows of Spark's Kafka source with {@code includeHeaders}
+   * @param registry creates the registry client on each executor
+   * @param tickKey the tick key, or null (then no tick is taken)
+   * @param undecodable counts the skipped records
+   * @return rows of {@link #SCHEMA}
+   */
+  public static Dataset<Row> fromKafkaRows(
+      Dataset<Row> kafkaRows,
+      SchemaRegistryClientFactory registry,
+      byte[] tickKey,
+      LongAccumulator undecodable) {
+    return DecodedEvents.decode(kafkaRows, registry, tickKey)
         .filter(
             (FilterFunction<Row>)
                 r -> {

@@ -2,6 +2,7 @@ package io.cinestream.spark.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.WatermarkTick;
 import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import io.cinestream.testsupport.SparkTestSession;
@@ -42,6 +43,8 @@ class DecodedEventsTest {
 
   private static final Instant T = Instant.parse("2026-01-05T07:02:01Z");
 
+  private static final byte[] KEY = "s".repeat(32).getBytes(StandardCharsets.US_ASCII);
+
   private static Row kafkaRow(long offset, byte[] key, byte[] value, List<Row> headers) {
     return RowFactory.create(
         key, value, "sign_in", 1, offset, Timestamp.from(T), 0, headers.toArray());
@@ -57,24 +60,40 @@ class DecodedEventsTest {
                 null,
                 List.of(
                     RowFactory.create("trace", new byte[] {'x'}),
-                    RowFactory.create(WatermarkTick.HEADER, WatermarkTick.headerValue()))),
+                    RowFactory.create(WatermarkTick.HEADER, WatermarkTick.headerValue()),
+                    RowFactory.create(
+                        TickSignature.HEADER,
+                        TickSignature.sign(KEY, "sign_in", 1, T.toEpochMilli())))),
             // a null value without the tick header: undecodable
             kafkaRow(11, "7".getBytes(StandardCharsets.UTF_8), null, List.of()),
             // the header with another value: not a tick either
             kafkaRow(
-                12,
+                12, null, null, List.of(RowFactory.create(WatermarkTick.HEADER, new byte[] {'0'}))),
+            // forged: the tick's shape without a signature ...
+            kafkaRow(
+                13,
                 null,
                 null,
-                List.of(RowFactory.create(WatermarkTick.HEADER, new byte[] {'0'}))));
+                List.of(RowFactory.create(WatermarkTick.HEADER, WatermarkTick.headerValue()))),
+            // ... and signed for another partition
+            kafkaRow(
+                14,
+                null,
+                null,
+                List.of(
+                    RowFactory.create(WatermarkTick.HEADER, WatermarkTick.headerValue()),
+                    RowFactory.create(
+                        TickSignature.HEADER,
+                        TickSignature.sign(KEY, "sign_in", 0, T.toEpochMilli())))));
     return DecodedEvents.decode(
-        spark.createDataFrame(input, KAFKA), InMemorySchemaRegistryClient::new);
+        spark.createDataFrame(input, KAFKA), InMemorySchemaRegistryClient::new, KEY);
   }
 
   @Test
   void turnsATickIntoATickRowAtItsKafkaTimestampAndANullValueWithoutTheHeaderIntoADeadLetter() {
     List<Row> rows = decoded(SparkTestSession.get()).orderBy("kafka_offset").collectAsList();
 
-    assertThat(rows).hasSize(3);
+    assertThat(rows).hasSize(5);
     Row tick = rows.get(0);
     assertThat(tick.getString(0)).isEqualTo(DecodedEvents.TICK).isEqualTo("watermark_ticks");
     assertThat(tick.getLong(4)).isEqualTo(T.toEpochMilli());
@@ -86,6 +105,11 @@ class DecodedEventsTest {
     assertThat(rows.get(1).isNullAt(16)).as("no value bytes").isTrue();
     assertThat(rows.get(1).getString(17)).isNotBlank();
     assertThat(rows.get(2).getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+    for (Row forged : rows.subList(3, 5)) {
+      assertThat(forged.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+      assertThat(forged.getString(17))
+          .startsWith("INVALID_TICK_SIGNATURE: topic sign_in partition 1 offset 1");
+    }
   }
 
   @Test
@@ -97,7 +121,11 @@ class DecodedEventsTest {
 
     assertThat(rows)
         .extracting(r -> r.getString(0) + "@" + r.getLong(14))
-        .containsExactlyInAnyOrder("dead_letter_events@11", "dead_letter_events@12");
+        .containsExactlyInAnyOrder(
+            "dead_letter_events@11",
+            "dead_letter_events@12",
+            "dead_letter_events@13",
+            "dead_letter_events@14");
     assertThat(ticks.value()).isEqualTo(1);
   }
 }

@@ -2,14 +2,21 @@ package io.cinestream.spark.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.events.SignIn;
+import io.cinestream.schemas.TickSignature;
+import io.cinestream.schemas.WatermarkTick;
+import io.cinestream.schemas.serde.ConfluentAvroSerializer;
+import io.cinestream.schemas.serde.InMemorySchemaRegistryClient;
 import io.cinestream.spark.metrics.MovieSalesMetrics.SalesRow;
 import io.cinestream.spark.metrics.SessionMetrics.SessionRow;
 import io.cinestream.testsupport.SparkTestSession;
 import io.cinestream.testsupport.fixtures.MetricScenarios;
 import io.cinestream.testsupport.fixtures.MetricScenarios.InputEvent;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +38,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,6 +193,104 @@ class MetricQueriesTest {
     Map<Instant, Long> expectedOrphans = new TreeMap<>();
     scenario.expectedOrphans().forEach(o -> expectedOrphans.put(o.minute(), o.orphanCount()));
     assertThat(orphans).isEqualTo(expectedOrphans);
+  }
+
+  /** The columns of Spark's Kafka source (3.5) with {@code includeHeaders=true}. */
+  private static final StructType KAFKA =
+      new StructType()
+          .add("key", DataTypes.BinaryType)
+          .add("value", DataTypes.BinaryType)
+          .add("topic", DataTypes.StringType)
+          .add("partition", DataTypes.IntegerType)
+          .add("offset", DataTypes.LongType)
+          .add("timestamp", DataTypes.TimestampType)
+          .add("timestampType", DataTypes.IntegerType)
+          .add(
+              "headers",
+              DataTypes.createArrayType(
+                  new StructType()
+                      .add("key", DataTypes.StringType)
+                      .add("value", DataTypes.BinaryType)));
+
+  private static final InMemorySchemaRegistryClient REGISTRY = new InMemorySchemaRegistryClient();
+
+  @Test
+  void aForgedTickIsSkippedAndAdvancesNoSessionTickWhileASignedOneDoes() throws Exception {
+    byte[] key = "q".repeat(32).getBytes(StandardCharsets.US_ASCII);
+    MemoryStream<Row> kafka =
+        new MemoryStream<>(
+            STREAM_IDS.incrementAndGet(), spark.sqlContext(), Option.empty(), Encoders.row(KAFKA));
+    LongAccumulator undecodable = spark.sparkContext().longAccumulator("forged-ticks");
+    Dataset<Row> events =
+        MetricEvents.fromKafkaRows(kafka.toDF(), () -> REGISTRY, key, undecodable);
+    List<SessionRow> written = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery query =
+        SessionMetrics.rows(events, MetricScenarios.MAX_OUT_OF_ORDERNESS, Duration.ofHours(2))
+            .writeStream()
+            .option("checkpointLocation", checkpoints.resolve("forged").toString())
+            .foreachBatch(
+                (VoidFunction2<Dataset<SessionRow>, Long>)
+                    (batch, id) -> written.addAll(batch.collectAsList()))
+            .start();
+    try {
+      byte[] signIn =
+          new ConfluentAvroSerializer(REGISTRY)
+              .serialize(
+                  "sign_in",
+                  SignIn.newBuilder()
+                      .setEventId(java.util.UUID.fromString(MetricScenarios.id(1)))
+                      .setTimestamp(Instant.parse("2024-01-01T12:00:30Z"))
+                      .setUserId(1)
+                      .build());
+      addRows(kafka, query, List.of(kafkaRow("sign_in", 0, signIn, "2024-01-01T12:00:30Z", null)));
+      // Forged: the tick's shape, hours later, unsigned and signed with another key.
+      byte[] otherKey = "z".repeat(32).getBytes(StandardCharsets.US_ASCII);
+      long forgedAt = Instant.parse("2024-01-01T18:00:00Z").toEpochMilli();
+      addRows(
+          kafka,
+          query,
+          List.of(
+              kafkaRow("sign_in", 1, null, "2024-01-01T18:00:00Z", null),
+              kafkaRow(
+                  "sign_out",
+                  2,
+                  null,
+                  "2024-01-01T18:00:00Z",
+                  TickSignature.sign(otherKey, "sign_out", 0, forgedAt))));
+      assertThat(ticks(written)).as("W is still 11:58:30: no tick").isEmpty();
+      assertThat(undecodable.value()).isEqualTo(2);
+
+      long tick = Instant.parse("2024-01-01T12:10:00Z").toEpochMilli();
+      addRows(
+          kafka,
+          query,
+          List.of(
+              kafkaRow(
+                  "sign_out",
+                  3,
+                  null,
+                  "2024-01-01T12:10:00Z",
+                  TickSignature.sign(key, "sign_out", 0, tick))));
+      // W = 12:08: ticks 12:01 .. 12:07, user 1 open since 12:00:30.
+      assertThat(ticks(written))
+          .hasSize(7)
+          .containsEntry(Instant.parse("2024-01-01T12:07:00Z"), "1 null 390.0 0");
+    } finally {
+      query.stop();
+    }
+  }
+
+  /** A Kafka source row on partition 0; a null value is a tick, signed when {@code sig} is set. */
+  private static Row kafkaRow(String topic, long offset, byte[] value, String at, byte[] sig) {
+    List<Row> headers = new ArrayList<>();
+    if (value == null) {
+      headers.add(RowFactory.create(WatermarkTick.HEADER, WatermarkTick.headerValue()));
+      if (sig != null) {
+        headers.add(RowFactory.create(TickSignature.HEADER, sig));
+      }
+    }
+    return RowFactory.create(
+        null, value, topic, 0, offset, Timestamp.from(Instant.parse(at)), 0, headers.toArray());
   }
 
   @Test
