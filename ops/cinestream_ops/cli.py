@@ -238,8 +238,8 @@ def airflow(args: tuple[str, ...]) -> None:
 def chaos(
     seed: int | None, users: int | None, hours: float | None, only: str | None, generate_seconds: float | None
 ) -> None:
-    """Fault injection on a stack of its own: kill a component mid-run, restart, check no loss, no
-    duplicate, metrics = reference (report in reports/chaos/)."""
+    """Fault injection on a stack of its own: kill a component mid-run (or 'poison': produce issue 23's
+    hostile records), restart, check no loss, no duplicate, metrics = reference (report in reports/chaos/)."""
     args: list[str] = []
     given = (("--seed", seed), ("--users", users), ("--hours", hours), ("--only", only))
     for flag, value in (*given, ("--generate-seconds", generate_seconds)):

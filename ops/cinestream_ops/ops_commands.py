@@ -16,7 +16,7 @@ from .console import StepFailed, step, warn
 from .tools import Jars, ensure_venv, flink_home, spark_home
 
 #: The faults tests/chaos/chaos.py injects (its FAULTS).
-CHAOS_FAULTS = ("loader", "taskmanager", "jobmanager", "kafka", "registry", "postgres", "spark-metrics")
+CHAOS_FAULTS = ("loader", "taskmanager", "jobmanager", "kafka", "registry", "postgres", "spark-metrics", "poison")
 
 
 def airflow_env(config: Config, venv: Path, environ: Mapping[str, str]) -> dict[str, str]:

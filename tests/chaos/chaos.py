@@ -11,7 +11,8 @@ For each fault, on the stack that `./pipeline chaos` started in a home of its ow
      takes about --generate-seconds of wall time;
   3. fault: at a seeded random point between 30 % and 70 % of the generation, SIGKILL of one process
      (the loader's driver JVM, the Flink TaskManager or JobManager, the Kafka broker, the schema
-     registry, the PostgreSQL server);
+     registry, the PostgreSQL server), or "poison": the hostile records of issue 23 produced into the
+     event topics mid-stream (see POISON; nothing is killed);
   4. operator: `./pipeline up` (restarts what died), the loader resubmitted on its checkpoint, a
      Flink job that is gone or failed resubmitted from its newest retained checkpoint (a standalone
      JobManager without HA forgets its jobs: they are found on disk under
@@ -24,6 +25,8 @@ For each fault, on the stack that `./pipeline chaos` started in a home of its ow
      summary cross-checked) is the oracle for the raw tables: every distinct event_id loaded once
      (0 lost, 0 duplicated, 0 unexpected) and every undecodable record in dead_letter_events;
      `./pipeline verify` (reference from the raw tables, compare) for the Flink metric tables.
+     "poison" also checks that each hostile record is in dead_letter_events exactly once with its
+     expected reason (the error's text before the first colon) and that no Flink job failed.
 
 Recovery time = fault -> the last consumer progressing again: the loader has committed a
 micro-batch beyond its position at the fault, and each Flink job is RUNNING, has completed a
@@ -109,7 +112,7 @@ FLINK_JOBS = {
 }
 # Flink job class -> job name (the ops package names the jobs and builds their submission).
 JOB_NAMES = {job_class: name for name, job_class in launch.FLINK_JOBS.items()}
-FAULTS = ["loader", "taskmanager", "jobmanager", "kafka", "registry", "postgres", "spark-metrics"]
+FAULTS = ["loader", "taskmanager", "jobmanager", "kafka", "registry", "postgres", "spark-metrics", "poison"]
 GENERATOR_CLIENT_ID = "chaos-generator"
 
 
@@ -281,8 +284,11 @@ class RegistryDecoder:
         return str(record["event_id"])
 
 
-def read_back_topics():
-    """Every record of the event topics: {topic: {"ids": set, "records": n, "malformed": set((t, p, o))}}."""
+def read_back_topics(exclude=frozenset()):
+    """Every record of the event topics: {topic: {"ids": set, "records": n, "malformed": set((t, p, o))}}.
+
+    :param exclude: coordinates (t, p, o) of records the oracle skips (the poison fault's own records)
+    """
     ends = end_offsets(EVENT_TOPICS)
     decoder = RegistryDecoder()
     out = {t: {"ids": set(), "records": 0, "malformed": set()} for t in EVENT_TOPICS}
@@ -295,17 +301,139 @@ def read_back_topics():
             if m.error():
                 continue
             t, p, o = m.topic(), m.partition(), m.offset()
+            if o + 1 >= ends[(t, p)]:
+                pending.discard((t, p))
+            if (t, p, o) in exclude:
+                continue
             out[t]["records"] += 1
             try:
                 out[t]["ids"].add(decoder.event_id(m.value()))
             except ValueError:
                 out[t]["malformed"].add((t, p, o))
-            if o + 1 >= ends[(t, p)]:
-                pending.discard((t, p))
     c.close()
     if pending:
         raise ChaosError(f"could not read the topics back to their end offsets: {sorted(pending)}")
     return out
+
+
+# --- the poison fault (issue 23) ----------------------------------------------------------------------
+def _zigzag_varint(n):
+    """Avro's encoding of a long: zigzag, then base-128 varint."""
+    z = (n << 1) ^ (n >> 63)
+    out = bytearray()
+    while True:
+        byte = z & 0x7F
+        z >>= 7
+        if z:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def latest_schema(subject):
+    """(schema id, parsed schema) of the subject's latest version in the registry."""
+    r = requests.get(f"{REGISTRY}/subjects/{subject}/versions/latest", timeout=10)
+    r.raise_for_status()
+    body = r.json()
+    return body["id"], fastavro.parse_schema(json.loads(body["schema"]))
+
+
+def _wire(schema_id, schema, record):
+    out = io.BytesIO()
+    out.write(b"\0" + struct.pack(">I", schema_id))
+    fastavro.schemaless_writer(out, schema, record)
+    return out.getvalue()
+
+
+def poison_records(now_ms):
+    """The hostile records of issue 23, items 1-5: [(name, topic, key, value, expected reason)].
+
+    The reason is the dead letter's error text before its first colon, the same in Flink and in
+    the loader (DeadLetterText). A forged watermark tick (item 5, second half) is not among them: a
+    tick header is still trusted as such on this branch.
+    """
+    sign_in_id, sign_in = latest_schema("sign_in-value")
+    reg_id, reg = latest_schema("consumer_registration-value")
+
+    def sign_in_at(ms, n):
+        return _wire(
+            sign_in_id,
+            sign_in,
+            {"event_id": f"0bad0000-0000-4000-8000-{n:012d}", "timestamp": ms, "event_name": "sign_in", "user_id": 7},
+        )
+
+    year_10000_ms = 253402300800000  # 10000-01-01T00:00:00Z
+    future_ms = now_ms + 24 * 3600 * 1000  # a day ahead of the wall clock
+    registration = {
+        "event_id": "0bad0000-0000-4000-8000-000000000004",
+        "timestamp": future_ms,
+        "event_name": "consumer_registration",
+        "user_id": 7,
+        "age": 30,
+        "masked_email": "****@example.com",
+        "preferred_language": "eng",
+    }
+    return [
+        # 1: a sign_in whose event_id claims 2^31-16 bytes: 10 bytes in all.
+        (
+            "length bomb",
+            "sign_in",
+            b"7",
+            b"\0" + struct.pack(">I", sign_in_id) + _zigzag_varint(2**31 - 16),
+            "TOO_LARGE",
+        ),
+        ("year 10000", "sign_in", b"7", sign_in_at(year_10000_ms, 2), "INVALID_VALUE"),
+        ("NUL-byte key", "sign_out", b"7\0x", b"\1" + struct.pack(">I", sign_in_id) + b"\2", "BAD_MAGIC_BYTE"),
+        ("far-future sign_in", "sign_in", b"7", sign_in_at(future_ms, 3), "INVALID_VALUE"),
+        ("far-future registration", "consumer_registration", b"7", _wire(reg_id, reg, registration), "INVALID_VALUE"),
+        ("wrong magic byte", "added_to_cart", b"7", b"\x2a" + sign_in_at(0, 5)[1:], "BAD_MAGIC_BYTE"),
+        ("unknown schema id", "checkout_to_cart", b"7", b"\0" + struct.pack(">I", 987654) + b"\2", "UNKNOWN_SCHEMA_ID"),
+        ("truncated payload", "item_view", b"7", b"\0\0\0", "TRUNCATED"),
+    ]
+
+
+def produce_poison():
+    """Produces :func:`poison_records`; returns [(name, (topic, partition, offset), key, reason)]."""
+    from confluent_kafka import Producer
+
+    records = poison_records(int(time.time() * 1000))
+    producer = Producer({"bootstrap.servers": BOOTSTRAP, "client.id": "chaos-poison", "acks": "all", "log_level": 0})
+    where = {}
+
+    def delivered(name):
+        def callback(err, msg):
+            if err is not None:
+                raise ChaosError(f"poison record {name!r} not delivered: {err}")
+            where[name] = (msg.topic(), msg.partition(), msg.offset())
+
+        return callback
+
+    for name, topic, key, value, _ in records:
+        producer.produce(topic, value=value, key=key, on_delivery=delivered(name))
+    if producer.flush(30) != 0 or len(where) != len(records):
+        raise ChaosError(f"poison records not all delivered: {sorted(where)}")
+    return [(name, where[name], key, reason) for name, _, key, _, reason in records]
+
+
+def check_poison(poison):
+    """Each poison record in dead_letter_events exactly once with its reason; returns the mismatches."""
+    import base64
+
+    rows = sql(
+        "SELECT kafka_topic, kafka_partition, kafka_offset, split_part(error, ':', 1), kafka_key"
+        " FROM dead_letter_events"
+    )
+    by_coords = {}
+    for t, p, o, reason, key in rows:
+        by_coords.setdefault((t, p, o), []).append((reason, key))
+    wrong = []
+    for name, coords, key, reason in poison:
+        found = by_coords.get(coords, [])
+        stored_key = key.decode() if b"\0" not in key else "base64:" + base64.b64encode(key).decode()
+        if found != [(reason, stored_key)]:
+            wrong.append(f"{name} at {coords}: expected one dead letter {reason} key {stored_key!r}, found {found}")
+    return wrong
 
 
 # --- warehouse --------------------------------------------------------------------------------------
@@ -540,6 +668,7 @@ class FaultRun:
         self.loader = Loader(self.logs)
         self.flink = Flink(self.logs)
         self.result = {"fault": fault}
+        self.poison = []
 
     # -- workload
     def start_generator(self):
@@ -562,6 +691,10 @@ class FaultRun:
     # -- the fault and the operator's restart
     def inject(self):
         f = self.fault
+        if f == "poison":
+            self.poison = produce_poison()
+            log("poison: " + ", ".join(f"{name} -> {t}/{p}@{o}" for name, (t, p, o), _, _ in self.poison))
+            return None
         if f == "loader":
             pid = self.loader.driver_pid()
         elif f in ("taskmanager", "jobmanager"):
@@ -578,6 +711,8 @@ class FaultRun:
 
     def operator_restart(self, pid):
         f = self.fault
+        if f == "poison":  # nothing to restart: the pipeline must simply keep running
+            return
         wait_for(f"pid {pid} gone", lambda: not pid_alive(pid), 30, 0.2)
         if f == "loader":
             self.loader.proc.wait()
@@ -768,7 +903,8 @@ class FaultRun:
         return self.result
 
     def check(self):
-        kafka = read_back_topics()
+        poison_coords = {coords for _, coords, _, _ in self.poison}
+        kafka = read_back_topics(exclude=poison_coords)
         summary = self.generator_summary()
         for t in EVENT_TOPICS:
             events, dups, malformed, records = summary.get(t, (None,) * 4)
@@ -779,7 +915,7 @@ class FaultRun:
                     f" reported {(events, malformed, records)}"
                 )
         expected = {(i, t) for t in EVENT_TOPICS for i in kafka[t]["ids"]}
-        malformed = set().union(*(kafka[t]["malformed"] for t in EVENT_TOPICS))
+        malformed = set().union(*(kafka[t]["malformed"] for t in EVENT_TOPICS)) | poison_coords
         rows, dead, dead_rows = raw_rows()
         loaded = set(rows)
         lost = len(expected - loaded) + len(malformed - dead)
@@ -800,6 +936,18 @@ class FaultRun:
                 "late_events_flink": sql("SELECT count(*) FROM late_events WHERE engine = 'flink'")[0][0],
             }
         )
+        if self.fault == "poison":
+            wrong = check_poison(self.poison)
+            self.result["poison_records"] = len(self.poison)
+            self.result["poison_wrong"] = wrong
+            if wrong:
+                raise ChaosError("poison: " + "; ".join(wrong))
+            # Nothing was killed: a consumer that had to be resubmitted failed on a poison record.
+            if self.flink.submissions != len(FLINK_JOBS) or self.loader.starts != 1:
+                raise ChaosError(
+                    f"poison: a consumer failed ({self.flink.submissions} Flink submissions,"
+                    f" {self.loader.starts} loader starts)"
+                )
         out = subprocess.run([PIPELINE, "verify"], capture_output=True, text=True, timeout=600)
         (self.logs / "verify.log").write_text(out.stdout + out.stderr)
         different = 0

@@ -310,4 +310,29 @@ class EventDeserializerTest {
         .isEqualTo(
             "BAD_MAGIC_BYTE: topic sign_in partition 1 offset 15: magic byte 0x01, expected 0x00");
   }
+
+  @Test
+  void deadLettersTheTenByteLengthBombAsTooLarge() throws Exception {
+    // Issue 23 item 1: a sign_in whose event_id claims 2^31-16 bytes (varint e0 ff ff ff 0f).
+    byte[] any =
+        new ConfluentAvroCodec(REGISTRY)
+            .serialize(
+                "sign_in-value",
+                SignIn.newBuilder()
+                    .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000005"))
+                    .setTimestamp(Instant.parse("2024-01-01T12:00:00Z"))
+                    .setUserId(7)
+                    .build());
+    byte[] bomb = {0, any[1], any[2], any[3], any[4], (byte) 0xe0, -1, -1, -1, 0x0f};
+
+    DeadLetter dead =
+        decode(new ConsumerRecord<>("sign_in", 1, 16L, "7".getBytes(StandardCharsets.UTF_8), bomb))
+            .get(0)
+            .left();
+
+    assertThat(dead.error())
+        .startsWith("TOO_LARGE: topic sign_in partition 1 offset 16: ")
+        .contains("10-byte payload")
+        .contains("2147483632");
+  }
 }

@@ -133,4 +133,27 @@ class EventDecoderValuesTest {
         .isEqualTo(
             "BAD_MAGIC_BYTE: topic sign_in partition 1 offset 15: magic byte 0x01, expected 0x00");
   }
+
+  @Test
+  void theTenByteLengthBombIsATooLargeDeadLetter() {
+    // Issue 23 item 1, the same record as flink-jobs' EventDeserializerTest: a sign_in whose
+    // event_id claims 2^31-16 bytes (varint e0 ff ff ff 0f).
+    byte[] any =
+        codec.serialize(
+            "sign_in-value",
+            SignIn.newBuilder()
+                .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000005"))
+                .setTimestamp(Instant.parse("2024-01-01T12:00:00Z"))
+                .setUserId(7)
+                .build());
+    byte[] bomb = {0, any[1], any[2], any[3], any[4], (byte) 0xe0, -1, -1, -1, 0x0f};
+
+    Row row = decoder.decode("sign_in", 1, 16L, "7".getBytes(StandardCharsets.UTF_8), bomb);
+
+    assertThat(row.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+    assertThat(row.getString(17))
+        .startsWith("TOO_LARGE: topic sign_in partition 1 offset 16: ")
+        .contains("10-byte payload")
+        .contains("2147483632");
+  }
 }
