@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The text of {@link Verifier.Comparison#lines}: every key judged, a missing key a difference. */
@@ -19,7 +20,7 @@ class VerifierLinesTest {
             301,
             300,
             0,
-            Map.of("flink", 1, "spark", 0, "reference", 1),
+            new TreeMap<>(Map.of("flink", 1, "spark", 0, "reference", 1)),
             List.of(
                 "session_metrics 2024-01-01T12:18:00Z: spark=(active_sessions_count=0)"
                     + " flink=MISSING reference=MISSING"));
@@ -46,7 +47,7 @@ class VerifierLinesTest {
             300,
             300,
             0,
-            Map.of("flink", 0, "reference", 0),
+            new TreeMap<>(Map.of("flink", 0, "reference", 0)),
             List.of());
 
     Verifier.Comparison comparison = new Verifier.Comparison(List.of(sessions));
