@@ -5,6 +5,7 @@ import io.cinestream.flink.functions.PriceSaleItems;
 import io.cinestream.flink.functions.SplitDecoded;
 import io.cinestream.flink.io.EventWatermarks;
 import io.cinestream.flink.io.KafkaSources;
+import io.cinestream.flink.io.WarehouseSinks;
 import io.cinestream.flink.model.CatalogPrice;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
@@ -14,6 +15,7 @@ import io.cinestream.flink.model.PricedSale;
 import io.cinestream.flink.model.SaleItem;
 import io.cinestream.flink.sql.SqlTables;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.warehouse.Engine;
 import java.time.LocalDateTime;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,7 +25,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.PrintSink;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
@@ -64,6 +65,9 @@ public final class MovieSalesSqlJob {
 
   /** The job name: the DataStream job's with {@code -sql} (also the job column of late events). */
   public static final String NAME = MovieSalesJob.NAME + "-sql";
+
+  /** The {@code engine} column value of this job's rows ({@code flink_sql}). */
+  public static final String ENGINE = Engine.FLINK_SQL.sqlName();
 
   /**
    * The sale units over {@code cart_events(kind STRING, event_id STRING, cart_id STRING, item_id
@@ -251,9 +255,10 @@ public final class MovieSalesSqlJob {
   }
 
   /**
-   * Runs the job on Kafka, the rows printed to the TaskManagers' stdout (prefixed with the table
-   * name): the warehouse's {@code engine} column does not admit a {@code flink_sql} engine yet, and
-   * the SQL peer's rows must not overwrite the DataStream job's {@code flink} rows.
+   * Runs the job on Kafka and the warehouse, every row under engine {@code flink_sql}: beside the
+   * DataStream job's {@code flink} rows, never over them, so that the bench can compare the two
+   * (SQL {@code EXCEPT} both ways over the closed windows). Dead letters have no engine column and
+   * are inserted if absent on their Kafka coordinates, like the DataStream job's.
    *
    * @param args see {@link JobOptions}
    * @throws Exception when the job fails (after the restart strategy gives up)
@@ -265,10 +270,10 @@ public final class MovieSalesSqlJob {
             options,
             KafkaSources.events(options, NAME, Topic.ADDED_TO_CART, Topic.CHECKOUT_TO_CART),
             KafkaSources.catalog(options, NAME),
-            new PrintSink<>("movie_sales_metrics"),
-            new PrintSink<>("unpriced_sale_items"),
-            new PrintSink<>("late_events"),
-            new PrintSink<>("dead_letters"))
+            WarehouseSinks.movieSalesMetrics(options.jdbcUrl(), ENGINE),
+            WarehouseSinks.unpricedSaleItems(options.jdbcUrl(), ENGINE),
+            WarehouseSinks.lateEvents(options.jdbcUrl(), ENGINE),
+            WarehouseSinks.deadLetters(options.jdbcUrl()))
         .build(env);
     env.execute(NAME);
   }

@@ -1,19 +1,20 @@
 package io.cinestream.flink;
 
 import io.cinestream.flink.io.KafkaSources;
+import io.cinestream.flink.io.WarehouseSinks;
 import io.cinestream.flink.model.DeadLetter;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.LateEvent;
 import io.cinestream.flink.model.RegistrationMetric;
 import io.cinestream.flink.sql.SqlTables;
 import io.cinestream.schemas.Topic;
+import io.cinestream.schemas.warehouse.Engine;
 import java.time.LocalDateTime;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.PrintSink;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
@@ -39,6 +40,9 @@ public final class RegistrationMetricsSqlJob {
 
   /** The job name: the DataStream job's with {@code -sql} (also the job column of late events). */
   public static final String NAME = RegistrationMetricsJob.NAME + "-sql";
+
+  /** The {@code engine} column value of this job's rows ({@code flink_sql}). */
+  public static final String ENGINE = Engine.FLINK_SQL.sqlName();
 
   /**
    * The metric query over {@code registrations(user_id INT, rowtime TIMESTAMP_LTZ(3))}: one row per
@@ -119,9 +123,10 @@ public final class RegistrationMetricsSqlJob {
   }
 
   /**
-   * Runs the job on Kafka, the rows printed to the TaskManagers' stdout (prefixed with the table
-   * name): the warehouse's {@code engine} column does not admit a {@code flink_sql} engine yet, and
-   * the SQL peer's rows must not overwrite the DataStream job's {@code flink} rows.
+   * Runs the job on Kafka and the warehouse, every row under engine {@code flink_sql}: beside the
+   * DataStream job's {@code flink} rows, never over them, so that the bench can compare the two
+   * (SQL {@code EXCEPT} both ways over the closed windows). Dead letters have no engine column and
+   * are inserted if absent on their Kafka coordinates, like the DataStream job's.
    *
    * @param args see {@link JobOptions}
    * @throws Exception when the job fails (after the restart strategy gives up)
@@ -132,9 +137,9 @@ public final class RegistrationMetricsSqlJob {
     new RegistrationMetricsSqlJob(
             options,
             KafkaSources.events(options, NAME, Topic.CONSUMER_REGISTRATION),
-            new PrintSink<>("user_registration_metrics"),
-            new PrintSink<>("late_events"),
-            new PrintSink<>("dead_letters"))
+            WarehouseSinks.registrationMetrics(options.jdbcUrl(), ENGINE),
+            WarehouseSinks.lateEvents(options.jdbcUrl(), ENGINE),
+            WarehouseSinks.deadLetters(options.jdbcUrl()))
         .build(env);
     env.execute(NAME);
   }

@@ -1,6 +1,7 @@
 package io.cinestream.devstack.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cinestream.schemas.warehouse.Engine;
 import io.cinestream.schemas.warehouse.MetricJob;
@@ -69,7 +70,8 @@ class EmbeddedWarehouseTest {
             "2 V2__movie_catalog.sql",
             "3 V3__metric_tables.sql",
             "4 V4__unpriced_sale_items.sql",
-            "6 V6__watermark_ticks.sql");
+            "6 V6__watermark_ticks.sql",
+            "8 V8__flink_sql_engine.sql");
   }
 
   @Test
@@ -143,6 +145,35 @@ class EmbeddedWarehouseTest {
                 "SELECT movie_id || ' ' || window_type || ' ' || total_sales || ' ' || units_sold"
                     + " FROM movie_sales_metrics"))
         .containsExactly("ean:1 daily 19.99 1");
+  }
+
+  @Test
+  void everyEngineColumnAdmitsExactlyTheEnginesOfTheEnum() throws Exception {
+    List<String> checks =
+        query(
+            "SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+                + " WHERE conname LIKE '%engine_check' ORDER BY 1");
+    assertThat(checks)
+        .hasSize(6)
+        .allSatisfy(
+            check -> {
+              for (Engine engine : Engine.values()) {
+                assertThat(check).contains("'" + engine.sqlName() + "'::text");
+              }
+            });
+    try (Connection c = DriverManager.getConnection(warehouse.jdbcUrl());
+        Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      String insert =
+          "INSERT INTO user_registration_metrics (engine, window_type, window_start, window_end,"
+              + " registration_count) VALUES ('%s', 'tumbling_1h', '2026-03-02T10:00:00Z',"
+              + " '2026-03-02T11:00:00Z', 1)";
+      assertThat(st.executeUpdate(insert.formatted("flink_sql"))).isEqualTo(1);
+      assertThatThrownBy(() -> st.executeUpdate(insert.formatted("flinksql")))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("user_registration_metrics_engine_check");
+      c.rollback();
+    }
   }
 
   @Test

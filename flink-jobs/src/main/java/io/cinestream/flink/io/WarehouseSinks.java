@@ -21,11 +21,11 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
  * JDBC sinks of the engine output tables ({@link OutputTable}: the metric tables, late events and
- * dead letters), every row with {@code engine = 'flink'} and its stamp column set by the warehouse.
- * The statement is the one {@link SqlDialect} generates for the URL's warehouse: PostgreSQL {@code
- * INSERT ... ON CONFLICT} or Snowflake {@code MERGE} ({@code jdbc:snowflake://}, snowflake-jdbc is
- * in the job jar). Credentials missing from the URL come from the environment ({@link
- * WarehouseConnections}), never from the command line.
+ * dead letters), every row with {@code engine = 'flink'} (the SQL peer jobs: {@code 'flink_sql'})
+ * and its stamp column set by the warehouse. The statement is the one {@link SqlDialect} generates
+ * for the URL's warehouse: PostgreSQL {@code INSERT ... ON CONFLICT} or Snowflake {@code MERGE}
+ * ({@code jdbc:snowflake://}, snowflake-jdbc is in the job jar). Credentials missing from the URL
+ * come from the environment ({@link WarehouseConnections}), never from the command line.
  *
  * <p><b>Delivery: idempotent upserts on the natural keys, at-least-once.</b> Each sink is the
  * connector's at-least-once {@link JdbcSink}: batches are flushed on every checkpoint, so every row
@@ -47,12 +47,22 @@ public final class WarehouseSinks {
 
   /** Upserts into {@code user_registration_metrics} on (engine, window_type, window_start). */
   public static Sink<RegistrationMetric> registrationMetrics(String jdbcUrl) {
+    return registrationMetrics(jdbcUrl, ENGINE);
+  }
+
+  /**
+   * {@link #registrationMetrics(String)} with another {@code engine} column value.
+   *
+   * @param jdbcUrl warehouse JDBC URL
+   * @param engine the {@code engine} of every row, e.g. {@code flink_sql} for the SQL peer jobs
+   */
+  public static Sink<RegistrationMetric> registrationMetrics(String jdbcUrl, String engine) {
     return sink(
         jdbcUrl,
         OutputTable.USER_REGISTRATION_METRICS,
         m ->
             new Object[] {
-              ENGINE,
+              engine,
               m.windowType(),
               utc(m.windowStartMs()),
               utc(m.windowEndMs()),
@@ -89,12 +99,22 @@ public final class WarehouseSinks {
    * {@code total_sales} is the exact {@link java.math.BigDecimal} of the cents.
    */
   public static Sink<MovieSalesMetric> movieSalesMetrics(String jdbcUrl) {
+    return movieSalesMetrics(jdbcUrl, ENGINE);
+  }
+
+  /**
+   * {@link #movieSalesMetrics(String)} with another {@code engine} column value.
+   *
+   * @param jdbcUrl warehouse JDBC URL
+   * @param engine the {@code engine} of every row, e.g. {@code flink_sql} for the SQL peer jobs
+   */
+  public static Sink<MovieSalesMetric> movieSalesMetrics(String jdbcUrl, String engine) {
     return sink(
         jdbcUrl,
         OutputTable.MOVIE_SALES_METRICS,
         m ->
             new Object[] {
-              ENGINE,
+              engine,
               m.windowType(),
               m.movieId(),
               utc(m.windowStartMs()),
@@ -109,10 +129,20 @@ public final class WarehouseSinks {
    * of a product without a catalogue price, which are not sales ({@code cents} is ignored: 0).
    */
   public static Sink<PricedSale> unpricedSaleItems(String jdbcUrl) {
+    return unpricedSaleItems(jdbcUrl, ENGINE);
+  }
+
+  /**
+   * {@link #unpricedSaleItems(String)} with another {@code engine} column value.
+   *
+   * @param jdbcUrl warehouse JDBC URL
+   * @param engine the {@code engine} of every row, e.g. {@code flink_sql} for the SQL peer jobs
+   */
+  public static Sink<PricedSale> unpricedSaleItems(String jdbcUrl, String engine) {
     return sink(
         jdbcUrl,
         OutputTable.UNPRICED_SALE_ITEMS,
-        u -> new Object[] {ENGINE, u.movieId(), utc(u.timeMs()), u.units()});
+        u -> new Object[] {engine, u.movieId(), utc(u.timeMs()), u.units()});
   }
 
   /**
@@ -120,12 +150,22 @@ public final class WarehouseSinks {
    * the watermark it was behind) is kept.
    */
   public static Sink<LateEvent> lateEvents(String jdbcUrl) {
+    return lateEvents(jdbcUrl, ENGINE);
+  }
+
+  /**
+   * {@link #lateEvents(String)} with another {@code engine} column value.
+   *
+   * @param jdbcUrl warehouse JDBC URL
+   * @param engine the {@code engine} of every row, e.g. {@code flink_sql} for the SQL peer jobs
+   */
+  public static Sink<LateEvent> lateEvents(String jdbcUrl, String engine) {
     return sink(
         jdbcUrl,
         OutputTable.LATE_EVENTS,
         e ->
             new Object[] {
-              ENGINE,
+              engine,
               e.job(),
               e.eventId(),
               e.topic(),

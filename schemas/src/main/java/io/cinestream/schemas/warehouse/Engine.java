@@ -6,6 +6,10 @@ package io.cinestream.schemas.warehouse;
  */
 public enum Engine {
   FLINK("flink"),
+  /**
+   * The Flink SQL peer jobs (issue 21; admitted by {@code db/postgres/V8__flink_sql_engine.sql}).
+   */
+  FLINK_SQL("flink_sql"),
   SPARK("spark"),
   REFERENCE("reference");
 

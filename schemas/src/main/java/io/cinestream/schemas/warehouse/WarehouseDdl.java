@@ -34,7 +34,8 @@ public final class WarehouseDdl {
           "V2__movie_catalog.sql",
           "V3__metric_tables.sql",
           "V4__unpriced_sale_items.sql",
-          "V6__watermark_ticks.sql");
+          "V6__watermark_ticks.sql",
+          "V8__flink_sql_engine.sql");
 
   private static final Pattern CREATE_TABLE =
       Pattern.compile(

@@ -1,0 +1,4 @@
+-- The twin of db/postgres/V8__flink_sql_engine.sql: the Flink SQL peer jobs write their rows under
+-- engine 'flink_sql' (issue 21). The Snowflake tables declare no CHECK on engine (VARCHAR NOT
+-- NULL; Snowflake does not enforce CHECK constraints), so the new value needs no statement here:
+-- this file keeps the two dialects' migration lists the same (WarehouseDdl.MIGRATIONS).
