@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import jobs, ops_commands, tick_key
+from . import bench_launch, jobs, ops_commands, tick_key
 from .config import Config, ConfigError
 from .console import StepFailed, failure
 
@@ -271,6 +271,25 @@ def bench(**options: object) -> None:
     if rates is not None and not all(r.isdigit() and int(r) > 0 for r in str(rates).split(",")):
         raise click.BadParameter(f"{rates!r} is not a comma-separated list of whole numbers > 0", param_hint="--rates")
     ops_commands.bench(load_config(), options, "./pipeline bench " + " ".join(sys.argv[2:]))
+
+
+@cli.command("launch-spec")
+@click.option("--job", "job", type=click.Choice(bench_launch.JOBS), required=True)
+@click.option("--engine", type=click.Choice(bench_launch.ENGINES), required=True)
+@click.option("--bounded/--unbounded", default=True, show_default=True)
+@click.option("--parallelism", type=click.IntRange(min=1), help="default FLINK_PARALLELISM")
+@click.option("--group-id", help="Flink consumer group")
+@click.option("--checkpoint-interval", help="Flink checkpoint interval, e.g. '10 s'")
+@click.option("--checkpoint-dir", type=click.Path(path_type=Path), help="Spark (required) / Flink checkpoints")
+@click.option("--event-log-dir", type=click.Path(path_type=Path), help="Spark event log folder")
+@click.option("--trigger-interval", help="Spark processing-time trigger when --unbounded")
+@click.option("--driver-memory", help="Spark driver memory (default SPARK_DRIVER_MEMORY)")
+@click.option("--driver-java-options", default="", help="extra Spark driver JVM options")
+@click.option("--json", "as_json", is_flag=True, default=True, help="print JSON (the only format)")
+def launch_spec(job: str, engine: str, as_json: bool, **options: object) -> None:
+    """The exact launch of one bench run (argv, env, jar, JobID pattern) as one line of JSON."""
+    del as_json
+    bench_launch.print_spec(load_config(), job, engine, options)
 
 
 @cli.command()

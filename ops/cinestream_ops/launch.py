@@ -23,6 +23,13 @@ FLINK_JOBS = {
     "movie-sales": "MovieSalesJob",
 }
 
+#: The Flink SQL peers of the metric jobs (issue 21; rows under engine ``flink_sql``): job name ->
+#: class in ``io.cinestream.flink``. Not started by ``./pipeline metrics``; the bench runs them.
+FLINK_SQL_JOBS = {
+    "registration-metrics-sql": "RegistrationMetricsSqlJob",
+    "movie-sales-sql": "MovieSalesSqlJob",
+}
+
 #: Quiet Kafka client logging for the Java tools that use slf4j-simple (generator, bench).
 KAFKA_CLIENT_WARN = "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"
 
@@ -63,6 +70,8 @@ def spark_submit(
     *,
     master: str | None = None,
     driver_java_options: str = "",
+    driver_memory: str | None = None,
+    conf: Sequence[str] = (),
 ) -> Launch:
     """``spark-submit`` of a class of the Spark jobs' jar with the project's settings.
 
@@ -72,6 +81,8 @@ def spark_submit(
     :param args: the job's own arguments
     :param master: overrides ``SPARK_MASTER`` (the raw loader runs on ``SPARK_LOADER_MASTER``)
     :param driver_java_options: JVM options added after the log4j configuration
+    :param driver_memory: overrides ``SPARK_DRIVER_MEMORY``
+    :param conf: more ``KEY=VALUE`` Spark settings, each passed as ``--conf KEY=VALUE`` (the bench: the event log)
     :return: the launch (env: ``SPARK_HOME``)
     """
     log4j = f"-Dlog4j2.configurationFile=file:{config.root}/spark-jobs/conf/log4j2.properties"
@@ -81,13 +92,14 @@ def spark_submit(
         "--master",
         master or config.spark_master,
         "--driver-memory",
-        config.spark_driver_memory,
+        driver_memory or config.spark_driver_memory,
         "--conf",
         "spark.ui.enabled=false",
         "--conf",
         "spark.sql.session.timeZone=UTC",
         "--conf",
         f"spark.sql.shuffle.partitions={config.spark_shuffle_partitions}",
+        *[arg for setting in conf for arg in ("--conf", setting)],
         "--driver-java-options",
         java_options,
         "--class",
@@ -147,6 +159,14 @@ def flink_cli(config: Config, flink_home: Path, args: Sequence[str]) -> Launch:
     return Launch([f"{flink_home}/bin/flink", *args], {"FLINK_CONF_DIR": str(config.flink_conf_dir)})
 
 
+def flink_job_class(job: str) -> str:
+    """The class (in ``io.cinestream.flink``) of a Flink job name of :data:`FLINK_JOBS` or :data:`FLINK_SQL_JOBS`.
+
+    :raises KeyError: for an unknown job name
+    """
+    return {**FLINK_JOBS, **FLINK_SQL_JOBS}[job]
+
+
 def flink_run_args(
     job: str,
     *,
@@ -160,7 +180,7 @@ def flink_run_args(
 ) -> list[str]:
     """The arguments after ``flink`` of one metric job's submission (the one place they are written).
 
-    :param job: a key of :data:`FLINK_JOBS` (the job name)
+    :param job: a key of :data:`FLINK_JOBS` or :data:`FLINK_SQL_JOBS` (the job name)
     :param rest_port: the JobManager's REST port on 127.0.0.1
     :param endpoints: ``--bootstrap B --registry R --jdbc-url J``
     :param parallelism: the job's parallelism
@@ -171,7 +191,7 @@ def flink_run_args(
     :param extra: more job options (chaos: ``--checkpoint-interval``)
     :raises KeyError: for an unknown job name
     """
-    main_class = f"io.cinestream.flink.{FLINK_JOBS[job]}"
+    main_class = f"io.cinestream.flink.{flink_job_class(job)}"
     args = ["run"] + ([] if bounded else ["-d"]) + ["-m", f"127.0.0.1:{rest_port}"]
     if restore is not None:
         args += ["-s", str(restore)]
@@ -211,7 +231,10 @@ def flink_metric_job(
     return flink_cli(config, flink_home, args)
 
 
-_SUBMITTED = re.compile(r"JobID ([0-9a-f]{32})")
+#: What ``flink run`` prints on submission; group 1 is the JobID. The one definition (the bench reads
+#: it from ``./pipeline launch-spec``).
+SUBMITTED_JOB_ID = re.compile(r"JobID ([0-9a-f]{32})")
+_SUBMITTED = SUBMITTED_JOB_ID
 
 
 def submitted_job_id(output: str) -> str | None:
