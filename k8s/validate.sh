@@ -6,7 +6,8 @@
 #                                Kubernetes schemas and the operators' CRD schemas; closing line
 #                                `k8s: N passed, F failed`
 #   k8s/validate.sh --self-test  plant a wrong field in a copy of a FlinkDeployment (parallelizm)
-#                                and of a core resource, and assert validation FAILS for each
+#                                and of a core resource, and assert validation FAILS for each;
+#                                plant a writable root filesystem and assert kube-score reports it
 #
 # Tools and schemas are pinned in k8s/tools.versions and built on first use into .local/
 # (k8s-tools/, k8s-schemas/); later runs need no network.
@@ -31,9 +32,10 @@ note() { printf '  %s\n' "$*"; }
 
 # --- versions -------------------------------------------------------------------------------------
 [[ -f "$K8S/tools.versions" ]] || die "read versions" "k8s/tools.versions is missing"
-while IFS='=' read -r key value; do
-  [[ -z "$key" || "$key" == \#* ]] && continue
-  declare "$key=$value"
+while IFS= read -r line; do
+  [[ -z "$line" || "$line" == \#* ]] && continue
+  # Split on the first '=' only: a go.sum hash ends with '='.
+  declare "${line%%=*}=${line#*=}"
 done < "$K8S/tools.versions"
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
@@ -43,13 +45,20 @@ check_sha256() { # check_sha256 FILE EXPECTED
 }
 
 # --- tools ----------------------------------------------------------------------------------------
-go_tool() { # go_tool NAME MODULE VERSION: prints the path of the versioned binary, building it once
-  local name="$1" module="$2" version="$3" bin="$TOOLS/bin/$1-$3"
+go_tool() { # go_tool NAME PACKAGE VERSION [MODULE SUM]: prints the path of the versioned binary,
+  # building it once; with MODULE and SUM, the module's go.sum hash (h1:...) must equal SUM first
+  local name="$1" module="$2" version="$3" root="${4:-}" sum="${5:-}" bin="$TOOLS/bin/$1-$3"
   if [[ ! -x "$bin" ]]; then
     command -v go > /dev/null || die "install $name" "go is not on PATH (needed once to build $module@$version)"
     mkdir -p "$TOOLS/bin" "$LOG"
     local tmp; tmp="$(mktemp -d)"
     note "building $name $version (go install, first run only)" >&2
+    if [[ -n "$root" ]]; then
+      local actual
+      actual="$(cd "$tmp" && go mod download -json "$root@$version" 2> "$LOG/$name.log" \
+        | sed -n 's/^[[:space:]]*"Sum": "\(.*\)",$/\1/p')"
+      [[ "$actual" == "$sum" ]] || die "checksum of $root@$version" "go.sum hash '$actual', k8s/tools.versions expects $sum" "$LOG/$name.log"
+    fi
     GOBIN="$tmp" GOFLAGS=-buildvcs=false go install "$module@$version" > "$LOG/$name.log" 2>&1 \
       || die "install $name" "go install $module@$version failed" "$LOG/$name.log"
     mv "$tmp/$name" "$bin"
@@ -162,6 +171,20 @@ EOF
   if ((rc != 0 && FAILED == 0)); then die "kubeconform" "exit status $rc" "$out.err"; fi
 }
 
+# kube_score FILE...: the policy check; fails on any CRITICAL finding. A finding that is accepted
+# is ignored on its resource with the annotation kube-score/ignore, and check_rendered.py requires
+# a cinestream.io/kube-score-ignore-reason next to every such annotation. WARNINGs are printed.
+kube_score() {
+  local out="$RENDERED/kube-score.txt" rc=0
+  # --ignore-test container-ephemeral-storage-request-equals-limit etc. are optional tests, off
+  # by default; none is switched off here.
+  "$KUBE_SCORE" score --output-format ci "$@" > "$out" 2> "$out.err" || rc=$?
+  [[ -s "$out" ]] || die "kube-score" "no output (exit status $rc)" "$out.err"
+  KUBE_SCORE_CRITICAL="$(grep -c '^\[CRITICAL\]' "$out" || true)"
+  KUBE_SCORE_WARNING="$(grep -c '^\[WARNING\]' "$out" || true)"
+  grep '^\[CRITICAL\]' "$out" | sed 's/^/  INVALID kube-score /' >&2 || true
+}
+
 check_airflow_values() { # the chart is not reachable here: parse and check what we can (README)
   "$PY" - "$K8S/airflow/values.yaml" <<'EOF'
 """Offline checks of the Airflow chart values: YAML, DAG folder, secrets by name only."""
@@ -176,6 +199,18 @@ for key in ("metadataSecretName",):
 for key in ("data", "fernetKey", "webserverSecretKey", "apiSecretKey"):
     if key in values and not isinstance(values[key], dict):
         errors.append(f"{key} must not be inlined: use {key}SecretName")
+if values.get("apiServer", {}).get("service", {}).get("type") != "ClusterIP":
+    errors.append("apiServer.service.type must be ClusterIP (the UI stays inside the cluster)")
+if values.get("flower", {}).get("enabled", True):
+    errors.append("flower.enabled must be false (another UI)")
+if not values.get("networkPolicies", {}).get("enabled"):
+    errors.append("networkPolicies.enabled must be true")
+containers = values.get("securityContexts", {}).get("containers", {})
+if containers.get("readOnlyRootFilesystem") is not True or containers.get("allowPrivilegeEscalation") is not False \
+        or "ALL" not in containers.get("capabilities", {}).get("drop", []):
+    errors.append("securityContexts.containers: read-only root filesystem, no privilege escalation, drop ALL")
+if not values.get("securityContexts", {}).get("pod", {}).get("runAsNonRoot"):
+    errors.append("securityContexts.pod.runAsNonRoot must be true")
 for e in errors:
     print(f"  INVALID {sys.argv[1]}: {e}", file=sys.stderr)
 sys.exit(1 if errors else 0)
@@ -186,6 +221,7 @@ setup() {
   mkdir -p "$RENDERED"
   KUBECONFORM="$(go_tool kubeconform "$KUBECONFORM_MODULE" "$KUBECONFORM_VERSION")"
   KUSTOMIZE="$(go_tool kustomize "$KUSTOMIZE_MODULE" "$KUSTOMIZE_VERSION")"
+  KUBE_SCORE="$(go_tool kube-score "$KUBE_SCORE_PACKAGE" "$KUBE_SCORE_VERSION" "$KUBE_SCORE_MODULE" "$KUBE_SCORE_SUM")"
   ensure_venv
   ensure_kubernetes_schemas
   ensure_crd_schemas
@@ -200,8 +236,13 @@ validate() {
     files+=("$RENDERED/$name.yaml")
   done
   ((${#files[@]} > 0)) || die "render" "no overlays under k8s/overlays/"
-  kubeconform_files "${files[@]}"
-  "$PY" "$K8S/schemas/check_rendered.py" "${files[@]}" | sed 's/^/  INVALID /' >&2 || failed_checks=1
+  # The Spark executors' pod template (shipped in a ConfigMap) is validated as the Pod it becomes.
+  kubeconform_files "${files[@]}" "$K8S/base/spark/executor-pod-template.yaml"
+  "$PY" "$K8S/schemas/check_rendered.py" "${files[@]}" "$K8S/base/spark/executor-pod-template.yaml" \
+    | sed 's/^/  INVALID /' >&2 || failed_checks=1
+  kube_score "${files[@]}"
+  note "kube-score $KUBE_SCORE_VERSION: $KUBE_SCORE_CRITICAL critical, $KUBE_SCORE_WARNING warnings (${RENDERED#"$ROOT"/}/kube-score.txt)"
+  ((KUBE_SCORE_CRITICAL == 0)) || failed_checks=$((failed_checks + 1))
   check_airflow_values || failed_checks=$((failed_checks + 1))
   note "rendered: ${files[*]#"$ROOT"/}"
   note "schemas:  Kubernetes $KUBERNETES_VERSION, Strimzi $STRIMZI_VERSION, Flink operator $FLINK_OPERATOR_VERSION (strict)"
@@ -235,6 +276,16 @@ self_test() {
   plant core-imagepullpolicy 's/^\(  *\)image: confluentinc/\1imagePulPolicy: Always\n\1image: confluentinc/' "'imagePulPolicy' not allowed"
   # A Strimzi resource: KafkaTopic partitions of the wrong type.
   plant kafkatopic-type 's/^  partitions: 2$/  partitions: "two"/' "partitions"
+  # The policy check: a container with a writable root filesystem is a critical finding.
+  local file="$RENDERED/self-test-kube-score.yaml"
+  sed -e 's/readOnlyRootFilesystem: true/readOnlyRootFilesystem: false/' "$base" > "$file"
+  kube_score "$file" 2> "$file.err"
+  if ((KUBE_SCORE_CRITICAL > 0)) && grep -q "writable root filesystem" "$file.err"; then
+    note "ok   kube-score-readonlyrootfs: rejected ($(grep -m1 'writable root' "$file.err" | sed 's/^ *INVALID kube-score //'))"
+    passed=$((passed + 1))
+  else
+    note "FAIL kube-score-readonlyrootfs: kube-score did not report the writable root filesystem"; failed=$((failed + 1))
+  fi
   echo "k8s self-test: $passed passed, $failed failed"
   ((failed == 0))
 }
@@ -242,6 +293,6 @@ self_test() {
 case "${1:-}" in
   "") validate ;;
   --self-test) self_test ;;
-  -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "arguments" "unknown option $1 (use --self-test or --help)" ;;
 esac
