@@ -14,12 +14,15 @@ complete rows (the metric writes are upserts). The rule, for each job before a d
 * ``--from-scratch``: delete the group's committed offsets and the job's checkpoints and savepoints
   together, then start from the earliest offsets (a full recomputation; the upserts converge).
 
-The job ids of earlier submissions are kept in ``$CINESTREAM_HOME/flink-job-ids/<job>`` (one per
-line, oldest first): checkpoint folders are named by job id, not by job name.
+The job ids of earlier submissions are kept in the ledger ``$CINESTREAM_HOME/run/flink-job-ledger.json``
+(``{job name: [job id, ...]}``, oldest first), the file and format the Airflow DAG's submissions use
+(``orchestration/dags/cinestream/flink_jobs.py``), so either sees the other's jobs: checkpoint
+folders are named by job id, not by job name.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -89,22 +92,36 @@ def decide(job: str, committed: list[str], restore: Path | None, from_scratch: b
     )
 
 
-def _ids_file(config: Config, job: str) -> Path:
-    return config.home / "flink-job-ids" / job
+def ledger_path(config: Config) -> Path:
+    """``$CINESTREAM_HOME/run/flink-job-ledger.json`` (shared with the Airflow DAG)."""
+    return config.run_dir / "flink-job-ledger.json"
+
+
+def _read_ledger(config: Config) -> dict[str, list[str]]:
+    path = ledger_path(config)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _write_ledger(config: Config, ledger: dict[str, list[str]]) -> None:
+    path = ledger_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(ledger, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def record_job_id(config: Config, job: str, job_id: str) -> None:
-    """Remembers a submitted job's id (its checkpoints are in ``<checkpoints>/<job id>/``)."""
-    path = _ids_file(config, job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as out:
-        out.write(job_id + "\n")
+    """Remembers a submitted job's id in the ledger (its checkpoints are in ``<checkpoints>/<job id>/``)."""
+    ledger = _read_ledger(config)
+    ids = ledger.setdefault(job, [])
+    if job_id not in ids:
+        ids.append(job_id)
+    _write_ledger(config, ledger)
 
 
 def job_ids(config: Config, job: str) -> list[str]:
     """The recorded job ids of ``job``, oldest first."""
-    path = _ids_file(config, job)
-    return [line.strip() for line in path.read_text().splitlines() if line.strip()] if path.is_file() else []
+    return list(_read_ledger(config).get(job, []))
 
 
 def checkpoints_dir(config: Config) -> Path:
@@ -169,7 +186,9 @@ def from_scratch(config: Config, job: str) -> list[str]:
             if path.exists():
                 shutil.rmtree(path)
                 done.append(f"deleted {path}")
-    _ids_file(config, job).unlink(missing_ok=True)
+    ledger = _read_ledger(config)
+    if ledger.pop(job, None) is not None:
+        _write_ledger(config, ledger)
     return done
 
 
