@@ -8,8 +8,9 @@ r"""Checks what ``./pipeline run`` left in the warehouse, against independent pa
   (docs/architecture.md#topics-and-schemas: the local part is masked before it leaves the producer), and no text column
   of the
   raw tables or the dead letters' decoded keys holds anything shaped like a plain address.
-* Final watermark tick: no raw table holds a tick (a tick reaching the loader as a record would be
-  a dead letter without key and value; the generator's malformed records always have both), and
+* Final watermark tick: the loader kept the signed ticks in ``watermark_ticks``, and no tick is a
+  dead letter (an unsigned or badly signed tick would be one, without key and value; the
+  generator's malformed records always have both), and
   Spark emitted every registration window Flink did (the tick closed Spark's last windows).
 * Sales parity: for every (movie, UTC day), Flink's ``daily`` ``movie_sales_metrics`` row equals
   the sum of dbt's ``fct_sales`` lines (a SQL join of the raw cart events, written independently
@@ -82,6 +83,10 @@ def main() -> int:
         print(f"raw tables: {ticks} dead letter(s) without key and value (watermark ticks)")
         if ticks:
             problems.append(f"{ticks} watermark tick(s) reached dead_letter_events")
+        (signed,) = conn.execute("select count(*) from watermark_ticks").fetchone()
+        print(f"watermark_ticks: {signed} signed tick(s) loaded")
+        if signed == 0:
+            problems.append("no watermark tick in watermark_ticks (tick missing or not signed with the tick key?)")
         (open_windows,) = conn.execute(
             "select count(*) from user_registration_metrics f where f.engine = 'flink'"
             " and not exists (select 1 from user_registration_metrics s where s.engine = 'spark'"

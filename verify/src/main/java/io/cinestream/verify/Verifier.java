@@ -127,12 +127,10 @@ public final class Verifier {
     NOT_COMPARED
   }
 
-  /** Printed whenever spark ran: its late events are not in late_events, and why. */
+  /** Printed whenever spark ran: why its late_events may hold fewer rows than flink's. */
   static final String SPARK_LATE_EVENTS_NOTE =
-      "note: spark writes no late_events rows: its stateful operators drop rows behind the"
-          + " watermark without handing them to user code (counted in its query progress,"
-          + " numRowsDroppedByWatermark), and its watermark moves per micro-batch, so it"
-          + " calls at most the events Flink calls late";
+      "note: spark's late_events come from its per-job late-event queries; its watermark moves"
+          + " per micro-batch, so it calls at most the events Flink calls late";
 
   /**
    * The comparison of all four metric tables: what {@code verify compare} prints and the run report

@@ -49,9 +49,11 @@ import picocli.CommandLine;
  * Flink judges every record against the watermark at its arrival. So an event Flink calls late
  * (behind a later event of the same micro-batch, or of the batch just before) is on time for Spark
  * and counts in its metrics; the reverse never happens. Spark drops its late rows inside its
- * stateful operators without handing them to user code: they are counted in the query progress
- * ({@code numRowsDroppedByWatermark}, logged per batch) and written to no {@code late_events} row.
- * Undecodable records are skipped and counted (the raw loader writes their dead letters).
+ * stateful operators without handing them to user code (counted in the query progress, {@code
+ * numRowsDroppedByWatermark}, logged per batch), so each job has a second query, {@code
+ * <job>-late-events} ({@link LateEvents}), that writes the events behind the watermark to {@code
+ * late_events} with Flink's rule and columns. Undecodable records are skipped and counted (the raw
+ * loader writes their dead letters).
  *
  * <p>Run: {@code spark-submit --class io.cinestream.spark.metrics.MetricsSparkJob spark-jobs.jar
  * --bootstrap HOST:PORT --registry URL --jdbc-url URL [--once]}; options in {@link MetricsOptions}.
@@ -110,10 +112,13 @@ public final class MetricsSparkJob {
     spark.streams().addListener(progress);
     MetricsWriter writer = new MetricsWriter(options.jdbcUrl(), options.jdbcProperties());
     LongAccumulator undecodable = spark.sparkContext().longAccumulator("undecodable-records");
+    // The late-event queries read the same records: their undecodable ones are not counted twice.
+    LongAccumulator again = spark.sparkContext().longAccumulator("undecodable-records-late");
     List<StreamingQuery> queries = new ArrayList<>();
     try {
       for (Job job : options.jobs()) {
         queries.add(start(spark, options, job, writer, undecodable));
+        queries.add(startLateEvents(spark, options, job, writer, again));
       }
       for (StreamingQuery q : queries) {
         q.awaitTermination();
@@ -198,6 +203,46 @@ public final class MetricsSparkJob {
     return stream
         .queryName(job.queryName())
         .option("checkpointLocation", options.checkpoint(job))
+        .trigger(
+            options.once()
+                ? Trigger.AvailableNow()
+                : Trigger.ProcessingTime(options.triggerInterval()))
+        .start();
+  }
+
+  /**
+   * The late-event query of {@code job} ({@link LateEvents}): the job's topics, its own checkpoint
+   * ({@code <checkpoint-dir>/<query name>-late-events}) and trigger, rows to {@code late_events}.
+   */
+  private static StreamingQuery startLateEvents(
+      SparkSession spark,
+      MetricsOptions options,
+      Job job,
+      MetricsWriter writer,
+      LongAccumulator undecodable)
+      throws TimeoutException {
+    Topic[] topics =
+        switch (job) {
+          case REGISTRATION -> new Topic[] {Topic.CONSUMER_REGISTRATION};
+          case SESSIONS -> new Topic[] {Topic.SIGN_IN, Topic.SIGN_OUT};
+          case SALES -> new Topic[] {Topic.ADDED_TO_CART, Topic.CHECKOUT_TO_CART};
+        };
+    String name = job.queryName() + "-late-events";
+    return LateEvents.rows(
+            MetricEvents.fromKafka(spark, options, undecodable, topics),
+            job.queryName(),
+            options.maxOutOfOrderness())
+        .writeStream()
+        .foreachBatch(
+            (VoidFunction2<Dataset<LateEvents.LateRow>, Long>)
+                (batch, id) -> {
+                  int n = writer.writeLateEvents(batch.collectAsList());
+                  if (n > 0) {
+                    LOG.info("{}: batch {}: {} late event(s) recorded", name, id, n);
+                  }
+                })
+        .queryName(name)
+        .option("checkpointLocation", options.checkpoint(job) + "-late-events")
         .trigger(
             options.once()
                 ? Trigger.AvailableNow()

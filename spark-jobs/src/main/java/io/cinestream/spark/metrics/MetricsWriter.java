@@ -131,6 +131,29 @@ public final class MetricsWriter implements Serializable {
     return inTransaction(w -> w.write(OutputTable.MOVIE_SALES_METRICS, values), rows.size());
   }
 
+  /**
+   * Inserts late_events rows (insert-if-absent on (engine, job, event_id), like Flink's late sink).
+   *
+   * @param rows rows of {@link LateEvents#rows}
+   * @return rows offered
+   * @throws SQLException on a database error (rolled back)
+   */
+  public int writeLateEvents(List<LateEvents.LateRow> rows) throws SQLException {
+    List<Object[]> values = new ArrayList<>();
+    for (LateEvents.LateRow r : rows) {
+      values.add(
+          new Object[] {
+            ENGINE,
+            r.getJob(),
+            r.getEventId(),
+            r.getTopic(),
+            Instant.ofEpochMilli(r.getEventTimeMs()),
+            Instant.ofEpochMilli(r.getWatermarkMs())
+          });
+    }
+    return inTransaction(w -> w.write(OutputTable.LATE_EVENTS, values), rows.size());
+  }
+
   /** Integer cents as dollars with scale 2, e.g. 1999 -> 19.99. */
   public static BigDecimal dollars(long cents) {
     return BigDecimal.valueOf(cents, 2);

@@ -43,9 +43,10 @@ import org.apache.spark.sql.streaming.OutputMode;
  *
  * <p><b>Lateness vs Flink.</b> Events behind the watermark are dropped by the dedup operator (in
  * Spark 3.5: at or before the previous micro-batch's watermark) and counted only in the query
- * progress; Spark hands them to no user code, so no {@code late_events} rows. The last tick: Spark
- * emits T only when its watermark (DESIGN's W - 1 ms, watermark tick records included) reaches T,
- * i.e. T < W: the last boundary W has passed, the same rule as Flink's and the reference's.
+ * progress; Spark hands them to no user code ({@link LateEvents} records them). The last tick:
+ * Spark emits T only when its watermark (DESIGN's W - 1 ms, watermark tick records included)
+ * reaches T, i.e. T < W: the last boundary W has passed, the same rule as Flink's and the
+ * reference's.
  */
 public final class SessionMetrics {
 

@@ -118,6 +118,50 @@ class MetricQueriesTest {
   }
 
   @Test
+  void recordsTheRegistrationBehindTheWatermarkAsTheLateEventRowFlinkWrites() throws Exception {
+    MetricScenarios.RegistrationScenario scenario = MetricScenarios.registrations();
+    List<InputEvent> arrivals = scenario.arrivals();
+    MemoryStream<Row> input = stream();
+    List<LateEvents.LateRow> written = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery query =
+        LateEvents.rows(
+                input.toDF(), RegistrationMetrics.NAME, MetricScenarios.MAX_OUT_OF_ORDERNESS)
+            .writeStream()
+            .option("checkpointLocation", checkpoints.resolve("late").toString())
+            .foreachBatch(
+                (VoidFunction2<Dataset<LateEvents.LateRow>, Long>)
+                    (batch, id) -> written.addAll(batch.collectAsList()))
+            .start();
+    try {
+      // The batches of the registration test: event 7 (11:10) after event 6 (11:30).
+      addBatch(input, query, arrivals.subList(0, 7));
+      addBatch(input, query, arrivals.subList(7, arrivals.size()));
+      // A tick raises the max but is never late itself, however old.
+      addRows(input, query, List.of(tickRow("consumer_registration", "2024-01-01T09:00:00Z")));
+    } finally {
+      query.stop();
+    }
+    // The fixture's late row is the one Flink's late sink writes (RegistrationMetricsJobITCase):
+    // job, event id, topic, event time and W = 11:30 - 2 min (event 9, exactly at W, is on time).
+    assertThat(written)
+        .extracting(Object::toString)
+        .containsExactlyElementsOf(
+            scenario.expectedLate().stream()
+                .map(
+                    l ->
+                        l.job()
+                            + " "
+                            + l.eventId()
+                            + " "
+                            + l.topic()
+                            + " "
+                            + l.eventTime().toEpochMilli()
+                            + " "
+                            + l.watermark().toEpochMilli())
+                .toList());
+  }
+
+  @Test
   void emitsEveryMinuteTickAndOrphanMinuteOfTheSessionScenario() throws Exception {
     MetricScenarios.SessionScenario scenario = MetricScenarios.sessions();
     List<InputEvent> arrivals = scenario.arrivals();

@@ -94,6 +94,19 @@ class MetricsWriterTest {
                     "daily", H10.toEpochMilli(), H10.toEpochMilli() + 86_400_000L, 1999, 1)));
     assertThat(writer.writeSales(sales)).isEqualTo(1);
     assertThat(writer.writeSales(sales)).isEqualTo(1);
+    // Insert-if-absent, like Flink's late sink: the first sighting (its watermark) is kept.
+    for (long watermark : new long[] {H11.toEpochMilli(), H11.toEpochMilli() + 60_000L}) {
+      assertThat(
+              writer.writeLateEvents(
+                  List.of(
+                      LateEvents.LateRow.of(
+                          "registration-metrics",
+                          LATE_ID,
+                          "consumer_registration",
+                          H10.toEpochMilli(),
+                          watermark))))
+          .isEqualTo(1);
+    }
   }
 
   private static void assertRows(String url, String epochMs) throws SQLException {
@@ -128,7 +141,24 @@ class MetricsWriterTest {
                 "SELECT engine, window_type, movie_id, total_sales, units_sold"
                     + " FROM movie_sales_metrics"))
         .containsExactly("spark|daily|ean:1|19.99|1");
+    assertThat(
+            query(
+                url,
+                "SELECT engine, job, event_id, kafka_topic, "
+                    + String.format(epochMs, "event_time")
+                    + ", "
+                    + String.format(epochMs, "watermark")
+                    + " FROM late_events"))
+        .containsExactly(
+            "spark|registration-metrics|"
+                + LATE_ID
+                + "|consumer_registration|"
+                + H10.toEpochMilli()
+                + "|"
+                + H11.toEpochMilli());
   }
+
+  private static final String LATE_ID = "00000000-0000-4000-8000-000000000007";
 
   /** Rows as {@code a|b|...}: numbers as Java prints them, doubles via getDouble, nulls as null. */
   private static List<String> query(String url, String sql) throws SQLException {
