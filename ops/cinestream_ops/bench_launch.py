@@ -60,6 +60,7 @@ def spec(
     checkpoint_dir: Path | None = None,
     event_log_dir: Path | None = None,
     trigger_interval: str | None = None,
+    max_offsets_per_trigger: int | None = None,
     driver_memory: str | None = None,
     driver_java_options: str = "",
 ) -> dict[str, Any]:
@@ -78,6 +79,8 @@ def spec(
     :param checkpoint_dir: Spark's checkpoint folder (required for Spark); Flink's checkpoint storage
     :param event_log_dir: Spark event log folder (``spark.eventLog.dir``), or None for none
     :param trigger_interval: Spark's processing-time trigger when not ``bounded`` (e.g. ``1 second``)
+    :param max_offsets_per_trigger: Spark ``--max-offsets-per-trigger`` (many micro-batches instead of
+        one available-now batch, so that a steady-state rate exists), or None
     :param driver_memory: Spark ``--driver-memory`` (default ``SPARK_DRIVER_MEMORY``)
     :param driver_java_options: extra Spark driver JVM options
     :raises NoLaunch: for an unknown job or engine, sessions on ``flink_sql``, a missing tool home
@@ -132,6 +135,8 @@ def spec(
         args.append("--once")
     elif trigger_interval:
         args += ["--trigger-interval", trigger_interval]
+    if max_offsets_per_trigger:
+        args += ["--max-offsets-per-trigger", str(max_offsets_per_trigger)]
     conf: list[str] = []
     if event_log_dir is not None:
         conf += ["spark.eventLog.enabled=true", f"spark.eventLog.dir={event_log_dir.resolve().as_uri()}"]

@@ -251,7 +251,12 @@ def chaos(
 @cli.command()
 @click.option("--events", type=click.IntRange(min=1), default=1_000_000, show_default=True)
 @click.option("--seed", type=SEED, default=42, show_default=True)
-@click.option("--engines", callback=_csv_choice(("flink", "spark")), default="flink,spark", show_default=True)
+@click.option(
+    "--engines",
+    callback=_csv_choice(("flink", "flink_sql", "spark")),
+    default="flink,flink_sql,spark",
+    show_default=True,
+)
 @click.option(
     "--jobs",
     "job_names",
@@ -262,6 +267,11 @@ def chaos(
 @click.option("--keep-stack", is_flag=True)
 @click.option("--poll-ms", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--warmup-runs", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--runs", type=click.IntRange(min=1), default=3, show_default=True, help="measured runs: medians, spreads"
+)
+@click.option("--checkpoint-interval", default="10 s", show_default=True, help="Flink checkpoint interval")
+@click.option("--spark-batches", type=click.IntRange(min=0), default=20, show_default=True, help="Spark micro-batches")
 @click.option("--open-loop", is_flag=True, help="a ladder of real-time rates instead of a pre-loaded workload")
 @click.option("--rates", help="open loop: events/s per step, comma-separated")
 @click.option("--step-seconds", type=click.IntRange(min=1), help="open loop: seconds per rate")
@@ -283,6 +293,7 @@ def bench(**options: object) -> None:
 @click.option("--checkpoint-dir", type=click.Path(path_type=Path), help="Spark (required) / Flink checkpoints")
 @click.option("--event-log-dir", type=click.Path(path_type=Path), help="Spark event log folder")
 @click.option("--trigger-interval", help="Spark processing-time trigger when --unbounded")
+@click.option("--max-offsets-per-trigger", type=click.IntRange(min=1), help="Spark records per micro-batch")
 @click.option("--driver-memory", help="Spark driver memory (default SPARK_DRIVER_MEMORY)")
 @click.option("--driver-java-options", default="", help="extra Spark driver JVM options")
 @click.option("--json", "as_json", is_flag=True, default=True, help="print JSON (the only format)")

@@ -187,13 +187,13 @@ def bench(config: Config, options: Mapping[str, object], cmdline: str) -> None:
     argv += ["--jdbc-url", config.warehouse_jdbc_url]
     if open_loop:
         argv += ["--generator-jar", str(jars.generator)]
-    argv += ["--flink-bin", f"{flink_home(config)}/bin/flink", "--flink-conf-dir", str(config.flink_conf_dir)]
-    argv += ["--flink-jar", str(jars.flink), "--flink-url", config.flink_url]
-    argv += ["--spark-submit", f"{spark_home(config)}/bin/spark-submit", "--spark-jar", str(jars.spark)]
-    argv += ["--spark-log4j", str(config.root / "spark-jobs/conf/log4j2.properties")]
+    # Every engine launch comes from ./pipeline launch-spec (bench_launch), run with this environment.
+    argv += ["--pipeline", str(config.root / "pipeline"), "--flink-url", config.flink_url]
     if not open_loop:
         argv += ["--spark-driver-java-options", os.environ.get("BENCH_SPARK_DRIVER_OPTS", "")]
         argv += ["--poll-ms", str(options["poll_ms"]), "--warmup-runs", str(options["warmup_runs"])]
+        argv += ["--runs", str(options["runs"]), "--checkpoint-interval", str(options["checkpoint_interval"])]
+        argv += ["--spark-batches", str(options["spark_batches"])]
     argv += ["--work-dir", str(run_dir), "--output-dir", str(config.root / "bench/results"), "--command", cmdline]
     kind = "Open-loop benchmark" if open_loop else "Benchmark"
     step(f"{kind}: engines {options['engines']}, jobs {options['job_names']} (runs in {run_dir})")

@@ -113,8 +113,9 @@ def test_spark_unbounded_takes_the_trigger_interval(config: Config, tmp_path: Pa
         bounded=False,
         checkpoint_dir=tmp_path,
         trigger_interval="1 second",
+        max_offsets_per_trigger=50000,
     )
-    assert got["argv"][-2:] == ["--trigger-interval", "1 second"]
+    assert got["argv"][-4:] == ["--trigger-interval", "1 second", "--max-offsets-per-trigger", "50000"]
     assert "--once" not in got["argv"]
 
 

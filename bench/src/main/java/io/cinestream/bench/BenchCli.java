@@ -43,8 +43,10 @@ public final class BenchCli implements Callable<Integer> {
   @Option(
       names = "--engines",
       split = ",",
-      defaultValue = "flink,spark",
-      description = "Engines to run (default ${DEFAULT-VALUE}).")
+      defaultValue = "flink,flink_sql,spark",
+      description =
+          "Engines to run (default ${DEFAULT-VALUE}); flink_sql (the SQL peer jobs) has no"
+              + " sessions job and shows n/a there.")
   List<String> engines;
 
   @Option(
@@ -66,41 +68,57 @@ public final class BenchCli implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2")
   int parallelism;
 
-  @Option(names = "--flink-bin", description = "The flink CLI script.")
-  Path flinkBin;
-
-  @Option(names = "--flink-conf-dir", description = "FLINK_CONF_DIR of the bench cluster.")
-  Path flinkConfDir;
-
-  @Option(names = "--flink-jar")
-  Path flinkJar;
+  @Option(
+      names = "--pipeline",
+      required = true,
+      description =
+          "The ./pipeline script: every engine launch comes from its launch-spec command.")
+  Path pipeline;
 
   @Option(names = "--flink-url", description = "JobManager REST root.")
   String flinkUrl;
 
-  @Option(names = "--spark-submit", description = "The spark-submit script.")
-  Path sparkSubmit;
-
-  @Option(names = "--spark-jar")
-  Path sparkJar;
-
-  @Option(
-      names = "--spark-class",
-      defaultValue = "io.cinestream.spark.metrics.MetricsSparkJob",
-      description = "The Spark metrics application (default ${DEFAULT-VALUE}).")
-  String sparkClass;
-
   @Option(names = "--spark-driver-memory", defaultValue = "1536m")
   String sparkDriverMemory;
-
-  @Option(names = "--spark-log4j", description = "log4j2 configuration of the Spark driver.")
-  Path sparkLog4j;
 
   @Option(
       names = "--spark-driver-java-options",
       defaultValue = "",
       description = "Extra JVM options of the Spark driver, e.g. a JFR recording.")
   String sparkDriverJavaOptions;
+
+  @Option(
+      names = "--spark-batches",
+      defaultValue = "20",
+      description =
+          "Spark micro-batches per run: maxOffsetsPerTrigger = input records / this (default"
+              + " ${DEFAULT-VALUE}; 0 = one available-now batch), so that Spark has a steady"
+              + " state to measure.")
+  int sparkBatches;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "Measured runs of each job on each engine; medians and min-max spreads.")
+  int runs;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "10 s",
+      description = "Flink checkpoint interval of every run (default ${DEFAULT-VALUE}).")
+  String checkpointInterval;
+
+  @Option(
+      names = "--steady-from",
+      defaultValue = "0.1",
+      description = "Share of the input before the steady-state window (default ${DEFAULT-VALUE}).")
+  double steadyFrom;
+
+  @Option(
+      names = "--steady-to",
+      defaultValue = "0.9",
+      description = "Share of the input at the window's end (default ${DEFAULT-VALUE}).")
+  double steadyTo;
 
   @Option(names = "--poll-ms", defaultValue = "50", description = "Sink and watermark polling, ms.")
   long pollMs;
@@ -138,7 +156,6 @@ public final class BenchCli implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Engine.Stack stack = new Engine.Stack(bootstrap, registry, jdbcUrl, parallelism);
     List<Engine> engineList = new ArrayList<>();
     for (String e : engines) {
       engineList.add(engine(e));
@@ -147,37 +164,18 @@ public final class BenchCli implements Callable<Integer> {
     boolean allOk = true;
     for (String id : jobs) {
       MetricJob job = MetricJob.byId(id);
-      LOG.info("{}: ceiling (consume + decode {})", job.id(), job.topics());
-      CeilingConsumer.Result ceiling = CeilingConsumer.run(bootstrap, registry, job.topics());
-      double ceilingRate = ceiling.recordsPerSecond();
-      results.add(
-          new BenchResult(
-              job.id(),
-              "ceiling",
-              ceiling.records(),
-              (ceiling.lastRecordMs() - ceiling.firstRecordMs()) / 1000.0,
-              ceilingRate,
-              1.0,
-              null,
-              null,
-              0,
-              0,
-              0,
-              ceiling.cpuSeconds(),
-              ceiling.cpuSeconds() * 1e6 / Math.max(1, ceiling.records()),
-              0,
-              null,
-              null,
-              null));
-      LOG.info(
-          "{}: ceiling {} records at {} records/s",
-          job.id(),
-          ceiling.records(),
-          (long) ceilingRate);
+      BenchResult ceiling = ceiling(job);
+      results.add(ceiling);
+      Engine.Stack stack =
+          new Engine.Stack(bootstrap, registry, jdbcUrl, parallelism, ceiling.events());
       for (Engine engine : engineList) {
+        if (engine.name().equals("flink_sql") && !job.hasSqlPeer()) {
+          results.add(BenchResult.notApplicable(job.id(), engine.name(), "no Flink SQL peer job"));
+          continue;
+        }
         BenchResult r;
         try {
-          r = runOne(job, engine, stack, ceiling.records(), ceilingRate);
+          r = runAll(job, engine, stack, ceiling.events(), ceiling.eventsPerSecond());
         } catch (Exception ex) {
           allOk = false;
           LOG.error("{} on {} failed: {}", job.id(), engine.name(), ex.getMessage());
@@ -200,7 +198,8 @@ public final class BenchCli implements Callable<Integer> {
             warmup,
             warmupRuns,
             command,
-            results);
+            results,
+            method());
     String base =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm").withZone(ZoneOffset.UTC).format(now)
             + "-"
@@ -214,40 +213,129 @@ public final class BenchCli implements Callable<Integer> {
     return allOk ? 0 : 1;
   }
 
-  private BenchResult runOne(
+  /** The ceiling on the job's topics, {@link #runs} times with {@link #parallelism} consumers. */
+  private BenchResult ceiling(MetricJob job) throws InterruptedException {
+    List<Double> rates = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    CeilingConsumer.Result last = null;
+    for (int i = 1; i <= runs; i++) {
+      LOG.info(
+          "{}: ceiling run {} of {} ({} consumers, {})",
+          job.id(),
+          i,
+          runs,
+          parallelism,
+          job.topics());
+      last = CeilingConsumer.run(bootstrap, registry, job.topics(), parallelism);
+      rates.add(last.recordsPerSecond());
+      cpu.add(last.cpuSeconds() * 1e6 / Math.max(1, last.records()));
+    }
+    Spread rate = Spread.of(rates);
+    LOG.info("{}: ceiling {} records at {} records/s", job.id(), last.records(), rate.format(0));
+    Spread cpuPerM = Spread.of(cpu);
+    return new BenchResult(
+        job.id(),
+        "ceiling",
+        last.records(),
+        (last.lastRecordMs() - last.firstRecordMs()) / 1000.0,
+        rate.median(),
+        1.0,
+        null,
+        null,
+        0,
+        0,
+        0,
+        last.cpuSeconds(),
+        cpuPerM.median(),
+        0,
+        null,
+        null,
+        null,
+        new BenchResult.Steady(
+            rate,
+            null,
+            null,
+            (last.lastRecordMs() - last.firstRecordMs()) / 1000.0,
+            0,
+            cpuPerM,
+            0,
+            0,
+            null));
+  }
+
+  private BenchResult runAll(
       MetricJob job, Engine engine, Engine.Stack stack, long events, double ceilingRate)
       throws Exception {
-    cleanWarehouse(jdbcUrl, job, engine.name());
     Path dir = Files.createDirectories(workDir.resolve(job.id() + "-" + engine.name()));
     for (int i = 1; i <= warmupRuns; i++) {
+      cleanWarehouse(jdbcUrl, job, engine.name());
       Path warmupDir = Files.createDirectories(dir.resolve("warm-up-" + i));
       LOG.info(
           "{} on {}: warm-up run {} of {} (not measured)", job.id(), engine.name(), i, warmupRuns);
       engine.run(job, stack, warmupDir);
+    }
+    List<RunFigures> figures = new ArrayList<>();
+    BenchResult last = null;
+    for (int i = 1; i <= runs; i++) {
       cleanWarehouse(jdbcUrl, job, engine.name());
+      Path runDir = Files.createDirectories(dir.resolve("run-" + i));
+      LOG.info("{} on {}: run {} of {} (log {})", job.id(), engine.name(), i, runs, runDir);
+      SinkPoller poller = new SinkPoller(jdbcUrl, job, engine.name(), pollMs).start();
+      Engine.EngineRun run;
+      try {
+        run = engine.run(job, stack, runDir);
+      } catch (Exception e) {
+        poller.close();
+        throw e;
+      }
+      List<SinkPoller.Row> rows = poller.stop();
+      RunFigures f = RunFigures.of(run, events, steadyFrom, steadyTo);
+      figures.add(f);
+      LOG.info(
+          "{} on {} run {}: steady {} events/s over {} s, start-up {} s, {} CPU-s per M",
+          job.id(),
+          engine.name(),
+          i,
+          (long) f.eventsPerSecond(),
+          f.spanSeconds(),
+          f.startupSeconds(),
+          f.cpuSecondsPerMillion());
+      last = measured(job, engine, run, rows, events, ceilingRate);
     }
-    LOG.info("{} on {} (log {})", job.id(), engine.name(), dir);
-    SinkPoller poller = new SinkPoller(jdbcUrl, job, engine.name(), pollMs).start();
-    Engine.EngineRun run;
-    try {
-      run = engine.run(job, stack, dir);
-    } catch (Exception e) {
-      poller.close();
-      throw e;
-    }
-    List<SinkPoller.Row> rows = poller.stop();
+    String parity = engine.name().equals("flink_sql") ? parity(jdbcUrl, job) : null;
+    BenchResult.Steady steady = RunFigures.combine(figures, parity);
+    return new BenchResult(
+        last.job(),
+        last.engine(),
+        last.events(),
+        last.seconds(),
+        steady.eventsPerSecond().median(),
+        steady.eventsPerSecond().median() / ceilingRate,
+        last.windowToSink(),
+        last.emitToSink(),
+        last.rows(),
+        last.untimedRows(),
+        last.clampedRows(),
+        last.cpuSeconds(),
+        last.cpuSecondsPerMillion(),
+        last.peakRssMb(),
+        last.stateBytes(),
+        last.phases(),
+        null,
+        steady);
+  }
+
+  /** The latency, whole-run and memory figures of one run (the last run's go in the row). */
+  private BenchResult measured(
+      MetricJob job,
+      Engine engine,
+      Engine.EngineRun run,
+      List<SinkPoller.Row> rows,
+      long events,
+      double ceilingRate) {
     WindowLatencies.Result lat = WindowLatencies.of(rows, run.watermarks());
     double seconds = (run.lastRecordMs() - run.firstRecordMs()) / 1000.0;
     double rate = events / Math.max(0.001, seconds);
-    LOG.info(
-        "{} on {}: {} rows, {} s, {} events/s, {} untimed, {} clamped",
-        job.id(),
-        engine.name(),
-        rows.size(),
-        seconds,
-        (long) rate,
-        lat.untimed(),
-        lat.clamped());
     return new BenchResult(
         job.id(),
         engine.name(),
@@ -266,6 +354,84 @@ public final class BenchCli implements Callable<Integer> {
         run.stateBytes(),
         run.phases(),
         null);
+  }
+
+  /**
+   * Whether the Flink SQL peer's rows of the job's metric table equal the DataStream job's: {@code
+   * EXCEPT} both ways over every column but {@code engine} and {@code emitted_at} (a bounded run
+   * writes only closed windows, DESIGN section 5).
+   *
+   * @return {@code "= flink (N rows)"} or {@code "differs: A flink rows not in flink_sql, B
+   *     flink_sql rows not in flink"}
+   * @throws java.sql.SQLException when the warehouse cannot be queried
+   */
+  static String parity(String jdbcUrl, MetricJob job) throws java.sql.SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      List<String> columns = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+                  + " AND column_name NOT IN ('engine', 'emitted_at') ORDER BY ordinal_position")) {
+        ps.setString(1, job.table());
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) {
+            columns.add("\"" + rs.getString(1) + "\"");
+          }
+        }
+      }
+      String cols = String.join(", ", columns);
+      String flink = "SELECT " + cols + " FROM " + job.table() + " WHERE engine = 'flink'";
+      String sql = "SELECT " + cols + " FROM " + job.table() + " WHERE engine = 'flink_sql'";
+      long onlyFlink = count(c, "SELECT count(*) FROM (" + flink + " EXCEPT " + sql + ") d");
+      long onlySql = count(c, "SELECT count(*) FROM (" + sql + " EXCEPT " + flink + ") d");
+      long flinkRows = count(c, "SELECT count(*) FROM (" + flink + ") d");
+      if (flinkRows == 0) {
+        return "no flink rows to compare (run the flink engine first)";
+      }
+      return onlyFlink == 0 && onlySql == 0
+          ? "= flink (" + flinkRows + " rows)"
+          : "differs: "
+              + onlyFlink
+              + " flink rows not in flink_sql, "
+              + onlySql
+              + " flink_sql rows not in flink";
+    }
+  }
+
+  private static long count(Connection c, String sql) throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        var rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The method paragraph of the report: how every figure of the table was taken. */
+  String method() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "Every figure is the median of %d run(s) with the min-max spread in brackets. Steady"
+            + " state: the engine's own input counter (Flink: its sources' numRecordsOut from the"
+            + " REST metrics, polled every %d ms; Spark: numInputRows at each micro-batch's end,"
+            + " %s) between %.0f %% and %.0f %% of the job's input records, over that window's"
+            + " length; CPU-s: utime + stime of the engine's JVMs (/proc/<pid>/stat; Flink: the"
+            + " TaskManager and JobManager, Spark: the spark-submit tree) over the same window,"
+            + " per million records counted in it. Start-up: from starting the launch (flink run"
+            + " client / spark-submit) to the first input record; end-to-end: all input records"
+            + " over launch start to the end of processing. Flink checkpoint interval %s"
+            + " (checkpoints: completed count / summed end-to-end duration from the REST"
+            + " statistics; Spark: micro-batches / summed walCommit + commitOffsets). Ceiling: %d"
+            + " consumers (the engines' parallelism) decoding exactly the job's topics, its rate"
+            + " from first to last record.",
+        runs,
+        pollMs,
+        sparkBatches > 0
+            ? "maxOffsetsPerTrigger = input / " + sparkBatches
+            : "one available-now batch",
+        100 * steadyFrom,
+        100 * steadyTo,
+        checkpointInterval,
+        parallelism);
   }
 
   /**
@@ -290,24 +456,15 @@ public final class BenchCli implements Callable<Integer> {
 
   private Engine engine(String name) {
     return switch (name) {
-      case "flink" ->
+      case "flink", "flink_sql" ->
           new FlinkEngine(
-              require(flinkBin, "--flink-bin"),
-              require(flinkConfDir, "--flink-conf-dir"),
-              require(flinkJar, "--flink-jar"),
-              require(flinkUrl, "--flink-url"),
-              pollMs);
+              name, pipeline, require(flinkUrl, "--flink-url"), pollMs, checkpointInterval);
       case "spark" ->
-          new SparkEngine(
-              require(sparkSubmit, "--spark-submit"),
-              require(sparkJar, "--spark-jar"),
-              sparkClass,
-              sparkDriverMemory,
-              sparkLog4j,
-              sparkDriverJavaOptions);
+          new SparkEngine(pipeline, sparkDriverMemory, sparkDriverJavaOptions, sparkBatches);
       default ->
           throw new CommandLine.ParameterException(
-              new CommandLine(this), "unknown engine '" + name + "' (known: flink, spark)");
+              new CommandLine(this),
+              "unknown engine '" + name + "' (known: flink, flink_sql, spark)");
     };
   }
 

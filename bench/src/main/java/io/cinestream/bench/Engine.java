@@ -1,6 +1,7 @@
 package io.cinestream.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A metric engine as the harness drives it: how to run one job to the end of the pre-loaded input
@@ -8,7 +9,9 @@ import java.nio.file.Path;
  */
 public interface Engine {
 
-  /** The {@code engine} column value of its rows ({@code flink}, {@code spark}). */
+  /**
+   * The {@code engine} column value of its rows ({@code flink}, {@code flink_sql}, {@code spark}).
+   */
   String name();
 
   /**
@@ -29,8 +32,11 @@ public interface Engine {
    * @param registry schema registry URL
    * @param jdbcUrl warehouse JDBC URL
    * @param parallelism job parallelism (Flink) / local[N] cores (Spark)
+   * @param inputRecords the job's input records (the ceiling's count), e.g. to size Spark's
+   *     micro-batches
    */
-  record Stack(String bootstrap, String registry, String jdbcUrl, int parallelism) {}
+  record Stack(
+      String bootstrap, String registry, String jdbcUrl, int parallelism, long inputRecords) {}
 
   /**
    * What one job run measured.
@@ -43,6 +49,17 @@ public interface Engine {
    * @param stateBytes state size at the end (last completed checkpoint or state store), or null
    * @param phases where the time went, in words, from the engine's own timestamps
    * @param log the run's log file
+   * @param submitMs when the harness started the launch (the {@code flink run} client or
+   *     spark-submit), epoch ms: start-up is from here to the first input record
+   * @param firstInputMs when the engine's input counter first showed a record, epoch ms
+   * @param input the engine's own cumulative input counter over time (Flink: the sources' {@code
+   *     numRecordsOut}; Spark: {@code numInputRows} summed at each micro-batch's end), for {@link
+   *     SteadyState}
+   * @param cpu cumulative CPU-seconds of the engine's JVMs over time ({@link
+   *     ResourceSampler#cpuSeries}), the same accounting for every engine
+   * @param checkpoints completed checkpoints (Flink) or committed micro-batches (Spark)
+   * @param checkpointMs their summed duration, ms (Flink: end-to-end durations from the REST
+   *     checkpoint statistics; Spark: the batches' {@code walCommit + commitOffsets})
    */
   record EngineRun(
       long firstRecordMs,
@@ -51,5 +68,11 @@ public interface Engine {
       ResourceSampler.Usage usage,
       Long stateBytes,
       String phases,
-      Path log) {}
+      Path log,
+      long submitMs,
+      long firstInputMs,
+      List<SteadyState.Sample> input,
+      List<SteadyState.Sample> cpu,
+      long checkpoints,
+      long checkpointMs) {}
 }

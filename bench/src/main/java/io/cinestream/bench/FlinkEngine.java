@@ -11,16 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Runs a Flink metric job on the bench stack's standalone cluster with the real {@code flink run}
- * (attached, {@code --bounded}, a fresh consumer group so it reads the topics from the beginning)
- * and measures it through the cluster's REST API:
+ * Runs a Flink metric job (DataStream, or its SQL peer as engine {@code flink_sql}) on the bench
+ * stack's standalone cluster with the real {@code flink run} that {@code ./pipeline launch-spec}
+ * composes (attached, {@code --bounded}, a fresh consumer group so it reads the topics from the
+ * beginning, a fixed checkpoint interval) and measures it through the cluster's REST API:
  *
  * <ul>
  *   <li>processing span: from the moment every subtask of the job was {@code RUNNING} (the latest
@@ -41,66 +42,57 @@ import java.util.regex.Pattern;
  */
 public final class FlinkEngine implements Engine {
 
-  private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path flinkBin;
-  private final Path confDir;
-  private final Path jobJar;
+  private final String engine;
+  private final Path pipeline;
   private final String restUrl;
   private final long pollMs;
+  private final String checkpointInterval;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /**
-   * @param flinkBin the {@code flink} CLI script
-   * @param confDir the cluster's {@code FLINK_CONF_DIR}
-   * @param jobJar the shaded flink-jobs jar
+   * @param engine {@code flink} (the DataStream jobs) or {@code flink_sql} (the SQL peer jobs)
+   * @param pipeline the {@code ./pipeline} script, asked for each launch ({@link LaunchSpec})
    * @param restUrl JobManager REST root, e.g. {@code http://127.0.0.1:21082}
-   * @param pollMs watermark polling interval
+   * @param pollMs watermark and input-counter polling interval
+   * @param checkpointInterval the jobs' {@code --checkpoint-interval}, e.g. {@code 10 s}
    */
-  public FlinkEngine(Path flinkBin, Path confDir, Path jobJar, String restUrl, long pollMs) {
-    this.flinkBin = flinkBin;
-    this.confDir = confDir;
-    this.jobJar = jobJar;
+  public FlinkEngine(
+      String engine, Path pipeline, String restUrl, long pollMs, String checkpointInterval) {
+    this.engine = engine;
+    this.pipeline = pipeline;
     this.restUrl = restUrl.replaceAll("/$", "");
     this.pollMs = pollMs;
+    this.checkpointInterval = checkpointInterval;
   }
 
   @Override
   public String name() {
-    return "flink";
+    return engine;
   }
 
   @Override
   public EngineRun run(MetricJob job, Stack stack, Path workDir) throws Exception {
     Path log = workDir.resolve("flink-run.log");
-    URI rest = URI.create(restUrl);
-    List<String> cmd =
-        List.of(
-            flinkBin.toString(),
-            "run",
-            "-m",
-            rest.getHost() + ":" + rest.getPort(),
-            "-c",
-            "io.cinestream.flink." + job.className(),
-            jobJar.toString(),
-            "--bootstrap",
-            stack.bootstrap(),
-            "--registry",
-            stack.registry(),
-            "--jdbc-url",
-            stack.jdbcUrl(),
-            "--parallelism",
-            Integer.toString(stack.parallelism()),
-            "--group-id",
-            "bench-" + job.id() + "-" + UUID.randomUUID(),
-            "--bounded");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    pb.environment().put("FLINK_CONF_DIR", confDir.toString());
-    String conf = confDir.toString();
+    LaunchSpec spec =
+        LaunchSpec.fetch(
+            pipeline,
+            job.id(),
+            engine,
+            List.of(
+                "--bounded",
+                "--parallelism",
+                Integer.toString(stack.parallelism()),
+                "--group-id",
+                "bench-" + job.id() + "-" + UUID.randomUUID(),
+                "--checkpoint-interval",
+                checkpointInterval));
+    ProcessBuilder pb = spec.processBuilder(log);
+    String conf = spec.env().getOrDefault("FLINK_CONF_DIR", "");
     WatermarkTimeline timeline = new WatermarkTimeline();
+    List<SteadyState.Sample> input = new ArrayList<>();
     try (ResourceSampler sampler =
         new ResourceSampler(
                 () -> {
@@ -113,11 +105,14 @@ public final class FlinkEngine implements Engine {
                 200,
                 false)
             .start()) {
+      long submitMs = System.currentTimeMillis();
       Process p = pb.start();
-      String jobId = awaitJobId(p, log);
+      String jobId = awaitJobId(spec, p, log);
       String vertex = sinkVertex(jobId, job.flinkSinkName(), log);
+      SourceCounter counter = new SourceCounter(jobId);
       while (p.isAlive()) {
         pollWatermark(jobId, vertex, timeline);
+        counter.poll(input);
         Thread.sleep(pollMs);
       }
       int rc = p.waitFor();
@@ -126,7 +121,7 @@ public final class FlinkEngine implements Engine {
       if (rc != 0 || !"FINISHED".equals(detail.path("state").asText())) {
         throw new IllegalStateException(
             "flink run of "
-                + job.className()
+                + spec.mainClass()
                 + " ended with exit "
                 + rc
                 + ", job state "
@@ -144,9 +139,102 @@ public final class FlinkEngine implements Engine {
       }
       long first = allRunningMs(subtaskTimes);
       String phases = phases(subtaskTimes, last);
-      JsonNode cp = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+      JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
+      JsonNode cp = checkpoints.path("latest").path("completed");
       Long state = cp.isMissingNode() || cp.isNull() ? null : cp.path("state_size").asLong();
-      return new EngineRun(first, last, timeline, usage, state, phases, log);
+      long completed = checkpoints.path("counts").path("completed").asLong(0);
+      long checkpointMs = checkpointMs(checkpoints);
+      long firstInput =
+          input.stream()
+              .filter(s -> s.value() > 0)
+              .mapToLong(SteadyState.Sample::timeMs)
+              .min()
+              .orElse(first);
+      return new EngineRun(
+          first,
+          last,
+          timeline,
+          usage,
+          state,
+          phases,
+          log,
+          submitMs,
+          firstInput,
+          List.copyOf(input),
+          sampler.cpuSeries(),
+          completed,
+          checkpointMs);
+    }
+  }
+
+  /**
+   * The summed end-to-end duration of a job's completed checkpoints: their count times the average
+   * of {@code summary.end_to_end_duration} ({@code /jobs/:id/checkpoints}; the history list keeps
+   * only the last few, the summary covers all).
+   *
+   * @param checkpoints the REST answer
+   * @return ms, 0 when none completed
+   */
+  static long checkpointMs(JsonNode checkpoints) {
+    long completed = checkpoints.path("counts").path("completed").asLong(0);
+    double avg = checkpoints.path("summary").path("end_to_end_duration").path("avg").asDouble(0);
+    return Math.round(completed * avg);
+  }
+
+  /**
+   * The job's input counter: the sum over its source operators ({@code Source__...numRecordsOut},
+   * every subtask) of the records they emitted, from the JobManager's metric store.
+   */
+  private final class SourceCounter {
+    private final String jobId;
+    private final Map<String, List<String>> metricsByVertex = new HashMap<>();
+
+    SourceCounter(String jobId) {
+      this.jobId = jobId;
+    }
+
+    void poll(List<SteadyState.Sample> into) {
+      try {
+        if (metricsByVertex.isEmpty()) {
+          for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            if (!v.path("name").asText().startsWith("Source:")) {
+              continue;
+            }
+            String id = v.path("id").asText();
+            List<String> names = new ArrayList<>();
+            for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + id + "/subtasks/metrics")) {
+              String name = m.path("id").asText();
+              if (name.startsWith("Source__") && name.endsWith(".numRecordsOut")) {
+                names.add(name);
+              }
+            }
+            if (!names.isEmpty()) {
+              metricsByVertex.put(id, names);
+            }
+          }
+          if (metricsByVertex.isEmpty()) {
+            return;
+          }
+        }
+        long now = System.currentTimeMillis();
+        double sum = 0;
+        for (Map.Entry<String, List<String>> e : metricsByVertex.entrySet()) {
+          String path =
+              "/jobs/"
+                  + jobId
+                  + "/vertices/"
+                  + e.getKey()
+                  + "/subtasks/metrics?get="
+                  + String.join(",", e.getValue())
+                  + "&agg=sum";
+          for (JsonNode m : get(path)) {
+            sum += m.path("sum").asDouble(0);
+          }
+        }
+        into.add(new SteadyState.Sample(now, sum));
+      } catch (Exception e) {
+        // the job is finishing and its vertices are going away: the last sample stands
+      }
     }
   }
 
@@ -248,11 +336,12 @@ public final class FlinkEngine implements Engine {
     }
   }
 
-  private String awaitJobId(Process p, Path log) throws IOException, InterruptedException {
+  private static String awaitJobId(LaunchSpec spec, Process p, Path log)
+      throws IOException, InterruptedException {
     while (true) {
-      Matcher m = JOB_ID.matcher(Files.readString(log));
-      if (m.find()) {
-        return m.group(1);
+      var id = spec.jobId(Files.readString(log));
+      if (id.isPresent()) {
+        return id.get();
       }
       if (!p.isAlive()) {
         throw new IllegalStateException(

@@ -92,6 +92,11 @@ public enum MetricJob {
     return className;
   }
 
+  /** Whether the job has a Flink SQL peer (engine {@code flink_sql}): registration and sales. */
+  public boolean hasSqlPeer() {
+    return this != SESSIONS;
+  }
+
   /** Name of the Flink sink operator of the timed table (its vertex carries the watermark). */
   public String flinkSinkName() {
     return flinkSinkName;

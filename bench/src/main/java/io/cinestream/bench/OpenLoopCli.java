@@ -64,7 +64,6 @@ public final class OpenLoopCli implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenLoopCli.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
   private static final Pattern GENERATOR_RATE =
       Pattern.compile("records in [0-9.]+ s: ([0-9.]+) records/s");
 
@@ -105,29 +104,18 @@ public final class OpenLoopCli implements Callable<Integer> {
   @Option(names = "--generator-jar", required = true)
   Path generatorJar;
 
-  @Option(names = "--flink-bin")
-  Path flinkBin;
-
-  @Option(names = "--flink-conf-dir")
-  Path flinkConfDir;
-
-  @Option(names = "--flink-jar")
-  Path flinkJar;
+  @Option(
+      names = "--pipeline",
+      required = true,
+      description =
+          "The ./pipeline script: every engine launch comes from its launch-spec command.")
+  Path pipeline;
 
   @Option(names = "--flink-url")
   String flinkUrl;
 
-  @Option(names = "--spark-submit")
-  Path sparkSubmit;
-
-  @Option(names = "--spark-jar")
-  Path sparkJar;
-
   @Option(names = "--spark-driver-memory", defaultValue = "1536m")
   String sparkDriverMemory;
-
-  @Option(names = "--spark-log4j")
-  Path sparkLog4j;
 
   @Option(names = "--work-dir", required = true)
   Path workDir;
@@ -182,6 +170,9 @@ public final class OpenLoopCli implements Callable<Integer> {
       for (String id : jobs) {
         MetricJob job = MetricJob.byId(id);
         for (String engine : engines) {
+          if ("flink_sql".equals(engine) && !job.hasSqlPeer()) {
+            continue; // no Flink SQL peer of this job
+          }
           try {
             results.add(runOne(admin, job, engine));
           } catch (Exception e) {
@@ -203,7 +194,7 @@ public final class OpenLoopCli implements Callable<Integer> {
     BenchCli.cleanWarehouse(jdbcUrl, job, engine);
     Path dir = Files.createDirectories(workDir.resolve(job.id() + "-" + engine));
     LOG.info("{} on {}: starting the job unbounded (logs in {})", job.id(), engine, dir);
-    Running running = "flink".equals(engine) ? startFlink(job, dir) : startSpark(job, dir);
+    Running running = "spark".equals(engine) ? startSpark(job, dir) : startFlink(job, engine, dir);
     SinkPoller poller = new SinkPoller(jdbcUrl, job, engine, 200).start();
     List<OpenLoop.Step> steps = new ArrayList<>();
     try {
@@ -372,40 +363,25 @@ public final class OpenLoopCli implements Callable<Integer> {
     void stop() throws Exception;
   }
 
-  private Running startFlink(MetricJob job, Path dir) throws Exception {
+  private Running startFlink(MetricJob job, String engine, Path dir) throws Exception {
     Path log = dir.resolve("flink-run.log");
-    URI rest = URI.create(flinkUrl);
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                flinkBin.toString(),
-                "run",
-                "-d",
-                "-m",
-                rest.getHost() + ":" + rest.getPort(),
-                "-c",
-                "io.cinestream.flink." + job.className(),
-                flinkJar.toString(),
-                "--bootstrap",
-                bootstrap,
-                "--registry",
-                registry,
-                "--jdbc-url",
-                jdbcUrl,
+    LaunchSpec spec =
+        LaunchSpec.fetch(
+            pipeline,
+            job.id(),
+            engine,
+            List.of(
+                "--unbounded",
                 "--parallelism",
                 Integer.toString(parallelism),
                 "--group-id",
-                "open-loop-" + job.id() + "-" + UUID.randomUUID())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().put("FLINK_CONF_DIR", flinkConfDir.toString());
-    if (pb.start().waitFor() != 0) {
+                "open-loop-" + job.id() + "-" + UUID.randomUUID()));
+    if (spec.processBuilder(log).start().waitFor() != 0) {
       throw new IllegalStateException("flink run -d failed (" + log + ")");
     }
-    Matcher m = JOB_ID.matcher(Files.readString(log));
-    if (!m.find()) {
-      throw new IllegalStateException("no job id in " + log);
-    }
-    String jobId = m.group(1);
+    String jobId =
+        spec.jobId(Files.readString(log))
+            .orElseThrow(() -> new IllegalStateException("no job id in " + log));
     String source = null;
     long deadline = System.currentTimeMillis() + 120_000;
     while (System.currentTimeMillis() < deadline) {
@@ -470,43 +446,22 @@ public final class OpenLoopCli implements Callable<Integer> {
   private Running startSpark(MetricJob job, Path dir) throws Exception {
     Path log = dir.resolve("spark-submit.log");
     Path checkpoints = dir.resolve("checkpoints");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                sparkSubmit.toString(),
-                "--master",
-                "local[" + parallelism + "]",
-                "--driver-memory",
-                sparkDriverMemory,
-                "--conf",
-                "spark.ui.enabled=false",
-                "--conf",
-                "spark.sql.session.timeZone=UTC",
-                "--conf",
-                "spark.sql.shuffle.partitions=" + 2 * parallelism));
-    if (sparkLog4j != null) {
-      cmd.addAll(
-          List.of("--driver-java-options", "-Dlog4j2.configurationFile=" + sparkLog4j.toUri()));
-    }
-    cmd.addAll(
-        List.of(
-            "--class",
-            "io.cinestream.spark.metrics.MetricsSparkJob",
-            sparkJar.toString(),
-            "--jobs",
+    LaunchSpec spec =
+        LaunchSpec.fetch(
+            pipeline,
             job.id(),
-            "--bootstrap",
-            bootstrap,
-            "--registry",
-            registry,
-            "--jdbc-url",
-            jdbcUrl,
-            "--checkpoint-dir",
-            checkpoints.toString(),
-            "--trigger-interval",
-            "1 second"));
-    Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            "spark",
+            List.of(
+                "--unbounded",
+                "--parallelism",
+                Integer.toString(parallelism),
+                "--checkpoint-dir",
+                checkpoints.toString(),
+                "--trigger-interval",
+                "1 second",
+                "--driver-memory",
+                sparkDriverMemory));
+    Process p = spec.processBuilder(log).start();
     long deadline = System.currentTimeMillis() + 180_000;
     Path query = null;
     while (query == null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,8 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * @param warmupRuns unmeasured runs of each job on each engine before the measured one
  * @param command the command that produced it
  * @param results one row per job and engine
+ * @param method how the figures were taken (runs, steady-state window, checkpoint interval), a
+ *     paragraph shown above the table, or "" for none
  */
 public record Report(
     String date,
@@ -42,46 +45,113 @@ public record Report(
     double warmupFraction,
     int warmupRuns,
     String command,
-    List<BenchResult> results) {
+    List<BenchResult> results,
+    String method) {
+
+  /** A report without a method paragraph. */
+  public Report(
+      String date,
+      String machine,
+      int cores,
+      double loadAverage,
+      long events,
+      long seed,
+      int parallelism,
+      double warmupFraction,
+      int warmupRuns,
+      String command,
+      List<BenchResult> results) {
+    this(
+        date,
+        machine,
+        cores,
+        loadAverage,
+        events,
+        seed,
+        parallelism,
+        warmupFraction,
+        warmupRuns,
+        command,
+        results,
+        "");
+  }
 
   /** Writes the report as indented JSON. */
   public void writeJson(Path file) throws IOException {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
   }
 
+  /** Columns of {@link #markdownTable}. */
+  static final String TABLE_HEADER =
+      "| job | engine | input records | steady events/s, median (min-max) | vs ceiling"
+          + " | steady span s (x start-up) | start-up s | end-to-end events/s"
+          + " | CPU-s per M events (steady) | checkpoints: n / ms | window-to-sink p50 / p99 ms"
+          + " | peak RSS MiB | notes |\n"
+          + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+
   /**
-   * The Markdown table: one row per job and engine, in the order of {@link #results}; events/s as
-   * an integer, the ratio to the ceiling in percent, latencies in ms ({@code -} when not measured),
-   * CPU-s per million events with one decimal, peak RSS in MiB. Rows counted as 0 ms latency (seen
-   * before the watermark observation) are named beside the percentiles. Failed runs show their
-   * error.
+   * The Markdown table: one row per job and engine, in the order of {@link #results}. Rates as
+   * integers, the steady-state figures as "median (min-max)" over the runs, the ratio of the steady
+   * median to the ceiling's median in percent, the steady span in s with its ratio to the start-up,
+   * start-up in s, CPU-s per million events with one decimal, latencies in ms ({@code -} when not
+   * measured), peak RSS in MiB; notes: the Flink SQL parity verdict, and a warning when the span is
+   * under 20 times the start-up. Failed runs show their error, jobs an engine does not have "n/a".
    */
   public String markdownTable() {
-    StringBuilder sb = new StringBuilder();
-    sb.append(
-        "| job | engine | events | events/s | vs ceiling | window-to-sink p50 / p99 ms"
-            + " | emit-to-sink p99 ms | CPU-s per M events | peak RSS MiB |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    StringBuilder sb = new StringBuilder(TABLE_HEADER);
     for (BenchResult r : results) {
+      if (r.isNotApplicable()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | n/a | n/a | | | | | | | | | %s |%n",
+                r.job(),
+                r.engine(),
+                r.error().substring(r.error().indexOf(':') + 1).strip()));
+        continue;
+      }
       if (r.error() != null) {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | failed: %s | | | | | | |%n",
+                "| %s | %s | failed: %s | | | | | | | | | | |%n",
                 r.job(),
                 r.engine(),
                 r.error().replace('|', '/').replace('\n', ' ')));
         continue;
       }
+      BenchResult.Steady st = r.steady();
+      boolean engine = st != null && st.startupSeconds() != null;
+      List<String> notes = new ArrayList<>();
+      if (st != null && st.parity() != null) {
+        notes.add("Flink SQL rows " + st.parity());
+      }
+      if (engine && st.spanOverStartup() < 20) {
+        notes.add("span under 20x start-up");
+      }
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %.0f | %.0f %% | %s | %s | %.1f | %.0f |%n",
+              "| %s | %s | %d | %s | %.0f %% | %s | %s | %s | %s | %s | %s | %.0f | %s |%n",
               r.job(),
               r.engine(),
               r.events(),
-              r.eventsPerSecond(),
+              st == null
+                  ? String.format(Locale.ROOT, "%.0f", r.eventsPerSecond())
+                  : st.eventsPerSecond().format(0),
               100 * r.ratioToCeiling(),
+              st == null
+                  ? "-"
+                  : engine
+                      ? String.format(
+                          Locale.ROOT, "%.1f (%.0fx)", st.spanSeconds(), st.spanOverStartup())
+                      : String.format(Locale.ROOT, "%.1f", st.spanSeconds()),
+              engine ? st.startupSeconds().format(1) : "-",
+              engine ? st.endToEndPerSecond().format(0) : "-",
+              st == null
+                  ? String.format(Locale.ROOT, "%.1f", r.cpuSecondsPerMillion())
+                  : st.cpuSecondsPerMillion().format(1),
+              engine ? st.checkpoints() + " / " + st.checkpointMs() : "-",
               r.windowToSink() == null
                   ? "-"
                   : r.windowToSink().p50Ms()
@@ -90,9 +160,8 @@ public record Report(
                       + (r.clampedRows() > 0
                           ? " (" + r.clampedRows() + " of " + r.rows() + " rows at 0)"
                           : ""),
-              r.emitToSink() == null ? "-" : Long.toString(r.emitToSink().p99Ms()),
-              r.cpuSecondsPerMillion(),
-              r.peakRssMb()));
+              r.peakRssMb(),
+              String.join("; ", notes)));
     }
     return sb.toString();
   }
@@ -117,6 +186,7 @@ public record Report(
                 : warmupRuns
                     + " unmeasured warm-up run(s) of each job on each engine before the measured"
                     + " one (Flink: the same cluster; Spark: a new spark-submit JVM per run)")
+        + (method.isEmpty() ? "" : method + "\n\n")
         + markdownTable()
         + phases()
         + "\nCommand: `"

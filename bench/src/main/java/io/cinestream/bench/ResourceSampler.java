@@ -1,5 +1,6 @@
 package io.cinestream.bench;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ public final class ResourceSampler implements AutoCloseable {
   private boolean started;
   private final Map<Long, long[]> ticks = new HashMap<>(); // pid -> {first, last}
   private long peakRssKb;
+  private final List<SteadyState.Sample> cpuSeries = new ArrayList<>();
   private Thread thread;
   private volatile boolean running = true;
 
@@ -73,16 +75,30 @@ public final class ResourceSampler implements AutoCloseable {
       ticks.computeIfAbsent(pid, k -> new long[] {baseline, t})[1] = t;
     }
     peakRssKb = Math.max(peakRssKb, rss);
+    cpuSeries.add(new SteadyState.Sample(System.currentTimeMillis(), cpuSecondsSoFar()));
+  }
+
+  private double cpuSecondsSoFar() {
+    long total = 0;
+    for (long[] fl : ticks.values()) {
+      total += fl[1] - fl[0];
+    }
+    return (double) total / ProcStats.TICKS_PER_SECOND;
+  }
+
+  /**
+   * The CPU-seconds counted so far at each sample (wall time, cumulative CPU-seconds of the
+   * processes, counted as {@link #usage} counts them): {@link SteadyState#valueAt} on it gives the
+   * CPU over any span of the run, e.g. the steady-state window.
+   */
+  public synchronized List<SteadyState.Sample> cpuSeries() {
+    return List.copyOf(cpuSeries);
   }
 
   /** Takes a last sample, stops the thread and returns the usage. */
   public synchronized Usage usage() {
     sample();
-    long total = 0;
-    for (long[] fl : ticks.values()) {
-      total += fl[1] - fl[0];
-    }
-    return new Usage((double) total / ProcStats.TICKS_PER_SECOND, peakRssKb);
+    return new Usage(cpuSecondsSoFar(), peakRssKb);
   }
 
   @Override

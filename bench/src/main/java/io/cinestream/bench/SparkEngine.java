@@ -2,6 +2,7 @@ package io.cinestream.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -13,41 +14,30 @@ import java.util.stream.Stream;
  * which runs the local executors), counted from its start, so they include the JVM and Spark
  * session start-up that Flink's long-running cluster has already paid.
  *
- * <p>Interface assumed (the Spark metric jobs are written elsewhere): class {@code <package>.<job
- * class name>} taking {@code --bootstrap --registry --jdbc-url --checkpoint-dir --once}, as the raw
- * loader does.
+ * <p>The launch comes from {@code ./pipeline launch-spec --engine spark} ({@link LaunchSpec}):
+ * MetricsSparkJob {@code --jobs <job> --once} on {@code local[N]}, with {@code
+ * --max-offsets-per-trigger} so that the catch-up runs as many micro-batches and the steady-state
+ * rate comes from the batches' own {@code numInputRows} ({@link SparkEventLog#input}).
  */
 public final class SparkEngine implements Engine {
 
-  private final Path sparkSubmit;
-  private final Path jobJar;
-  private final String jobClass;
+  private final Path pipeline;
   private final String driverMemory;
-  private final Path log4jConfig;
   private final String driverJavaOptions;
+  private final int batches;
 
   /**
-   * @param sparkSubmit the {@code spark-submit} script
-   * @param jobJar the shaded spark-jobs jar
-   * @param jobClass the Spark metrics application, run with {@code --jobs <job id>} so that it runs
-   *     only the measured job's query
+   * @param pipeline the {@code ./pipeline} script, asked for each launch ({@link LaunchSpec})
    * @param driverMemory {@code --driver-memory}
-   * @param log4jConfig log4j2 configuration of the driver, or null
    * @param driverJavaOptions extra driver JVM options (e.g. a JFR recording), or "" for none
+   * @param batches micro-batches per run: {@code maxOffsetsPerTrigger} = the job's input records /
+   *     this, rounded up (many batches give a steady-state rate), or 0 for one available-now batch
    */
-  public SparkEngine(
-      Path sparkSubmit,
-      Path jobJar,
-      String jobClass,
-      String driverMemory,
-      Path log4jConfig,
-      String driverJavaOptions) {
-    this.sparkSubmit = sparkSubmit;
-    this.jobJar = jobJar;
-    this.jobClass = jobClass;
+  public SparkEngine(Path pipeline, String driverMemory, String driverJavaOptions, int batches) {
+    this.pipeline = pipeline;
     this.driverMemory = driverMemory;
-    this.log4jConfig = log4jConfig;
     this.driverJavaOptions = driverJavaOptions;
+    this.batches = batches;
   }
 
   @Override
@@ -59,61 +49,41 @@ public final class SparkEngine implements Engine {
   public EngineRun run(MetricJob job, Stack stack, Path workDir) throws Exception {
     Path log = workDir.resolve("spark-submit.log");
     Path events = Files.createDirectories(workDir.resolve("event-log"));
-    List<String> cmd =
-        new java.util.ArrayList<>(
+    List<String> options =
+        new ArrayList<>(
             List.of(
-                sparkSubmit.toString(),
-                "--master",
-                "local[" + stack.parallelism() + "]",
+                "--bounded",
+                "--parallelism",
+                Integer.toString(stack.parallelism()),
+                "--checkpoint-dir",
+                workDir.resolve("checkpoints").toString(),
+                "--event-log-dir",
+                events.toString(),
                 "--driver-memory",
-                driverMemory,
-                "--conf",
-                "spark.ui.enabled=false",
-                "--conf",
-                "spark.sql.session.timeZone=UTC",
-                "--conf",
-                "spark.sql.shuffle.partitions=" + 2 * stack.parallelism(),
-                "--conf",
-                "spark.eventLog.enabled=true",
-                "--conf",
-                "spark.eventLog.dir=" + events.toUri()));
-    String javaOptions =
-        ((log4jConfig != null ? "-Dlog4j2.configurationFile=" + log4jConfig.toUri() : "")
-                + " "
-                + driverJavaOptions)
-            .trim();
-    if (!javaOptions.isEmpty()) {
-      cmd.addAll(List.of("--driver-java-options", javaOptions));
+                driverMemory));
+    if (!driverJavaOptions.isBlank()) {
+      options.add("--driver-java-options=" + driverJavaOptions);
     }
-    cmd.addAll(
-        List.of(
-            "--class",
-            jobClass,
-            jobJar.toString(),
-            "--jobs",
-            job.id(),
-            "--bootstrap",
-            stack.bootstrap(),
-            "--registry",
-            stack.registry(),
-            "--jdbc-url",
-            stack.jdbcUrl(),
-            "--checkpoint-dir",
-            workDir.resolve("checkpoints").toString(),
-            "--once"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
+    if (batches > 0) {
+      long perBatch = Math.max(1, (stack.inputRecords() + batches - 1) / batches);
+      options.addAll(List.of("--max-offsets-per-trigger", Long.toString(perBatch)));
+    }
+    LaunchSpec spec = LaunchSpec.fetch(pipeline, job.id(), "spark", options);
+    ProcessBuilder pb = spec.processBuilder(log);
+    long submitMs = System.currentTimeMillis();
     Process p = pb.start();
     long pid = p.pid();
     ResourceSampler.Usage usage;
+    List<SteadyState.Sample> cpu;
     try (ResourceSampler sampler =
         new ResourceSampler(() -> ProcStats.processTree(pid), 200, true).start()) {
       int rc = p.waitFor();
       usage = sampler.usage();
+      cpu = sampler.cpuSeries();
       if (rc != 0) {
         throw new IllegalStateException(
             "spark-submit "
-                + jobClass
+                + spec.mainClass()
                 + " --jobs "
                 + job.id()
                 + " exited with "
@@ -138,6 +108,12 @@ public final class SparkEngine implements Engine {
         usage,
         parsed.stateBytes(),
         parsed.phases(),
-        log);
+        log,
+        submitMs,
+        parsed.firstJobMs(),
+        parsed.input(),
+        cpu,
+        parsed.batches(),
+        parsed.checkpointMs());
   }
 }

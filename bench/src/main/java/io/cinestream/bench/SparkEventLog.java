@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,9 +35,22 @@ import java.util.Map;
  * @param watermarks per-batch watermark observations
  * @param stateBytes state store memory at the last batch, or null without stateful operators
  * @param phases the summed batch durations in words, or null when the log has no progress event
+ * @param input the query's input counter: 0 at the first batch's start, then the summed {@code
+ *     numInputRows} at each batch's end ({@code progress.timestamp} + {@code
+ *     durationMs.triggerExecution}), for {@link SteadyState} (a batch's rows count at its end, so
+ *     the rate over whole batches is Spark's {@code processedRowsPerSecond} over those batches)
+ * @param checkpointMs the batches' summed {@code walCommit + commitOffsets}, ms
+ * @param batches micro-batches (progress events)
  */
 public record SparkEventLog(
-    long firstJobMs, long lastJobMs, WatermarkTimeline watermarks, Long stateBytes, String phases) {
+    long firstJobMs,
+    long lastJobMs,
+    WatermarkTimeline watermarks,
+    Long stateBytes,
+    String phases,
+    List<SteadyState.Sample> input,
+    long checkpointMs,
+    int batches) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROGRESS =
@@ -56,6 +70,8 @@ public record SparkEventLog(
     int batches = 0;
     int withInput = 0;
     Map<String, Long> durations = new HashMap<>();
+    List<SteadyState.Sample> counter = new ArrayList<>();
+    double rows = 0;
     for (String line : lines) {
       n++;
       if (line.isBlank()) {
@@ -82,6 +98,14 @@ public record SparkEventLog(
           if (input > 0) {
             withInput++;
           }
+          long batchStart = Instant.parse(p.path("timestamp").asText()).toEpochMilli();
+          if (counter.isEmpty()) {
+            counter.add(new SteadyState.Sample(batchStart, 0));
+          }
+          rows += input;
+          counter.add(
+              new SteadyState.Sample(
+                  batchStart + p.path("durationMs").path("triggerExecution").asLong(), rows));
           p.path("durationMs")
               .fields()
               .forEachRemaining(d -> durations.merge(d.getKey(), d.getValue().asLong(), Long::sum));
@@ -106,7 +130,14 @@ public record SparkEventLog(
       throw new IllegalArgumentException("the event log has no completed Spark job");
     }
     return new SparkEventLog(
-        first, last, wm, state, batches == 0 ? null : phases(batches, withInput, durations));
+        first,
+        last,
+        wm,
+        state,
+        batches == 0 ? null : phases(batches, withInput, durations),
+        List.copyOf(counter),
+        durations.getOrDefault("walCommit", 0L) + durations.getOrDefault("commitOffsets", 0L),
+        batches);
   }
 
   private static String phases(int batches, int withInput, Map<String, Long> d) {

@@ -62,4 +62,15 @@ class FlinkEngineTest {
             () -> FlinkEngine.allRunningMs(List.of(vertex("sink", 1000), neverRan)));
     assertEquals("subtask 1 of vertex 'source' has no RUNNING timestamp", e.getMessage());
   }
+
+  @Test
+  void checkpointTimeIsTheCompletedCountTimesTheAverageEndToEndDuration() throws Exception {
+    // 4 completed checkpoints averaging 125.5 ms -> 502 ms
+    JsonNode stats =
+        JSON.readTree(
+            "{\"counts\":{\"completed\":4,\"failed\":1},"
+                + "\"summary\":{\"end_to_end_duration\":{\"min\":80,\"max\":200,\"avg\":125.5}}}");
+    assertEquals(502, FlinkEngine.checkpointMs(stats));
+    assertEquals(0, FlinkEngine.checkpointMs(JSON.readTree("{\"counts\":{\"completed\":0}}")));
+  }
 }

@@ -70,12 +70,87 @@ class ReportTest {
   void tableHasOneRowPerJobAndEngineWithHandComputedFigures() {
     assertThat(report().markdownTable())
         .isEqualTo(
-            "| job | engine | events | events/s | vs ceiling | window-to-sink p50 / p99 ms"
-                + " | emit-to-sink p99 ms | CPU-s per M events | peak RSS MiB |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
-                + "| registration | ceiling | 100000 | 400000 | 100 % | - | - | 5.0 | 0 |\n"
-                + "| registration | flink | 100000 | 125000 | 31 % | 120 / 870 (3 of 120 rows at 0) | 45 | 12.6 | 612 |\n"
-                + "| registration | spark | failed: exit 1 / see log | | | | | | |\n");
+            Report.TABLE_HEADER
+                + "| registration | ceiling | 100000 | 400000 | 100 % | - | - | - | 5.0 | - | - | 0 |  |\n"
+                + "| registration | flink | 100000 | 125000 | 31 % | - | - | - | 12.6 | - | 120 / 870 (3 of 120 rows at 0) | 612 |  |\n"
+                + "| registration | spark | failed: exit 1 / see log | | | | | | | | | | |\n");
+  }
+
+  @Test
+  void steadyStateRowsShowMediansSpreadsStartUpCheckpointsParityAndNotApplicable() {
+    BenchResult.Steady ceiling =
+        new BenchResult.Steady(
+            new Spread(400_000, 380_000, 420_000, 3),
+            null,
+            null,
+            0.25,
+            0,
+            new Spread(5.0, 4.0, 6.0, 3),
+            0,
+            0,
+            null);
+    BenchResult.Steady sql =
+        new BenchResult.Steady(
+            new Spread(125_000, 120_000, 130_000, 3),
+            new Spread(2.0, 1.5, 2.5, 3),
+            new Spread(100_000, 90_000, 110_000, 3),
+            40.0,
+            20.0,
+            new Spread(12.6, 12.0, 13.1, 3),
+            4,
+            512,
+            "= flink (85 rows)");
+    BenchResult.Steady spark =
+        new BenchResult.Steady(
+            new Spread(50_000, 50_000, 50_000, 1),
+            new Spread(10.0, 10.0, 10.0, 1),
+            new Spread(20_000, 20_000, 20_000, 1),
+            80.0,
+            8.0,
+            new Spread(30.0, 30.0, 30.0, 1),
+            20,
+            1_500,
+            null);
+    Report r =
+        new Report(
+            "2026-12-04T20:00:00Z",
+            "vm",
+            2,
+            1.5,
+            1_000_000,
+            42,
+            2,
+            0.1,
+            0,
+            "c",
+            List.of(
+                row("registration", "ceiling", 400_000, 1.0, null, ceiling),
+                // 125,000 / 400,000 = 31.25 % -> "31 %"
+                row("registration", "flink_sql", 125_000, 0.3125, null, sql),
+                // 50,000 / 400,000 = 12.5 % -> "13 %" (HALF_UP)
+                row("registration", "spark", 50_000, 0.125, null, spark),
+                BenchResult.notApplicable("sessions", "flink_sql", "no Flink SQL peer job")),
+            "Method.");
+    assertThat(r.markdownTable())
+        .isEqualTo(
+            Report.TABLE_HEADER
+                + "| registration | ceiling | 100000 | 400000 (380000-420000) | 100 % | 0.3 | - | - | 5.0 (4.0-6.0) | - | - | 612 |  |\n"
+                + "| registration | flink_sql | 100000 | 125000 (120000-130000) | 31 % | 40.0 (20x) | 2.0 (1.5-2.5) | 100000 (90000-110000) | 12.6 (12.0-13.1) | 4 / 512 | - | 612 | Flink SQL rows = flink (85 rows) |\n"
+                + "| registration | spark | 100000 | 50000 | 13 % | 80.0 (8x) | 10.0 | 20000 | 30.0 | 20 / 1500 | - | 612 | span under 20x start-up |\n"
+                + "| sessions | flink_sql | n/a | n/a | | | | | | | | | no Flink SQL peer job |\n");
+    assertThat(r.markdown()).contains("Method.\n\n" + Report.TABLE_HEADER);
+  }
+
+  private static BenchResult row(
+      String job,
+      String engine,
+      double rate,
+      double ratio,
+      LatencySummary w2s,
+      BenchResult.Steady steady) {
+    return new BenchResult(
+        job, engine, 100_000, 1, rate, ratio, w2s, null, 0, 0, 0, 1, 1, 612.4, null, null, null,
+        steady);
   }
 
   @Test

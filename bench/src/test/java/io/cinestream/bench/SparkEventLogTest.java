@@ -60,6 +60,20 @@ class SparkEventLogTest {
   }
 
   @Test
+  void inputCounterCountsEachBatchsRowsAtItsEnd() {
+    SparkEventLog log = SparkEventLog.parse(LOG);
+    // batch 0 starts 2023-11-14T22:13:25.000Z = 1700000005000, 900 ms, no rows;
+    // batch 1 starts 1700000007100, 2500 ms -> ends 1700000009600 with 5000 + 57 rows
+    assertThat(log.input())
+        .containsExactly(
+            new SteadyState.Sample(1_700_000_005_000L, 0),
+            new SteadyState.Sample(1_700_000_005_900L, 0),
+            new SteadyState.Sample(1_700_000_009_600L, 5057));
+    assertThat(log.checkpointMs()).isEqualTo(50 + 40 + 60 + 55);
+    assertThat(log.batches()).isEqualTo(2);
+  }
+
+  @Test
   void aLogWithoutJobsIsAnError() {
     assertThatThrownBy(() -> SparkEventLog.parse(List.of(LOG.get(0))))
         .isInstanceOf(IllegalArgumentException.class)

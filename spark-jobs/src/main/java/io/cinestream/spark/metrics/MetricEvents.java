@@ -84,6 +84,9 @@ public final class MetricEvents {
     for (var e : options.kafkaOptions().entrySet()) {
       reader = reader.option("kafka." + e.getKey(), e.getValue());
     }
+    if (options.maxOffsetsPerTrigger() > 0) {
+      reader = reader.option("maxOffsetsPerTrigger", options.maxOffsetsPerTrigger());
+    }
     return fromKafkaRows(
         reader.load(),
         SchemaRegistryClientFactory.forUrl(options.registry()),

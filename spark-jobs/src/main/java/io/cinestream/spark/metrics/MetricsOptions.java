@@ -84,6 +84,15 @@ public final class MetricsOptions {
   String startingOffsets;
 
   @Option(
+      names = "--max-offsets-per-trigger",
+      defaultValue = "0",
+      description =
+          "Most Kafka records per micro-batch over all partitions, 0 = no limit (default"
+              + " ${DEFAULT-VALUE}). The bench sets it so that a catch-up run has many batches and"
+              + " a steady-state rate; with --once the available-now trigger honours it.")
+  long maxOffsetsPerTrigger;
+
+  @Option(
       names = "--max-out-of-orderness-s",
       defaultValue = "120",
       description = "Watermark lag in seconds (DESIGN default ${DEFAULT-VALUE}).")
@@ -171,6 +180,11 @@ public final class MetricsOptions {
   /** Processing-time trigger interval, e.g. {@code 10 seconds}. */
   public String triggerInterval() {
     return triggerInterval;
+  }
+
+  /** Spark's {@code maxOffsetsPerTrigger}, or 0 for no limit. */
+  public long maxOffsetsPerTrigger() {
+    return maxOffsetsPerTrigger;
   }
 
   /** {@code earliest} or {@code latest}. */
