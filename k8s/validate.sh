@@ -5,6 +5,7 @@
 #                                strict mode (kubeconform: unknown fields are errors) against the
 #                                Kubernetes schemas and the operators' CRD schemas; closing line
 #                                `k8s: N passed, F failed`
+#   k8s/validate.sh --files F..  the same checks on resources rendered elsewhere (Airflow's runner)
 #   k8s/validate.sh --self-test  plant a wrong field in a copy of a FlinkDeployment (parallelizm)
 #                                and of a core resource, and assert validation FAILS for each;
 #                                plant a writable root filesystem and assert kube-score reports it
@@ -199,6 +200,9 @@ for key in ("metadataSecretName",):
 for key in ("data", "fernetKey", "webserverSecretKey", "apiSecretKey"):
     if key in values and not isinstance(values[key], dict):
         errors.append(f"{key} must not be inlined: use {key}SecretName")
+env = {e["name"]: e.get("value") for e in values.get("env", [])}
+if env.get("CINESTREAM_RUNNER") != "kubernetes":
+    errors.append("env CINESTREAM_RUNNER must be kubernetes (the DAGs cannot call ./pipeline in the cluster)")
 if values.get("apiServer", {}).get("service", {}).get("type") != "ClusterIP":
     errors.append("apiServer.service.type must be ClusterIP (the UI stays inside the cluster)")
 if values.get("flower", {}).get("enabled", True):
@@ -251,6 +255,25 @@ validate() {
   ((FAILED == 0))
 }
 
+# --files FILE...: the same validation (kubeconform strict, check_rendered.py, kube-score) of
+# resources rendered elsewhere, e.g. by the Airflow DAGs' kubernetes runner
+# (orchestration/tests/test_kubernetes_runner.py). kube-score sees them beside the rendered prod
+# overlay, whose NetworkPolicies select their pods.
+validate_files() {
+  setup
+  (($# > 0)) || die "arguments" "--files needs at least one file"
+  local failed_checks=0 prod="$RENDERED/files-prod.yaml"
+  render "$K8S/overlays/prod" "$prod"
+  kubeconform_files "$@"
+  "$PY" "$K8S/schemas/check_rendered.py" --workloads-only "$@" | sed 's/^/  INVALID /' >&2 || failed_checks=1
+  kube_score "$prod" "$@"
+  note "kube-score $KUBE_SCORE_VERSION: $KUBE_SCORE_CRITICAL critical, $KUBE_SCORE_WARNING warnings"
+  ((KUBE_SCORE_CRITICAL == 0)) || failed_checks=$((failed_checks + 1))
+  FAILED=$((FAILED + failed_checks))
+  echo "k8s: $PASSED passed, $FAILED failed"
+  ((FAILED == 0))
+}
+
 # --self-test: a validation that cannot fail proves nothing.
 self_test() {
   setup
@@ -293,6 +316,7 @@ self_test() {
 case "${1:-}" in
   "") validate ;;
   --self-test) self_test ;;
+  --files) shift; validate_files "$@" ;;
   -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "arguments" "unknown option $1 (use --self-test or --help)" ;;
+  *) die "arguments" "unknown option $1 (use --files, --self-test or --help)" ;;
 esac

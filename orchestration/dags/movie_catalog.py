@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from airflow.providers.standard.sensors.filesystem import FileSensor
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, PokeReturnValue, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from cinestream.callbacks import log_task_failure
@@ -21,9 +21,13 @@ from cinestream.catalog_file import (
     reject_catalog_file,
     validate_catalog_file,
 )
-from cinestream.config import Settings, default_incoming_dir
+from cinestream.config import Settings, catalog_dq_overrides, catalog_max_bytes, default_incoming_dir
 from cinestream.pipeline_cli import run_pipeline
-from cinestream.quality import check_quality, read_summary_json
+from cinestream.quality import check_quality, parse_summary, read_summary_json
+from cinestream.runners import runner_name
+
+#: ``local`` or ``kubernetes`` (``CINESTREAM_RUNNER``, see :mod:`cinestream.runners`).
+RUNNER = runner_name()
 
 #: What a successful run updates: the compacted topic and the warehouse table (upserts on item_id).
 CATALOG_TOPIC = Asset(name="movies_catalog_enriched", uri="cinestream://kafka/movies_catalog_enriched")
@@ -32,7 +36,9 @@ CATALOG_TABLE = Asset(name="movies_catalog", uri="cinestream://warehouse/public/
 DOC = """
 ### movie_catalog
 
-Ingests one catalogue delivery (`Movies.txt` format, cp1252) per run:
+Ingests one catalogue delivery (`Movies.txt` format, cp1252) per run. The runner
+(`CINESTREAM_RUNNER`): `local` calls `./pipeline`; `kubernetes` watches an object-storage folder
+(`CINESTREAM_INCOMING_URI`) and runs the catalogue Job of `k8s/base/spark/catalog-job.yaml`.
 
 1. **wait_for_file**: a `FileSensor` in *reschedule* mode (frees its worker slot between pokes)
    waits for a file in the incoming folder (`$CINESTREAM_HOME/incoming`, Variable
@@ -74,20 +80,44 @@ default_args = {
     },
 )
 def movie_catalog():
-    wait_for_file = FileSensor(
-        task_id="wait_for_file",
-        fs_conn_id="fs_default",
-        filepath=(
-            "{{ params.file or (var.value.get('cinestream_incoming_dir', '"
-            + str(default_incoming_dir())
-            + "') ~ '/*') }}"
-        ),
-        mode="reschedule",
-        poke_interval=60,
-        timeout=timedelta(hours=23).total_seconds(),
-        soft_fail=True,
-        execution_timeout=timedelta(minutes=2),
-    )
+    if RUNNER == "kubernetes":
+
+        @task.sensor(
+            task_id="wait_for_file",
+            mode="reschedule",
+            poke_interval=60,
+            timeout=timedelta(hours=23).total_seconds(),
+            soft_fail=True,
+            execution_timeout=timedelta(minutes=2),
+        )
+        def wait_for_object(params: dict | None = None) -> PokeReturnValue:
+            """The same wait as the FileSensor, on the object-storage folder (or the ``file`` param's URI)."""
+            from cinestream import catalog_store
+            from cinestream.k8s_resources import ClusterConfig
+
+            given = params.get("file") if params else None
+            if given:
+                return PokeReturnValue(is_done=catalog_store.exists(given))
+            return PokeReturnValue(
+                is_done=catalog_store.oldest_delivery(ClusterConfig.from_env().incoming_uri) is not None
+            )
+
+        wait_for_file = wait_for_object()
+    else:
+        wait_for_file = FileSensor(
+            task_id="wait_for_file",
+            fs_conn_id="fs_default",
+            filepath=(
+                "{{ params.file or (var.value.get('cinestream_incoming_dir', '"
+                + str(default_incoming_dir())
+                + "') ~ '/*') }}"
+            ),
+            mode="reschedule",
+            poke_interval=60,
+            timeout=timedelta(hours=23).total_seconds(),
+            soft_fail=True,
+            execution_timeout=timedelta(minutes=2),
+        )
 
     @task(retries=0, execution_timeout=timedelta(minutes=5))
     def validate_file(params: dict | None = None) -> dict:
@@ -96,6 +126,17 @@ def movie_catalog():
         :return: ``{"path": str, "size_bytes": int, "records": int}``
         :raises AirflowFailException: on a rejected file (no retry: the file will not change)
         """
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            try:
+                checked = k8s_tasks.validate_delivery(params.get("file") if params else None, catalog_max_bytes())
+            except InvalidCatalogFile as e:
+                raise AirflowFailException(f"catalogue file rejected: {e}") from e
+            if checked is None:
+                raise AirflowSkipException("no delivery in the incoming folder")
+            print(f"accepted {checked['path']}: {checked['size_bytes']:,} bytes, {checked['records']:,} ITEM records")
+            return checked
         settings = Settings.load()
         path = Path(params["file"]) if params and params.get("file") else oldest_incoming(settings.incoming_dir)
         if path is None:
@@ -110,11 +151,17 @@ def movie_catalog():
         return {"path": str(checked.path), "size_bytes": checked.size_bytes, "records": checked.records}
 
     @task(execution_timeout=timedelta(minutes=30))
-    def run_catalog_job(checked: dict) -> str:
-        """``./pipeline catalog --summary-json FILE PATH``: MovieCatalogJob to Kafka and the warehouse.
+    def run_catalog_job(checked: dict, run_id: str | None = None) -> str:
+        """``./pipeline catalog --summary-json FILE PATH`` (local) or the catalogue Job (kubernetes):
+        MovieCatalogJob to Kafka and the warehouse.
 
-        :return: the job's JSON data-quality summary (``CatalogSummary.toJson()``)
+        :return: the job's JSON data-quality summary (``CatalogSummary.toJson()``), or with the
+            kubernetes runner the Job's log, which holds the printed summary
         """
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            return k8s_tasks.run_catalog_job(checked["path"], run_id or "manual", timedelta(minutes=29).total_seconds())
         settings = Settings.load()
         with tempfile.TemporaryDirectory(prefix="cinestream-catalog-") as tmp:
             summary = Path(tmp) / "summary.json"
@@ -129,9 +176,8 @@ def movie_catalog():
         :return: the summary's figures
         :raises AirflowFailException: naming every broken threshold (no retry: the data would not change)
         """
-        settings = Settings.load()
-        quality = read_summary_json(output)
-        problems = check_quality(quality, checked["records"], settings.catalog_dq)
+        quality = read_summary_json(output) if output.lstrip().startswith("{") else parse_summary(output)
+        problems = check_quality(quality, checked["records"], catalog_dq_overrides())
         if problems:
             raise AirflowFailException("catalogue data quality below thresholds: " + "; ".join(problems))
         figures = {
@@ -149,6 +195,12 @@ def movie_catalog():
 
         :return: the archived path
         """
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            archived = k8s_tasks.archive_delivery(checked["path"])
+            print(f"archived {checked['path']} as {archived}")
+            return archived
         settings = Settings.load()
         archived = archive_catalog_file(Path(checked["path"]), settings.incoming_dir, settings.archive_dir)
         print(f"archived {checked['path']} as {archived}")

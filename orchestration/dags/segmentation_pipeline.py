@@ -13,13 +13,17 @@ from cinestream import segmentation
 from cinestream.callbacks import log_task_failure
 from cinestream.config import Settings
 from cinestream.pipeline_cli import run_pipeline
+from cinestream.runners import runner_name
 
 SEGMENTS = Asset(name="segments_marts", uri="cinestream://warehouse/analytics/marts")
 
 DOC = """
 ### segmentation_pipeline
 
-Hourly, on the local stack (or whatever the Variable `cinestream_conf` points at):
+Hourly. The runner (`CINESTREAM_RUNNER`) decides how each step runs: `local` calls `./pipeline` on
+the local stack (or whatever the Variable `cinestream_conf` points at); `kubernetes` creates the
+cluster's resources from the manifests of `k8s/` (the raw loader's Deployment, one FlinkDeployment
+per metric job watched until its job runs, Jobs for the Spark metrics, verify and dbt).
 
 1. **ensure_raw_loader**: `./pipeline load --detach` starts the streaming raw loader unless it
    runs (Variable `cinestream_raw_loader_mode=once`: a catch-up `./pipeline load` instead).
@@ -56,31 +60,55 @@ def segmentation_pipeline():
     @task(execution_timeout=timedelta(minutes=15))
     def ensure_raw_loader() -> None:
         """Starts the streaming raw loader unless it runs (or runs one catch-up, mode ``once``)."""
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            print(k8s_tasks.ensure_raw_loader(timedelta(minutes=14).total_seconds()))
+            return
         settings = Settings.load()
         run_pipeline(settings.pipeline, segmentation.raw_loader_args(settings.raw_loader_mode), settings.pipeline_env())
 
     @task(execution_timeout=timedelta(minutes=10))
     def ensure_flink_jobs() -> dict:
         """Submits the Flink metric jobs that are not running; returns what it found or did per job."""
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            return k8s_tasks.ensure_flink_jobs(timedelta(minutes=3).total_seconds())
         return segmentation.ensure_flink_jobs(Settings.load())
 
     @task(execution_timeout=timedelta(minutes=30))
-    def run_spark_metrics() -> None:
+    def run_spark_metrics(run_id: str | None = None) -> None:
         """``./pipeline metrics --engine spark``: the Spark metric queries, reading the event topics from Kafka."""
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            print(k8s_tasks.run_spark_metrics(run_id or "manual", timedelta(minutes=29).total_seconds()))
+            return
         settings = Settings.load()
         run_pipeline(settings.pipeline, ["metrics", "--engine", "spark"], settings.pipeline_env())
 
     @task(retries=0, execution_timeout=timedelta(minutes=15))
-    def verify_parity() -> None:
+    def verify_parity(run_id: str | None = None) -> None:
         """``./pipeline verify``; its non-zero exit on an engine/reference difference fails the run."""
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            print(k8s_tasks.verify(run_id or "manual", timedelta(minutes=14).total_seconds()))
+            return
         settings = Settings.load()
         run_pipeline(settings.pipeline, ["verify"], settings.pipeline_env())
 
     @task(outlets=[SEGMENTS], execution_timeout=timedelta(minutes=30))
-    def dbt_build(params: dict | None = None, logical_date=None) -> list[str]:
+    def dbt_build(params: dict | None = None, logical_date=None, run_id: str | None = None) -> list[str]:
         """``./pipeline dbt build``, with ``--full-refresh`` once a day; returns the arguments used."""
-        settings = Settings.load()
         args = segmentation.dbt_build_args(logical_date, bool(params and params.get("full_refresh")))
+        if runner_name() == "kubernetes":
+            from cinestream import k8s_tasks
+
+            print(k8s_tasks.dbt_build(run_id or "manual", args, timedelta(minutes=29).total_seconds()))
+            return args
+        settings = Settings.load()
         run_pipeline(settings.pipeline, args, settings.pipeline_env())
         return args
 

@@ -127,8 +127,8 @@ class Settings:
             incoming_dir=Path(lookup("cinestream_incoming_dir") or home / "incoming"),
             archive_dir=Path(lookup("cinestream_archive_dir") or home / "catalog" / "archive"),
             rejected_dir=Path(lookup("cinestream_rejected_dir") or home / "catalog" / "rejected"),
-            catalog_max_bytes=int(lookup("cinestream_catalog_max_bytes") or DEFAULT_CATALOG_MAX_BYTES),
-            catalog_dq={k: float(v) for k, v in _json_object(lookup, "cinestream_catalog_dq").items()},
+            catalog_max_bytes=catalog_max_bytes(lookup),
+            catalog_dq=catalog_dq_overrides(lookup),
             raw_loader_mode=mode,
         )
 
@@ -152,6 +152,21 @@ class Settings:
         env = dict(os.environ if environ is None else environ)
         env.update(self.conf_overrides)
         return env
+
+
+def catalog_max_bytes(lookup: Lookup = airflow_variable) -> int:
+    """The largest catalogue file accepted (Variable ``cinestream_catalog_max_bytes``), bytes; no
+    ``cinestream.conf`` needed (both runners)."""
+    return int(lookup("cinestream_catalog_max_bytes") or DEFAULT_CATALOG_MAX_BYTES)
+
+
+def catalog_dq_overrides(lookup: Lookup = airflow_variable) -> dict[str, float]:
+    """The data-quality threshold overrides (Variable ``cinestream_catalog_dq``); no ``cinestream.conf``
+    needed (both runners).
+
+    :raises ValueError: when the Variable is not a JSON object
+    """
+    return {k: float(v) for k, v in _json_object(lookup, "cinestream_catalog_dq").items()}
 
 
 def default_incoming_dir(environ: Mapping[str, str] | None = None) -> Path:
