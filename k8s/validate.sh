@@ -309,6 +309,19 @@ self_test() {
   else
     note "FAIL kube-score-readonlyrootfs: kube-score did not report the writable root filesystem"; failed=$((failed + 1))
   fi
+  # The hardening rules of check_rendered.py: a UI exposed on the nodes, a container that may
+  # escalate its privileges.
+  file="$RENDERED/self-test-hardening.yaml"
+  sed -e 's/^  type: ClusterIP$/  type: NodePort/' -e 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/' \
+    "$base" > "$file"
+  if "$PY" "$K8S/schemas/check_rendered.py" "$file" > "$file.err" 2>&1; then
+    note "FAIL hardening: check_rendered.py accepted a NodePort Service and privilege escalation"; failed=$((failed + 1))
+  elif grep -q "Service type NodePort" "$file.err" && grep -q "allowPrivilegeEscalation must be false" "$file.err"; then
+    note "ok   hardening: rejected ($(grep -m1 'Service type NodePort' "$file.err" | sed 's/^[^:]*: //'))"
+    passed=$((passed + 1))
+  else
+    note "FAIL hardening: rejected, but not for the planted fields:"; sed 's/^/       /' "$file.err"; failed=$((failed + 1))
+  fi
   echo "k8s self-test: $passed passed, $failed failed"
   ((failed == 0))
 }
