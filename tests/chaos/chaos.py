@@ -350,8 +350,10 @@ def poison_records(now_ms):
     """The hostile records of issue 23, items 1-5: [(name, topic, key, value, expected reason)].
 
     The reason is the dead letter's error text before its first colon, the same in Flink and in
-    the loader (DeadLetterText). A forged watermark tick (item 5, second half) is not among them: a
-    tick header is still trusted as such on this branch.
+    the loader (DeadLetterText). The forged tick (value None here) is a tick record (null key and
+    value, header cinestream.tick=1) without the signature header cinestream.tick.sig, produced
+    by :func:`produce_poison` with a record timestamp 30 min ahead (a broker may refuse a
+    timestamp much further ahead: log.message.timestamp.after.max.ms).
     """
     sign_in_id, sign_in = latest_schema("sign_in-value")
     reg_id, reg = latest_schema("consumer_registration-value")
@@ -390,6 +392,7 @@ def poison_records(now_ms):
         ("wrong magic byte", "added_to_cart", b"7", b"\x2a" + sign_in_at(0, 5)[1:], "BAD_MAGIC_BYTE"),
         ("unknown schema id", "checkout_to_cart", b"7", b"\0" + struct.pack(">I", 987654) + b"\2", "UNKNOWN_SCHEMA_ID"),
         ("truncated payload", "item_view", b"7", b"\0\0\0", "TRUNCATED"),
+        ("forged tick", "sign_out", None, None, "INVALID_TICK_SIGNATURE"),
     ]
 
 
@@ -397,7 +400,8 @@ def produce_poison():
     """Produces :func:`poison_records`; returns [(name, (topic, partition, offset), key, reason)]."""
     from confluent_kafka import Producer
 
-    records = poison_records(int(time.time() * 1000))
+    now_ms = int(time.time() * 1000)
+    records = poison_records(now_ms)
     producer = Producer({"bootstrap.servers": BOOTSTRAP, "client.id": "chaos-poison", "acks": "all", "log_level": 0})
     where = {}
 
@@ -410,7 +414,17 @@ def produce_poison():
         return callback
 
     for name, topic, key, value, _ in records:
-        producer.produce(topic, value=value, key=key, on_delivery=delivered(name))
+        if value is None:  # the forged tick: 30 min ahead, header but no signature
+            producer.produce(
+                topic,
+                value=None,
+                key=None,
+                headers=[("cinestream.tick", b"1")],
+                timestamp=now_ms + 30 * 60 * 1000,
+                on_delivery=delivered(name),
+            )
+        else:
+            producer.produce(topic, value=value, key=key, on_delivery=delivered(name))
     if producer.flush(30) != 0 or len(where) != len(records):
         raise ChaosError(f"poison records not all delivered: {sorted(where)}")
     return [(name, where[name], key, reason) for name, _, key, _, reason in records]
@@ -430,7 +444,12 @@ def check_poison(poison):
     wrong = []
     for name, coords, key, reason in poison:
         found = by_coords.get(coords, [])
-        stored_key = key.decode() if b"\0" not in key else "base64:" + base64.b64encode(key).decode()
+        if key is None:
+            stored_key = None
+        elif b"\0" in key:
+            stored_key = "base64:" + base64.b64encode(key).decode()
+        else:
+            stored_key = key.decode()
         if found != [(reason, stored_key)]:
             wrong.append(f"{name} at {coords}: expected one dead letter {reason} key {stored_key!r}, found {found}")
     return wrong
