@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -224,12 +225,32 @@ def flink_daemon_alive(config: Config, daemon: str) -> bool:
     return live_any
 
 
+_CONF_KEY = re.compile(r"^([A-Za-z0-9_.-]+):")
+
+
+def merge_flink_conf(text: str, extra: str) -> str:
+    """A flat config.yaml with ``extra``'s lines appended; a top-level key that ``extra`` sets loses its earlier line.
+
+    (A YAML mapping must not repeat a key: the extra line overrides the template's instead.)
+
+    :param text: config.yaml text (one ``key: value`` per line, comments allowed)
+    :param extra: lines to add, or "" for none
+    :return: the merged text, ending with a newline when ``extra`` was added
+    """
+    if not extra.strip():
+        return text
+    keys = {m.group(1) for line in extra.splitlines() if (m := _CONF_KEY.match(line))}
+    kept = [line for line in text.splitlines() if not ((m := _CONF_KEY.match(line)) and m.group(1) in keys)]
+    return "\n".join(kept) + "\n" + extra.rstrip("\n") + "\n"
+
+
 def render_flink_conf(config: Config) -> None:
     """Writes ``$CINESTREAM_HOME/flink-conf``: config.yaml from the template, log settings, lib/, masters, workers.
 
     lib/ holds the distribution's jars plus the JDBC driver (``flink-jobs/target/cluster-lib``),
     loaded parent-first (config.yaml.template says why); the daemons get it as FLINK_LIB_DIR.
-    ``FLINK_EXTRA_CONF`` (environment) appends lines (bench: a short REST metric refresh).
+    ``FLINK_EXTRA_CONF`` (environment) adds lines (bench: a short REST metric refresh); a key it sets
+    replaces the template's line of that key (:func:`merge_flink_conf`).
     """
     home = flink_home(config)
     conf = config.flink_conf_dir
@@ -246,9 +267,7 @@ def render_flink_conf(config: Config) -> None:
         "@FLINK_TM_RPC_PORT@": config.flink_tm_rpc_port,
     }.items():
         text = text.replace(key, str(value))
-    extra = os.environ.get("FLINK_EXTRA_CONF", "")
-    if extra:
-        text += extra + "\n"
+    text = merge_flink_conf(text, os.environ.get("FLINK_EXTRA_CONF", ""))
     (conf / "config.yaml").write_text(text, encoding="utf-8")
     for pattern in ("log4j*.properties", "logback*.xml"):
         for source in (home / "conf").glob(pattern):

@@ -67,3 +67,13 @@ def test_airflow_environment(config: Config) -> None:
     assert env["AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT"] == "8794"
     assert env["PATH"] == "/v/airflow/bin:/usr/bin"
     assert env["X"] == "1"
+
+
+def test_flink_extra_conf_replaces_the_template_line_of_a_key_it_sets() -> None:
+    template = "# comment\njobmanager.memory.process.size: 1024m\ntaskmanager.memory.managed.fraction: 0.0\n"
+    extra = "taskmanager.memory.managed.fraction: 0.1\nmetrics.fetcher.update-interval: 100"
+    assert stack.merge_flink_conf(template, extra) == (
+        "# comment\njobmanager.memory.process.size: 1024m\n"
+        "taskmanager.memory.managed.fraction: 0.1\nmetrics.fetcher.update-interval: 100\n"
+    )
+    assert stack.merge_flink_conf(template, "") == template
