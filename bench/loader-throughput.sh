@@ -42,7 +42,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 KAFKA_PORT=$(free_port); CONTROLLER_PORT=$(free_port); REGISTRY_PORT=$(free_port); PG_PORT=$(free_port)
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REGISTRY="http://127.0.0.1:$REGISTRY_PORT"
-JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/cinestream?user=postgres"
+JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/cinestream?user=cinestream"
+# The warehouse's passwords (scram-sha-256): generated into 0600 files; the JDBC code reads the
+# application role's from CINESTREAM_JDBC_PASSWORD, never from a command line.
+(umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$WORK/pg-superuser.password"
+ python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$WORK/pg.password")
+CINESTREAM_JDBC_PASSWORD="$(< "$WORK/pg.password")"
+export CINESTREAM_JDBC_PASSWORD
 DEVSTACK_CP="devstack/target/devstack.jar:devstack/target/lib/*"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -62,7 +68,8 @@ await_port() { # await_port PORT NAME
 }
 echo "starting a private stack..." >&2
 service kafka --data-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT"
-service postgres --data-dir "$WORK/pgdata" --port "$PG_PORT"
+service postgres --data-dir "$WORK/pgdata" --port "$PG_PORT" \
+  --superuser-password-file "$WORK/pg-superuser.password" --password-file "$WORK/pg.password"
 await_port "$KAFKA_PORT" kafka
 service registry --port "$REGISTRY_PORT" --bootstrap "$BOOTSTRAP"
 await_port "$REGISTRY_PORT" registry

@@ -4,7 +4,7 @@
 #   POSTGRES_PORT=5432 dbt/ci/test.sh
 #
 # Needs: a running PostgreSQL (POSTGRES_HOST 127.0.0.1, POSTGRES_PORT 5432, POSTGRES_USER
-# postgres, POSTGRES_PASSWORD empty by default) and the dbt venv built from
+# cinestream (a role with CREATEDB), POSTGRES_PASSWORD by default CINESTREAM_JDBC_PASSWORD) and the dbt venv built from
 # requirements/dbt.txt at .local/venv/dbt (or DBT_VENV). It never touches the `cinestream`
 # database: it drops and recreates a scratch database (DBT_TEST_DB, default
 # cinestream_dbt_test), creates the raw tables from devstack's Flyway migrations, loads
@@ -25,8 +25,8 @@ TEST_DB="${DBT_TEST_DB:-cinestream_dbt_test}"
 
 export POSTGRES_HOST="${POSTGRES_HOST:-127.0.0.1}"
 export POSTGRES_PORT="${POSTGRES_PORT:-5432}"
-export POSTGRES_USER="${POSTGRES_USER:-postgres}"
-export POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-}"
+export POSTGRES_USER="${POSTGRES_USER:-cinestream}"
+export POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-${CINESTREAM_JDBC_PASSWORD:-}}"
 export POSTGRES_DB="$TEST_DB"
 export DBT_PROFILES_DIR="$DBT_DIR"
 export DBT_TARGET=postgres

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import bench_launch, jobs, ops_commands, tick_key
+from . import bench_launch, credentials, jobs, ops_commands, tick_key
 from .config import Config, ConfigError
 from .console import StepFailed, failure
 
@@ -31,11 +31,14 @@ def project_root() -> Path:
 def load_config() -> Config:
     """The configuration, exported to the environment of every command started from here.
 
+    The local warehouse's password goes there too, from its file when it exists (credentials.py).
+
     :raises ConfigError: when ``cinestream.conf`` or an override is invalid
     """
     config = Config.load(project_root(), os.environ)
     os.environ.update(config.env())
     tick_key.export(config, os.environ)
+    credentials.export(config, os.environ)
     return config
 
 

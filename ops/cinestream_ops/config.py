@@ -258,7 +258,7 @@ class Config:
             FLINK_TM_RPC_PORT=f"{p}6122",
             KAFKA_BOOTSTRAP=f"127.0.0.1:{p}9092",
             SCHEMA_REGISTRY_URL=f"http://127.0.0.1:{p}8081",
-            WAREHOUSE_JDBC_URL=f"jdbc:postgresql://127.0.0.1:{p}5432/cinestream?user=postgres",
+            WAREHOUSE_JDBC_URL=f"jdbc:postgresql://127.0.0.1:{p}5432/cinestream?user=cinestream",
             FLINK_URL=f"http://127.0.0.1:{p}8082",
         )
         return Config.load(self.root, env)

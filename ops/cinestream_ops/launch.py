@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import credentials
 from .config import Config
 from .tools import Jars
 
@@ -272,7 +273,10 @@ def devstack_service(config: Config, service: str) -> Launch:
         args = ["--data-dir", str(data / "kafka"), "--port", str(config.kafka_port)]
         args += ["--controller-port", str(config.kafka_controller_port)]
     elif service == "postgres":
-        args = ["--data-dir", str(data / "postgres"), "--port", str(config.postgres_port)]
+        args = ["--data-dir", str(credentials.pgdata(config)), "--port", str(config.postgres_port)]
+        # The passwords' files, never the passwords (credentials.py).
+        args += ["--superuser-password-file", str(credentials.superuser_password_file(config))]
+        args += ["--password-file", str(credentials.password_file(config))]
     elif service == "registry":
         args = ["--port", str(config.registry_port), "--bootstrap", config.kafka_bootstrap]
     else:

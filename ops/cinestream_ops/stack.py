@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import launch
+from . import credentials, launch
 from .config import Config
 from .console import StepFailed, ok, warn
 from .tools import Jars, flink_home
@@ -351,7 +351,13 @@ def stop_flink(config: Config) -> None:
 
 
 def up(config: Config) -> None:
-    """Starts Kafka, PostgreSQL, the schema registry and Flink (each unless running) and waits until healthy."""
+    """Starts Kafka, PostgreSQL, the schema registry and Flink (each unless running) and waits until healthy.
+
+    The warehouse's password files are made first when missing (:func:`credentials.ensure`) and the
+    password exported to this process's environment, so every command started after gets it.
+    """
+    credentials.ensure(config)
+    credentials.export(config, os.environ)
     start_service(config, "kafka")
     start_service(config, "postgres")
     await_healthy(config, "kafka")

@@ -17,7 +17,7 @@ ENDPOINTS = [
     "--registry",
     "http://127.0.0.1:8081",
     "--jdbc-url",
-    "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
+    "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream",
 ]
 
 

@@ -11,7 +11,7 @@ def test_reads_keys_and_interpolates_earlier_keys(config: Config, root: Path) ->
     assert config.kafka_port == 9092
     assert config.kafka_bootstrap == "127.0.0.1:9092"
     assert config.schema_registry_url == "http://127.0.0.1:8081"
-    assert config.warehouse_jdbc_url == "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres"
+    assert config.warehouse_jdbc_url == "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream"
     assert config.flink_parallelism == 2
     assert config.home == root / ".local"
     assert config.venvs == Path("/venvs")
@@ -24,7 +24,7 @@ def test_environment_overrides_a_key_and_derived_keys_follow(root: Path) -> None
     config = Config.load(root, {"KAFKA_PORT": "19092", "POSTGRES_PORT": "15432"})
     assert config.kafka_port == 19092
     assert config.kafka_bootstrap == "127.0.0.1:19092"
-    assert config.warehouse_jdbc_url == "jdbc:postgresql://127.0.0.1:15432/cinestream?user=postgres"
+    assert config.warehouse_jdbc_url == "jdbc:postgresql://127.0.0.1:15432/cinestream?user=cinestream"
     assert config.env()["KAFKA_BOOTSTRAP"] == "127.0.0.1:19092"
 
 

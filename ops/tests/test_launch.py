@@ -15,7 +15,7 @@ ENDPOINTS = [
     "--registry",
     "http://127.0.0.1:8081",
     "--jdbc-url",
-    "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
+    "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream",
 ]
 
 
@@ -177,6 +177,10 @@ def test_devstack_services(config: Config, root: Path) -> None:
         f"{data}/postgres",
         "--port",
         "5432",
+        "--superuser-password-file",
+        f"{data}/postgres-superuser.password",
+        "--password-file",
+        f"{data}/postgres.password",
     ]
     assert launch.devstack_service(config, "registry").argv == [
         *head,
@@ -213,14 +217,14 @@ def test_health_tick_and_counts(config: Config, root: Path) -> None:
     assert launch.table_counts(config, metrics=True).argv[-4:] == [
         "table-counts",
         "--jdbc-url",
-        "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
+        "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream",
         "--metrics",
     ]
 
 
 def test_verify_report_and_dbt(config: Config, root: Path) -> None:
     jar = f"{root}/verify/target/verify.jar"
-    url = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres"
+    url = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream"
     assert launch.verify_reference(config).argv == [
         "java",
         "-jar",

@@ -1,5 +1,6 @@
 package io.cinestream.bench;
 
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -366,7 +367,9 @@ public final class BenchCli implements Callable<Integer> {
    * @throws java.sql.SQLException when the warehouse cannot be queried
    */
   static String parity(String jdbcUrl, MetricJob job) throws java.sql.SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+    try (Connection c =
+        DriverManager.getConnection(
+            jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()))) {
       List<String> columns = new ArrayList<>();
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -444,7 +447,9 @@ public final class BenchCli implements Callable<Integer> {
     if (job == MetricJob.SESSIONS) {
       tables.add("orphan_sign_outs");
     }
-    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+    try (Connection c =
+        DriverManager.getConnection(
+            jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()))) {
       for (String t : tables) {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE engine = ?")) {
           ps.setString(1, engine);

@@ -1,5 +1,6 @@
 package io.cinestream.bench;
 
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -73,7 +74,9 @@ public final class SinkPoller implements AutoCloseable {
             + ") * 1000)::bigint, (extract(epoch FROM emitted_at) * 1000)::bigint FROM "
             + job.table()
             + " WHERE engine = ? AND emitted_at >= to_timestamp(? / 1000.0)";
-    try (Connection c = DriverManager.getConnection(jdbcUrl);
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()));
         PreparedStatement ps = c.prepareStatement(sql)) {
       c.setAutoCommit(true);
       while (running) {

@@ -99,10 +99,16 @@ public final class DevStack {
     }
   }
 
-  /** {@code devstack postgres}: the embedded PostgreSQL warehouse, migrated. */
+  /**
+   * {@code devstack postgres}: the embedded PostgreSQL warehouse, migrated, with scram-sha-256
+   * password authentication ({@link EmbeddedWarehouse#startSecured}); the passwords come from files
+   * named on the command line (their paths only, never their content).
+   */
   @Command(
       name = "postgres",
-      description = "Run PostgreSQL with the migrated warehouse until SIGTERM.")
+      description =
+          "Run PostgreSQL (scram-sha-256) with the migrated warehouse, owned by the non-superuser"
+              + " role cinestream, until SIGTERM.")
   static final class Postgres implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, description = "PGDATA directory.")
     Path dataDir;
@@ -110,9 +116,22 @@ public final class DevStack {
     @Option(names = "--port", defaultValue = "5432", description = "Port (default 5432).")
     int port;
 
+    @Option(
+        names = "--superuser-password-file",
+        required = true,
+        description = "File holding the superuser's (postgres) password (mode 0600).")
+    Path superuserPasswordFile;
+
+    @Option(
+        names = "--password-file",
+        required = true,
+        description = "File holding the application role's (cinestream) password (mode 0600).")
+    Path passwordFile;
+
     @Override
     public Integer call() throws Exception {
-      EmbeddedWarehouse warehouse = EmbeddedWarehouse.start(dataDir, port);
+      EmbeddedWarehouse warehouse =
+          EmbeddedWarehouse.startSecured(dataDir, port, superuserPasswordFile, passwordFile);
       exitWhenServerDies(EmbeddedWarehouse.postmasterPid(dataDir));
       serveUntilStopped("postgres", warehouse);
       return 0;

@@ -1,5 +1,6 @@
 package io.cinestream.devstack;
 
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +41,7 @@ public final class HealthCheck implements Callable<Integer> {
 
   @Option(
       names = "--jdbc-url",
-      defaultValue = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
+      defaultValue = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream",
       description = "Warehouse JDBC URL.")
   String jdbcUrl;
 
@@ -109,7 +110,9 @@ public final class HealthCheck implements Callable<Integer> {
   /** {@code select 1} on the warehouse within 5 s. */
   public static Result postgres(String jdbcUrl) {
     DriverManager.setLoginTimeout(5);
-    try (Connection c = DriverManager.getConnection(jdbcUrl);
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()));
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("select 1, current_setting('server_version')")) {
       rs.next();

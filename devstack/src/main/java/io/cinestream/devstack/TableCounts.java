@@ -1,5 +1,6 @@
 package io.cinestream.devstack;
 
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -45,7 +46,7 @@ public final class TableCounts implements Callable<Integer> {
 
   @Option(
       names = "--jdbc-url",
-      defaultValue = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres",
+      defaultValue = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream",
       description = "Warehouse JDBC URL.")
   String jdbcUrl;
 
@@ -54,7 +55,9 @@ public final class TableCounts implements Callable<Integer> {
 
   @Override
   public Integer call() throws SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+    try (Connection c =
+        DriverManager.getConnection(
+            jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()))) {
       for (String line : metrics ? metricCounts(c) : rawCounts(c)) {
         System.out.println(line);
       }

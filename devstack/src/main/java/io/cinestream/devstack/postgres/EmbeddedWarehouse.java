@@ -22,6 +22,19 @@ import org.slf4j.LoggerFactory;
  * db/postgres/V*__*.sql}).
  *
  * <p>The data directory is kept between starts, so the warehouse survives {@code pipeline down}.
+ *
+ * <p>Two ways to start it:
+ *
+ * <ul>
+ *   <li>{@link #startSecured}: the local stack ({@code devstack postgres}). initdb with {@code
+ *       --auth=scram-sha-256} (host and local socket; no {@code trust} line in {@code pg_hba.conf})
+ *       and the superuser's password from a file ({@code --pwfile}); the database is owned by the
+ *       application role {@value #APP_USER}, a non-superuser (so {@code COPY ... TO PROGRAM} and
+ *       server-side file access are refused to it) that runs the migrations and that every consumer
+ *       logs in as. Passwords come from files, never from a command line.
+ *   <li>{@link #start}: in-process test servers (test-support's {@code LocalStack}) on a temporary
+ *       directory: trust authentication, superuser {@value #USER}.
+ * </ul>
  */
 public final class EmbeddedWarehouse implements AutoCloseable {
 
@@ -30,8 +43,11 @@ public final class EmbeddedWarehouse implements AutoCloseable {
   /** The warehouse database name. */
   public static final String DATABASE = "cinestream";
 
-  /** The superuser of the embedded server (trust authentication on loopback). */
+  /** The superuser of the embedded server. */
   public static final String USER = "postgres";
+
+  /** The application role of the local stack: a non-superuser owning {@value #DATABASE}. */
+  public static final String APP_USER = "cinestream";
 
   private final EmbeddedPostgres postgres;
   private final int port;
@@ -53,14 +69,7 @@ public final class EmbeddedWarehouse implements AutoCloseable {
    */
   public static EmbeddedWarehouse start(Path dataDir, int port) throws IOException, SQLException {
     Files.createDirectories(dataDir);
-    EmbeddedPostgres pg =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dataDir)
-            .setCleanDataDirectory(false)
-            .setPort(port)
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("max_connections", "100")
-            .start();
+    EmbeddedPostgres pg = builder(dataDir, port).start();
     EmbeddedWarehouse warehouse = new EmbeddedWarehouse(pg, port);
     try (Connection c = pg.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {
@@ -77,6 +86,104 @@ public final class EmbeddedWarehouse implements AutoCloseable {
   }
 
   /**
+   * Starts the local stack's PostgreSQL with password authentication (scram-sha-256) on {@code
+   * dataDir} (initialised on first use with the superuser's password from {@code
+   * superuserPasswordFile}), sets the application role {@value #APP_USER} (created when missing:
+   * {@code LOGIN NOSUPERUSER CREATEDB}, its password set from {@code appPasswordFile} at every
+   * start), makes it the owner of database {@value #DATABASE} (created when missing) and applies
+   * pending migrations as that role.
+   *
+   * @param dataDir the server's data directory (PGDATA)
+   * @param port TCP port on 127.0.0.1
+   * @param superuserPasswordFile a file whose first line is the superuser's password
+   * @param appPasswordFile a file whose first line is the application role's password
+   * @return the running warehouse
+   * @throws IllegalStateException when {@code dataDir} holds a server initialised with trust
+   *     authentication (a {@code trust} line in {@code pg_hba.conf}), or a password file is empty
+   * @throws IOException when a password file cannot be read or the server cannot start
+   * @throws SQLException when the role or the database cannot be set up
+   */
+  public static EmbeddedWarehouse startSecured(
+      Path dataDir, int port, Path superuserPasswordFile, Path appPasswordFile)
+      throws IOException, SQLException {
+    Path hba = dataDir.resolve("pg_hba.conf");
+    if (Files.isRegularFile(hba) && trustLines(hba) > 0) {
+      throw new IllegalStateException(
+          dataDir
+              + " was initialised with trust authentication (pg_hba.conf); move it away and start"
+              + " again: a new one gets scram-sha-256 and generated passwords");
+    }
+    String superuserSecret = firstLine(superuserPasswordFile);
+    String appSecret = firstLine(appPasswordFile);
+    Files.createDirectories(dataDir);
+    EmbeddedPostgres pg =
+        builder(dataDir, port)
+            .setLocaleConfig("auth", "scram-sha-256")
+            .setLocaleConfig("pwfile", superuserPasswordFile.toAbsolutePath().toString())
+            .setConnectConfig("password", superuserSecret)
+            .start();
+    EmbeddedWarehouse warehouse = new EmbeddedWarehouse(pg, port);
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      boolean roleExists;
+      try (ResultSet rs =
+          st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + APP_USER + "'")) {
+        roleExists = rs.next();
+      }
+      String passwordClause = " PASSWORD '" + appSecret.replace("'", "''") + "'";
+      st.execute(
+          (roleExists ? "ALTER ROLE " : "CREATE ROLE ")
+              + APP_USER
+              + " LOGIN NOSUPERUSER CREATEDB NOCREATEROLE"
+              + passwordClause);
+      try (ResultSet rs =
+          st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+        st.execute(
+            rs.next()
+                ? "ALTER DATABASE " + DATABASE + " OWNER TO " + APP_USER
+                : "CREATE DATABASE " + DATABASE + " OWNER " + APP_USER);
+      }
+    } catch (SQLException | RuntimeException e) {
+      warehouse.close();
+      throw e;
+    }
+    migrate(appJdbcUrl(port), appSecret);
+    LOG.info(
+        "PostgreSQL up on 127.0.0.1:{} (scram-sha-256), database {} owned by {}, data in {}",
+        port,
+        DATABASE,
+        APP_USER,
+        dataDir);
+    return warehouse;
+  }
+
+  private static EmbeddedPostgres.Builder builder(Path dataDir, int port) {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "100");
+  }
+
+  /** The number of active (not commented) {@code pg_hba.conf} lines whose method is trust. */
+  static long trustLines(Path hba) throws IOException {
+    return Files.readAllLines(hba).stream()
+        .map(line -> line.replaceFirst("#.*", "").trim())
+        .filter(line -> !line.isEmpty())
+        .filter(line -> line.matches("(?i).*\\strust(\\s.*)?$"))
+        .count();
+  }
+
+  private static String firstLine(Path file) throws IOException {
+    String line = Files.readString(file).lines().findFirst().orElse("").strip();
+    if (line.isEmpty()) {
+      throw new IllegalStateException("password file " + file + " is empty");
+    }
+    return line;
+  }
+
+  /**
    * Applies pending Flyway migrations ({@link WarehouseDdl#POSTGRES_LOCATION}) to a PostgreSQL
    * database. The files moved from this module's {@code db/migration} with their names and content
    * unchanged, so a warehouse migrated before the move validates: Flyway keys its history on
@@ -88,9 +195,20 @@ public final class EmbeddedWarehouse implements AutoCloseable {
    *     was applied
    */
   public static int migrate(String jdbcUrl) {
+    return migrate(jdbcUrl, null);
+  }
+
+  /**
+   * {@link #migrate(String)} logging in with a password (the user is the URL's).
+   *
+   * @param jdbcUrl e.g. {@code jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream}
+   * @param password the user's password, or null for none
+   * @return the number of migrations applied now
+   */
+  public static int migrate(String jdbcUrl, String password) {
     MigrateResult result =
         Flyway.configure()
-            .dataSource(jdbcUrl, null, null)
+            .dataSource(jdbcUrl, null, password)
             .locations(WarehouseDdl.POSTGRES_LOCATION)
             .load()
             .migrate();
@@ -112,6 +230,15 @@ public final class EmbeddedWarehouse implements AutoCloseable {
   /** JDBC URL of the warehouse database on a given local port. */
   public static String jdbcUrl(int port) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE + "?user=" + USER;
+  }
+
+  /**
+   * JDBC URL of the warehouse database as the application role on a local port: {@code
+   * jdbc:postgresql://127.0.0.1:<port>/cinestream?user=cinestream} (the password comes from {@code
+   * CINESTREAM_JDBC_PASSWORD}, see {@code WarehouseConnections}).
+   */
+  public static String appJdbcUrl(int port) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE + "?user=" + APP_USER;
   }
 
   /**

@@ -12,6 +12,7 @@ import io.cinestream.events.SignOut;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.CachingSchemaRegistryClient;
 import io.cinestream.schemas.serde.ConfluentAvroSerializer;
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
@@ -128,7 +129,9 @@ public final class LoaderBench {
 
   private static void count(String jdbcUrl) throws Exception {
     long rows = 0;
-    try (Connection c = DriverManager.getConnection(jdbcUrl);
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()));
         Statement st = c.createStatement()) {
       for (RawTable table : RawTable.values()) {
         if (table != RawTable.DEAD_LETTER_EVENTS) {
@@ -145,7 +148,9 @@ public final class LoaderBench {
   private static void copyCeiling(String jdbcUrl) throws Exception {
     long rows = 0;
     long nanos = 0;
-    try (Connection c = DriverManager.getConnection(jdbcUrl);
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()));
         Statement st = c.createStatement()) {
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
       for (RawTable table : RawTable.values()) {
