@@ -334,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except StepFailed as e:
         failure(e)
-        return 1
+        return getattr(e, "exit_code", 1)
     except click.Abort:
         click.echo("aborted", err=True)
         return 130

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from . import launch, resume, stack
+from . import disk, launch, resume, stack
 from .config import Config
 from .console import B, N, StepFailed, indent, ok, run_logged, step
 from .tools import Jars, ensure_venv, flink_home, spark_home
@@ -324,7 +324,11 @@ def tick_time(hours: int, start: datetime = SIM_START) -> str:
 
 
 def run(config: Config, movies: Path, users: int, hours: int, seed: int, run_id: str, down: bool) -> None:
-    """The main job end to end; step timings in ``$CINESTREAM_HOME/runs/RUN_ID/timings.tsv``."""
+    """The main job end to end; step timings in ``$CINESTREAM_HOME/runs/RUN_ID/timings.tsv``.
+
+    :raises disk.LowDiskSpace: (exit 2) below DISK_MIN_FREE_MB free on the data folder
+    """
+    disk.require_free_space(config, "run")
     started = time.monotonic()
     recorded = config.home / "runs" / run_id
     recorded.mkdir(parents=True, exist_ok=True)
@@ -382,7 +386,11 @@ def run(config: Config, movies: Path, users: int, hours: int, seed: int, run_id:
 
 
 def up(config: Config) -> None:
-    """``./pipeline up``: build when needed, then the stack (idempotent)."""
+    """``./pipeline up``: build when needed, then the stack (idempotent).
+
+    :raises disk.LowDiskSpace: (exit 2) below DISK_MIN_FREE_MB free on the data folder
+    """
+    disk.require_free_space(config, "up")
     ensure_build(config)
     step(f"Starting the local stack (data in {config.home})")
     stack.up(config)

@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import credentials, launch
+from . import credentials, disk, launch
 from .config import Config
 from .console import StepFailed, ok, warn
 from .tools import Jars, flink_home
@@ -382,9 +382,9 @@ def down(config: Config) -> None:
 
 
 def status(config: Config) -> int:
-    """Prints each service's process, a real request to each, and Flink's jobs.
+    """Prints each service's process, a real request to each, Flink's jobs and the data folder's free space.
 
-    :return: 0 when everything answers, else 1
+    :return: 0 when everything answers (and at least DISK_MIN_FREE_MB is free), else 1
     """
     if not (config.root / "devstack/target/devstack.jar").is_file():
         raise StepFailed("status", "not built yet: run ./pipeline up")
@@ -411,7 +411,9 @@ def status(config: Config) -> int:
     for proc in (RAW_LOADER, SPARK_METRICS):
         if proc.running(config):
             print(f"{proc.name:<13} pid {proc.pid(config)}")
-    return rc
+    line, disk_rc = disk.status_line(config)
+    print(line)
+    return rc or disk_rc
 
 
 def jars_present(config: Config) -> bool:
