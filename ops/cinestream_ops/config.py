@@ -225,6 +225,22 @@ class Config:
         """``$CINESTREAM_HOME/flink-conf``: the rendered Flink configuration of this stack."""
         return self.home / "flink-conf"
 
+    @property
+    def log_max_size_mb(self) -> int:
+        """``LOG_MAX_SIZE_MB`` (default 10): a service's log is rolled when it reaches this size (MiB).
+
+        :raises ConfigError: when it is not a whole number >= 1
+        """
+        return _positive({"LOG_MAX_SIZE_MB": self.values.get("LOG_MAX_SIZE_MB", "10")}, "LOG_MAX_SIZE_MB")
+
+    @property
+    def log_max_files(self) -> int:
+        """``LOG_MAX_FILES`` (default 5): rolled files kept per service log (``NAME.log.1`` ... ``.N``).
+
+        :raises ConfigError: when it is not a whole number >= 1
+        """
+        return _positive({"LOG_MAX_FILES": self.values.get("LOG_MAX_FILES", "5")}, "LOG_MAX_FILES")
+
     def env(self) -> dict[str, str]:
         """Every key with its effective value: what ``./pipeline`` exports to the commands it runs."""
         return dict(self.values)

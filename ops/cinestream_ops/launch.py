@@ -281,8 +281,22 @@ def devstack_service(config: Config, service: str) -> Launch:
         args = ["--port", str(config.registry_port), "--bootstrap", config.kafka_bootstrap]
     else:
         raise ValueError(f"unknown devstack service {service!r} (one of {', '.join(SERVICES)})")
-    jvm = [f"-Xmx{config.devstack_heap}", "-XX:+UseSerialGC"]
+    jvm = [f"-Xmx{config.devstack_heap}", "-XX:+UseSerialGC", *service_logging(config, service)]
     return Launch(["java", *jvm, "-cp", Jars(config.root).devstack_cp, DEVSTACK_MAIN, service, *args])
+
+
+def service_logging(config: Config, service: str) -> list[str]:
+    """The JVM properties that send a devstack service's log to a rolling file (devstack's log4j2.xml).
+
+    ``$CINESTREAM_HOME/logs/SERVICE.log``, rolled at ``LOG_MAX_SIZE_MB`` into ``SERVICE.log.1`` ...
+    ``.LOG_MAX_FILES`` (the oldest deleted). What bypasses the logger (a JVM crash, an argument
+    error) goes to the process's stdout/stderr, ``SERVICE.out``.
+    """
+    return [
+        f"-Dcinestream.logFile={config.log_dir / (service + '.log')}",
+        f"-Dcinestream.logMaxSize={config.log_max_size_mb}MB",
+        f"-Dcinestream.logMaxFiles={config.log_max_files}",
+    ]
 
 
 def devstack_tool(config: Config, args: Sequence[str], java_options: Sequence[str] = ()) -> Launch:

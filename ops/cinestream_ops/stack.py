@@ -158,7 +158,9 @@ def start_service(config: Config, name: str) -> None:
         return
     for folder in (config.log_dir, config.run_dir, config.data_dir):
         folder.mkdir(parents=True, exist_ok=True)
-    start_background(config, proc, launch.devstack_service(config, name), config.log_dir / f"{name}.log")
+    # The service logs to NAME.log itself (rolling, launch.service_logging); its stdout/stderr,
+    # what bypasses the logger, to NAME.out.
+    start_background(config, proc, launch.devstack_service(config, name), config.log_dir / f"{name}.out")
 
 
 def await_healthy(config: Config, name: str, timeout_s: float = 120) -> None:
@@ -167,10 +169,13 @@ def await_healthy(config: Config, name: str, timeout_s: float = 120) -> None:
     :raises StepFailed: when its process exits, or after ``timeout_s``
     """
     log = config.log_dir / f"{name}.log"
+    out = config.log_dir / f"{name}.out"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if not service(name).running(config):
-            raise StepFailed(f"up {name}", "the process exited during start-up", log)
+            # An exception that ended it is on stderr (NAME.out); the log holds what led there.
+            crashed = out.is_file() and out.stat().st_size > 0
+            raise StepFailed(f"up {name}", "the process exited during start-up", out if crashed else log)
         result = health(config, name)
         if result.returncode == 0:
             ok(result.stdout.strip())
@@ -272,6 +277,7 @@ def render_flink_conf(config: Config) -> None:
     for pattern in ("log4j*.properties", "logback*.xml"):
         for source in (home / "conf").glob(pattern):
             shutil.copy(source, conf / source.name)
+    cap_flink_logs(conf / "log4j.properties", config.log_max_size_mb, config.log_max_files)
     lib = conf / "lib"
     shutil.rmtree(lib, ignore_errors=True)
     lib.mkdir()
@@ -279,6 +285,26 @@ def render_flink_conf(config: Config) -> None:
         (lib / jar.name).symlink_to(jar)
     (conf / "masters").write_text(f"127.0.0.1:{config.flink_rest_port}\n")
     (conf / "workers").write_text("127.0.0.1\n")
+
+
+def cap_flink_logs(properties: Path, max_size_mb: int, max_files: int) -> None:
+    """Sets the size and count caps of the rolling main log in Flink's ``log4j.properties``.
+
+    Flink's distribution rolls its daemons' logs at 100 MB and keeps 10; the local stack's caps are
+    ``LOG_MAX_SIZE_MB`` and ``LOG_MAX_FILES`` (cinestream.conf), like the devstack services.
+
+    :raises StepFailed: when the file lacks the ``appender.main.policies.size.size`` or
+        ``appender.main.strategy.max`` line (another Flink distribution)
+    """
+    text = properties.read_text(encoding="utf-8")
+    for key, value in (
+        ("appender.main.policies.size.size", f"{max_size_mb}MB"),
+        ("appender.main.strategy.max", str(max_files)),
+    ):
+        text, count = re.subn(rf"(?m)^{re.escape(key)}\s*=.*$", f"{key} = {value}", text)
+        if count != 1:
+            raise StepFailed("up flink", f"{properties}: no single {key} line to cap the log size")
+    properties.write_text(text, encoding="utf-8")
 
 
 def start_flink(config: Config) -> None:

@@ -158,10 +158,16 @@ def test_generator(config: Config, root: Path) -> None:
 
 def test_devstack_services(config: Config, root: Path) -> None:
     cp = f"{root}/devstack/target/devstack.jar:{root}/devstack/target/lib/*"
-    head = ["java", "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp, "io.cinestream.devstack.DevStack"]
     data = f"{root}/.local/data"
+
+    def head(service: str) -> list[str]:
+        # Each service logs to its own rolling file: 10 MB, 5 rolled files (LOG_MAX_SIZE_MB, LOG_MAX_FILES).
+        logging = [f"-Dcinestream.logFile={root}/.local/logs/{service}.log"]
+        logging += ["-Dcinestream.logMaxSize=10MB", "-Dcinestream.logMaxFiles=5"]
+        return ["java", "-Xmx512m", "-XX:+UseSerialGC", *logging, "-cp", cp, "io.cinestream.devstack.DevStack"]
+
     assert launch.devstack_service(config, "kafka").argv == [
-        *head,
+        *head("kafka"),
         "kafka",
         "--data-dir",
         f"{data}/kafka",
@@ -171,7 +177,7 @@ def test_devstack_services(config: Config, root: Path) -> None:
         "9093",
     ]
     assert launch.devstack_service(config, "postgres").argv == [
-        *head,
+        *head("postgres"),
         "postgres",
         "--data-dir",
         f"{data}/postgres",
@@ -183,7 +189,7 @@ def test_devstack_services(config: Config, root: Path) -> None:
         f"{data}/postgres.password",
     ]
     assert launch.devstack_service(config, "registry").argv == [
-        *head,
+        *head("registry"),
         "registry",
         "--port",
         "8081",

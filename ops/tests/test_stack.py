@@ -5,8 +5,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from cinestream_ops import launch, ops_commands, stack
-from cinestream_ops.config import Config
+from cinestream_ops.config import Config, ConfigError
+from cinestream_ops.console import StepFailed
 
 
 def test_background_process_is_found_once_and_stopped(config: Config) -> None:
@@ -77,3 +80,40 @@ def test_flink_extra_conf_replaces_the_template_line_of_a_key_it_sets() -> None:
         "taskmanager.memory.managed.fraction: 0.1\nmetrics.fetcher.update-interval: 100\n"
     )
     assert stack.merge_flink_conf(template, "") == template
+
+
+FLINK_LOG4J = """\
+appender.main.name = MainAppender
+appender.main.policies.size.type = SizeBasedTriggeringPolicy
+appender.main.policies.size.size = 100MB
+appender.main.strategy.type = DefaultRolloverStrategy
+appender.main.strategy.max = ${env:MAX_LOG_FILE_NUMBER:-10}
+"""
+
+
+def test_flink_logs_are_capped_like_the_services(tmp_path: Path) -> None:
+    properties = tmp_path / "log4j.properties"
+    properties.write_text(FLINK_LOG4J)
+    stack.cap_flink_logs(properties, 10, 5)
+    assert properties.read_text().splitlines() == [
+        "appender.main.name = MainAppender",
+        "appender.main.policies.size.type = SizeBasedTriggeringPolicy",
+        "appender.main.policies.size.size = 10MB",
+        "appender.main.strategy.type = DefaultRolloverStrategy",
+        "appender.main.strategy.max = 5",
+    ]
+    properties.write_text("appender.main.name = MainAppender\n")
+    with pytest.raises(StepFailed, match="appender.main.policies.size.size"):
+        stack.cap_flink_logs(properties, 10, 5)
+
+
+def test_log_caps_from_the_configuration(root: Path) -> None:
+    config = Config.load(root, {})
+    assert (config.log_max_size_mb, config.log_max_files) == (10, 5)
+    (root / "cinestream.conf").write_text(
+        (root / "cinestream.conf").read_text() + "LOG_MAX_SIZE_MB=2\nLOG_MAX_FILES=3\n"
+    )
+    config = Config.load(root, {})
+    assert (config.log_max_size_mb, config.log_max_files) == (2, 3)
+    with pytest.raises(ConfigError, match="LOG_MAX_FILES='0'"):
+        _ = Config.load(root, {"LOG_MAX_FILES": "0"}).log_max_files
