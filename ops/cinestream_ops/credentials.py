@@ -20,6 +20,7 @@ test, chaos, bench) must use its own stack's password.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -27,7 +28,7 @@ import time
 from collections.abc import MutableMapping
 from pathlib import Path
 
-from .config import Config
+from .config import Config, ConfigError
 from .console import warn
 
 #: The variable every JDBC consumer reads the PostgreSQL password from (WarehouseConnections.PASSWORD_ENV).
@@ -35,6 +36,32 @@ PASSWORD_ENV = "CINESTREAM_JDBC_PASSWORD"
 
 #: libpq's password variable (psql, psycopg).
 LIBPQ_PASSWORD_ENV = "PGPASSWORD"
+
+
+#: The role every consumer of the local warehouse logs in as (EmbeddedWarehouse.APP_USER).
+APP_USER = "cinestream"
+
+
+def check_local_user(config: Config) -> None:
+    """Refuses a ``WAREHOUSE_JDBC_URL`` that logs in to the local stack's PostgreSQL as another role.
+
+    Only role ``cinestream`` has its password in the environment (the superuser's stays in its
+    file), so e.g. ``user=postgres`` (the URL of the stacks before generated passwords) could
+    never log in: say so before anything starts, instead of a health check failing on "password
+    authentication failed".
+
+    :raises ConfigError: when the URL points at 127.0.0.1/localhost:POSTGRES_PORT with a ``user``
+        other than cinestream
+    """
+    match = re.match(r"jdbc:postgresql://(127\.0\.0\.1|localhost):(\d+)/[^?]*\?(.*)$", config.warehouse_jdbc_url)
+    if not match or int(match[2]) != config.postgres_port:
+        return
+    users = [v for k, _, v in (p.partition("=") for p in match[3].split("&")) if k == "user"]
+    if users and users[0] != APP_USER:
+        raise ConfigError(
+            f"WAREHOUSE_JDBC_URL={config.warehouse_jdbc_url!r}: the local warehouse's role is {APP_USER} "
+            f"(user={APP_USER}; its password comes from {PASSWORD_ENV}), not {users[0]}"
+        )
 
 
 def password_file(config: Config) -> Path:

@@ -382,6 +382,7 @@ def up(config: Config) -> None:
     The warehouse's password files are made first when missing (:func:`credentials.ensure`) and the
     password exported to this process's environment, so every command started after gets it.
     """
+    credentials.check_local_user(config)
     credentials.ensure(config)
     credentials.export(config, os.environ)
     start_service(config, "kafka")

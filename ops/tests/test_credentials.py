@@ -3,8 +3,10 @@
 import stat
 from pathlib import Path
 
+import pytest
+
 from cinestream_ops import credentials, launch
-from cinestream_ops.config import Config
+from cinestream_ops.config import Config, ConfigError
 
 
 def test_ensure_makes_two_distinct_0600_passwords_once(config: Config) -> None:
@@ -70,3 +72,13 @@ def test_the_postgres_service_gets_file_paths_not_passwords(config: Config) -> N
 def test_password_file_path_is_under_the_home(tmp_path: Path, config: Config) -> None:
     other = config.with_home(tmp_path / "smoke")
     assert credentials.password_file(other) == tmp_path / "smoke/data/postgres.password"
+
+
+def test_a_local_url_with_another_role_is_refused_before_anything_starts(root: Path) -> None:
+    old = "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres"
+    with pytest.raises(ConfigError, match="the local warehouse's role is cinestream .* not postgres"):
+        credentials.check_local_user(Config.load(root, {"WAREHOUSE_JDBC_URL": old}))
+    credentials.check_local_user(Config.load(root, {}))  # user=cinestream
+    # Another server (or port) is not the local stack's: any role.
+    credentials.check_local_user(Config.load(root, {"WAREHOUSE_JDBC_URL": old.replace("127.0.0.1", "db.example")}))
+    credentials.check_local_user(Config.load(root, {"WAREHOUSE_JDBC_URL": old.replace("5432", "6543")}))
