@@ -63,9 +63,25 @@ class TopicCreatorTest {
     }
   }
 
+  /**
+   * The topic's configuration once the broker shows the altered one: a broker serves
+   * describeConfigs from its metadata, which follows the controller's change a moment later (seen
+   * under load), so it is read until {@code segment.bytes} (set on every topic changed) is not the
+   * default, for at most 30 s.
+   */
   private static Config config(String topic) throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    return admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+      boolean settled =
+          !c.get("cleanup.policy").value().equals("delete")
+              || !c.get("segment.bytes").value().equals("1073741824");
+      if (settled || System.nanoTime() > deadline) {
+        return c;
+      }
+      Thread.sleep(200);
+    }
   }
 
   private static String value(Config c, String name) {
