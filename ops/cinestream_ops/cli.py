@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import bench_launch, credentials, jobs, ops_commands, tick_key
+from . import bench_launch, credentials, jobs, ops_commands, reset, tick_key
 from .config import Config, ConfigError
 from .console import StepFailed, failure
 
@@ -99,12 +99,14 @@ def cli() -> None:
 @click.option("--seed", type=SEED, default=42, show_default=True, help="generator seed")
 @click.option("--run-id", callback=_run_id, help="report id (default: the UTC start time)")
 @click.option("--down", is_flag=True, help="stop the stack at the end")
-def run(movies: Path | None, users: int, hours: int, seed: int, run_id: str | None, down: bool) -> None:
-    """The main job end to end: up, catalogue, generate a simulated day, tick, raw loads, Flink then
-    Spark metrics (bounded), verify, metric table counts, dbt build, and the run report in reports/ID/."""
+@click.option("--keep", is_flag=True, help="append to what the stack holds (default: reset first)")
+def run(movies: Path | None, users: int, hours: int, seed: int, run_id: str | None, down: bool, keep: bool) -> None:
+    """The main job end to end: up, reset (unless --keep), catalogue, generate a simulated day, tick,
+    raw loads, Flink then Spark metrics (bounded), verify, metric table counts, dbt build, and the
+    run report in reports/ID/ (step wall and CPU seconds in reports/ID/timings.json)."""
     config = load_config()
     movies = movies or _default_movies(config)
-    jobs.run(config, movies, users, hours, seed, run_id or jobs.stamp(), down)
+    jobs.run(config, movies, users, hours, seed, run_id or jobs.stamp(), down, keep=keep)
 
 
 def _default_movies(config: Config) -> Path:
@@ -123,6 +125,25 @@ def up() -> None:
 def down() -> None:
     """Stop what 'up' started, and the background loader and Spark metrics (by recorded pid)."""
     jobs.stop(load_config())
+
+
+@cli.command("reset")
+@click.option("--yes", is_flag=True, help="do not ask (required when stdin is not a terminal)")
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(reset.PARTS),
+    help="only this part (repeatable; default: all)",
+)
+def reset_command(yes: bool, only: tuple[str, ...]) -> None:
+    """Back to a clean state: stops running jobs, then deletes the event and catalogue topics and
+    their consumer groups, the Spark and Flink checkpoints and savepoints, the warehouse tables'
+    rows and dbt's schemas; keeps tools, builds, logs and reports. Lists it all first."""
+    try:
+        reset.reset(load_config(), only, yes=yes, ask=click.confirm)
+    except reset.Refused as e:
+        click.echo(f"./pipeline reset: {e}", err=True)
+        sys.exit(2)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ the step, the cause and the log file when something fails.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from . import disk, launch, resume, stack
+from . import disk, launch, reset, resume, stack, timing
 from .config import Config
 from .console import B, N, StepFailed, indent, ok, run_logged, step
 from .tools import Jars, ensure_venv, flink_home, spark_home
@@ -323,13 +324,23 @@ def tick_time(hours: int, start: datetime = SIM_START) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run(config: Config, movies: Path, users: int, hours: int, seed: int, run_id: str, down: bool) -> None:
-    """The main job end to end; step timings in ``$CINESTREAM_HOME/runs/RUN_ID/timings.tsv``.
+def run(
+    config: Config, movies: Path, users: int, hours: int, seed: int, run_id: str, down: bool, *, keep: bool = False
+) -> None:
+    """The main job end to end; step timings in ``$CINESTREAM_HOME/runs/RUN_ID/timings.tsv`` (wall
+    seconds, for the report) and ``timings.json`` (wall and CPU seconds per step, :mod:`timing`),
+    copied to ``reports/RUN_ID/timings.json``.
 
+    :param keep: append to what the stack holds; by default a reset (every part, no question)
+        follows ``up``, so that the same arguments give the same metric tables and marts
     :raises disk.LowDiskSpace: (exit 2) below DISK_MIN_FREE_MB free on the data folder
     """
     disk.require_free_space(config, "run")
     started = time.monotonic()
+    if keep:
+        step("Appending to what the stack holds (--keep): topics, checkpoints and tables are not reset")
+    else:
+        step("Starting from a clean state: after 'up', ./pipeline reset --yes (--keep appends instead)")
     recorded = config.home / "runs" / run_id
     recorded.mkdir(parents=True, exist_ok=True)
     timings = recorded / "timings.tsv"
@@ -351,6 +362,7 @@ def run(config: Config, movies: Path, users: int, hours: int, seed: int, run_id:
     generate_args += ["--seed", str(seed), "--duplicate-rate", "0.01", "--malformed-rate", "0.001", "--no-progress"]
     steps = [
         ("up", lambda: up(config)),
+        *([] if keep else [("reset", lambda: reset.reset(config, (), yes=True, ask=lambda _q: True))]),
         ("catalog", lambda: catalog(config, movies)),
         ("generate", lambda: generate(config, generate_args)),
         ("tick", lambda: tick(config, tick_time(hours))),
@@ -364,6 +376,7 @@ def run(config: Config, movies: Path, users: int, hours: int, seed: int, run_id:
     ]
     total = sum(1 for _, fn in steps if fn is not None)
     number = 0
+    measured: list[dict[str, float | str]] = []
     for name, fn in steps:
         if fn is None:
             step("Metric tables")
@@ -371,12 +384,17 @@ def run(config: Config, movies: Path, users: int, hours: int, seed: int, run_id:
             continue
         number += 1
         print(f"{B}[{number}/{total}] {name}{N}", flush=True)
-        begin = time.monotonic()
+        begin, cpu_before = time.monotonic(), timing.Sample.now(config.run_dir)
         fn()
         secs = time.monotonic() - begin
+        measured.append(timing.step_record(name, secs, cpu_before, timing.Sample.now(config.run_dir)))
         with timings.open("a") as out:
             out.write(f"{name}\t{secs:.1f}\n")
+        (recorded / "timings.json").write_text(json.dumps({"run_id": run_id, "steps": measured}, indent=2) + "\n")
         ok(f"[{number}/{total}] {name}: {secs:.1f}s")
+    report_dir = config.root / "reports" / run_id
+    if report_dir.is_dir():
+        shutil.copy(recorded / "timings.json", report_dir / "timings.json")
     step(
         f"Main job finished in {time.monotonic() - started:.0f}s; report: reports/{run_id}/index.html; "
         "the stack keeps running (./pipeline status, ./pipeline down)"

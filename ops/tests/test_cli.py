@@ -68,6 +68,7 @@ def test_valid_run_flags_reach_the_job(no_jobs: list[tuple], monkeypatch: pytest
     assert cli.main(["run", "--users", "300", "--hours", "6", "--seed", "11", "--run-id", "smoke-1"]) == 0
     ((name, args, _),) = no_jobs
     config, movies, users, hours, seed, run_id, down = args
+    assert _ == {"keep": False}
     assert (name, movies, users, hours, seed) == ("run", REPO / "data/Movies.txt", 300, 6, 11)
     assert (run_id, down) == ("smoke-1", False)
     assert config.root == REPO

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
       DevStack.Tick.class,
       ConsumerGroupOffsets.class,
       HealthCheck.class,
+      StackReset.class,
       TableCounts.class
     })
 public final class DevStack {

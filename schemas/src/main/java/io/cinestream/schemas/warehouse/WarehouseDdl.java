@@ -86,6 +86,25 @@ public final class WarehouseDdl {
   }
 
   /**
+   * The tables a dialect's migrations create, in version and file order: the warehouse's own tables
+   * (not Flyway's history, not dbt's relations). {@code ./pipeline reset} empties these.
+   *
+   * @param dialect a dialect
+   * @return table names as written in the migrations, e.g. {@code consumer_events}
+   * @throws UncheckedIOException when a migration file is missing from the classpath
+   */
+  public static List<String> tableNames(SqlDialect dialect) {
+    List<String> names = new ArrayList<>();
+    for (String statement : statements(dialect)) {
+      Matcher m = CREATE_TABLE.matcher(statement);
+      if (m.find()) {
+        names.add(m.group(1));
+      }
+    }
+    return names;
+  }
+
+  /**
    * Splits SQL text into statements: drops {@code --} comment lines, splits on {@code ;} (the
    * migrations hold no semicolon inside a literal or a body) and trims.
    *

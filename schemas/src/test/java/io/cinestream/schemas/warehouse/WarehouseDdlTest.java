@@ -37,6 +37,28 @@ class WarehouseDdlTest {
   }
 
   @Test
+  void tableNamesAreTheSameInBothDialectsAndHoldEveryRawCatalogueAndOutputTable() {
+    var postgres = WarehouseDdl.tableNames(SqlDialect.POSTGRES);
+    assertThat(postgres)
+        .startsWith(
+            "consumer_events",
+            "item_view_events",
+            "cart_events",
+            "item_rating_events",
+            "dead_letter_events",
+            "movies_catalog",
+            "movies_catalog_quarantine")
+        .doesNotHaveDuplicates()
+        .doesNotContain("flyway_schema_history");
+    for (OutputTable table : OutputTable.values()) {
+      assertThat(postgres).contains(table.tableName());
+    }
+    assertThat(WarehouseDdl.tableNames(SqlDialect.SNOWFLAKE))
+        .map(String::toLowerCase)
+        .containsExactlyElementsOf(postgres);
+  }
+
+  @Test
   void snowflakeStatementsAreIdempotentCreates() {
     assertThat(WarehouseDdl.statements(SqlDialect.SNOWFLAKE))
         .hasSize(14)

@@ -1,0 +1,199 @@
+"""``./pipeline reset``: what it lists and removes per part, its refusal off a terminal, idempotence.
+
+Kafka and the warehouse are played by a fake of ``devstack reset`` (its output format, parsed by
+the real parser); the checkpoint folders are real folders in a temporary stack home.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from cinestream_ops import cli, reset, stack
+from cinestream_ops.config import Config
+
+DEVSTACK_OUTPUT = {
+    "topics": "topic\tmovies_catalog_enriched\t1200\ntopic\tsign_in\t340\ngroup\tcinestream-flink-session-metrics\n",
+    "warehouse": "table\tconsumer_events\t5000\ntable\tsession_metrics\t720\nschema\tanalytics\t31\n",
+}
+
+
+class FakeStack:
+    """``devstack reset`` on a stack holding :data:`DEVSTACK_OUTPUT` until a part is executed."""
+
+    def __init__(self) -> None:
+        self.held = dict(DEVSTACK_OUTPUT)
+        self.calls: list[tuple[tuple[str, ...], bool]] = []
+
+    def __call__(self, parts: Sequence[str], execute: bool) -> list[reset.Item]:
+        self.calls.append((tuple(parts), execute))
+        remote = [p for p in parts if p in self.held]
+        items = reset.parse_devstack("".join(self.held[p] for p in remote))
+        if execute:
+            for p in remote:
+                self.held[p] = ""
+        return items
+
+
+@pytest.fixture(autouse=True)
+def no_flink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Flink cluster answers (its jobs list is empty)."""
+    monkeypatch.setattr(stack, "flink_jobs", lambda _config: [])
+
+
+@pytest.fixture
+def home(config: Config) -> Config:
+    """A stack home whose three checkpoint folders hold files."""
+    for folder, name in zip(
+        reset.checkpoint_dirs(config), ("raw-loader/offsets/0", "abc/chk-3/_metadata", "sp-1/x"), strict=True
+    ):
+        (folder / name).parent.mkdir(parents=True)
+        (folder / name).write_bytes(b"x" * 1000)
+    return config
+
+
+def names(items: Sequence[reset.Item]) -> list[tuple[str, str]]:
+    return [(i.kind, i.name) for i in items]
+
+
+def test_checkpoint_folders_are_the_spark_and_flink_ones_of_the_stack_home(config: Config) -> None:
+    home = config.root / ".local"
+    assert reset.checkpoint_dirs(config) == [
+        home / "checkpoints",
+        home / "data/flink/checkpoints",
+        home / "data/flink/savepoints",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("only", "expected"),
+    [
+        (
+            ("topics",),
+            [("topic", "movies_catalog_enriched"), ("topic", "sign_in"), ("group", "cinestream-flink-session-metrics")],
+        ),
+        (("warehouse",), [("table", "consumer_events"), ("table", "session_metrics"), ("schema", "analytics")]),
+        (("checkpoints",), "folders"),
+        (
+            ("warehouse", "topics"),
+            [
+                ("topic", "movies_catalog_enriched"),
+                ("topic", "sign_in"),
+                ("group", "cinestream-flink-session-metrics"),
+                ("table", "consumer_events"),
+                ("table", "session_metrics"),
+                ("schema", "analytics"),
+            ],
+        ),
+    ],
+)
+def test_each_only_lists_and_removes_its_part_and_nothing_else(
+    home: Config, only: tuple[str, ...], expected: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeStack()
+    folders = [("folder", str(d)) for d in reset.checkpoint_dirs(home)]
+    removed = reset.reset(home, only, yes=True, ask=lambda _q: False, interactive=False, remote=fake)
+    assert names(removed) == (folders if expected == "folders" else expected)
+    parts = reset.selected(only)
+    assert fake.calls == [(parts, False), (parts, True)]
+    checkpoints_left = all(d.is_dir() for d in reset.checkpoint_dirs(home))
+    assert checkpoints_left == ("checkpoints" not in only)
+    listing = capsys.readouterr().out
+    for kind, name in names(removed):
+        assert f"{kind:<10} {name}" in listing
+
+
+def test_everything_by_default_in_part_order_with_sizes(home: Config) -> None:
+    removed = reset.reset(home, (), yes=True, ask=lambda _q: False, interactive=False, remote=FakeStack())
+    assert [i.part for i in removed] == ["topics"] * 3 + ["checkpoints"] * 3 + ["warehouse"] * 3
+    assert removed[0].render() == "topic      movies_catalog_enriched (1,200 records)"
+    assert removed[3].detail == "1 files, 0.0 MB"
+    assert removed[-1].render() == "schema     analytics (dbt, 31 relations)"
+
+
+def test_refuses_without_yes_off_a_terminal_and_removes_nothing(home: Config) -> None:
+    fake = FakeStack()
+    with pytest.raises(reset.Refused, match="^refusing to delete without --yes: stdin is not a terminal$"):
+        reset.reset(home, (), yes=False, ask=lambda _q: True, interactive=False, remote=fake)
+    assert all(execute is False for _, execute in fake.calls)
+    assert all(d.is_dir() for d in reset.checkpoint_dirs(home))
+
+
+def test_asks_on_a_terminal_and_a_no_removes_nothing(home: Config) -> None:
+    asked: list[str] = []
+    fake = FakeStack()
+
+    def no(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    with pytest.raises(reset.Refused, match="nothing deleted"):
+        reset.reset(home, ("checkpoints",), yes=False, ask=no, interactive=True, remote=fake)
+    assert asked == ["Delete all of the above?"]
+    assert all(d.is_dir() for d in reset.checkpoint_dirs(home))
+    reset.reset(home, ("checkpoints",), yes=False, ask=lambda _q: True, interactive=True, remote=fake)
+    assert not any(d.exists() for d in reset.checkpoint_dirs(home))
+
+
+def test_a_second_reset_finds_nothing_says_so_and_needs_no_yes(
+    home: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeStack()
+    assert len(reset.reset(home, (), yes=True, ask=lambda _q: False, interactive=False, remote=fake)) == 9
+    capsys.readouterr()
+    assert reset.reset(home, (), yes=False, ask=lambda _q: False, interactive=False, remote=fake) == []
+    assert "nothing to remove: already clean" in capsys.readouterr().out
+    assert fake.calls[-1] == (reset.PARTS, False)
+
+
+def test_empty_checkpoint_folders_are_not_listed(config: Config) -> None:
+    for folder in reset.checkpoint_dirs(config):
+        (folder / "empty-subfolder").mkdir(parents=True)
+    assert reset.folder_items(reset.checkpoint_dirs(config)) == []
+
+
+def test_running_streaming_jobs_are_listed_first_and_stopped(
+    home: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    jobs = [{"jid": "a" * 32, "name": "session-metrics", "state": "RUNNING"}, {"jid": "b" * 32, "state": "FINISHED"}]
+    monkeypatch.setattr(stack, "flink_jobs", lambda _config: jobs)
+    stopped: list[str] = []
+
+    def stop_jobs(_config: Config, items: Sequence[reset.Item]) -> None:
+        stopped.extend(i.name for i in items)
+
+    monkeypatch.setattr(reset, "stop_jobs", stop_jobs)
+    removed = reset.reset(home, ("checkpoints",), yes=True, ask=lambda _q: False, interactive=False, remote=FakeStack())
+    assert removed[0] == reset.Item("jobs", "flink job", f"session-metrics {'a' * 32}", "RUNNING")
+    assert stopped == [f"session-metrics {'a' * 32}"]
+
+
+def test_devstack_output_of_another_shape_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unexpected line from devstack reset: 'topic\\\\tx'"):
+        reset.parse_devstack("topic\tx\n")
+
+
+def test_cli_refusal_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*_a: object, **_k: object) -> None:
+        raise reset.Refused("refusing to delete without --yes: stdin is not a terminal")
+
+    monkeypatch.setattr(reset, "reset", refuse)
+    monkeypatch.setattr(cli, "load_config", lambda: None)
+    assert cli.main(["reset", "--only", "topics"]) == 2
+    assert capsys.readouterr().err == "./pipeline reset: refusing to delete without --yes: stdin is not a terminal\n"
+
+
+def test_cli_only_is_repeatable_and_checked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple] = []
+    monkeypatch.setattr(reset, "reset", lambda config, only, **k: calls.append((only, k["yes"])))
+    monkeypatch.setattr(cli, "load_config", lambda: None)
+    assert cli.main(["reset", "--only", "topics", "--only", "warehouse", "--yes"]) == 0
+    assert calls == [(("topics", "warehouse"), True)]
+    assert cli.main(["reset", "--only", "lake"]) == 2
+    assert "Invalid value for '--only': 'lake' is not one of 'topics', 'checkpoints', 'warehouse'" in (
+        capsys.readouterr().err
+    )
