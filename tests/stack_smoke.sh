@@ -7,9 +7,11 @@
 #   catalogue topic back through the registry
 #   with Confluent's client and compare with the table -> check the raw and metric tables -> the run
 #   report's summary.json (parity ok, figures for every engine present) and its rendering in
-#   headless Chromium -> the dbt fixture suite (its own scratch database) -> down -> no process of
-#   this stack left. During the run, tests/check_cmdline_credentials.py samples the command lines
-#   of the stack's processes (/proc/*/cmdline) and fails on any credential in one.
+#   headless Chromium -> the dbt fixture suite (its own scratch database) -> reset (refusal without
+#   --yes, nothing left, a second reset finds nothing) after another seed's data -> the same run
+#   again gives the same metric tables and dbt tables -> down -> no process of this stack left.
+#   During the run, tests/check_cmdline_credentials.py samples the command lines of the stack's
+#   processes (/proc/*/cmdline) and fails on any credential in one.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SMOKE_HOME="$(mktemp -d /tmp/cinestream-smoke.XXXXXX)"
@@ -79,8 +81,38 @@ python3 "$ROOT/tests/check_report_summary.py" "$report/summary.json" \
 DBT_VENV="$CINESTREAM_VENVS/dbt" POSTGRES_PORT="$POSTGRES_PORT" "$ROOT/dbt/ci/test.sh" \
   || fail "the dbt fixture suite failed"
 
+# Reset and repeat (docs/operations.md#reset): snapshot the metric tables and dbt's tables, put
+# another run's data on the stack (events of another seed in the same hours, loaded), check that
+# reset refuses off a terminal without --yes, then reset and check it left nothing (and that a
+# second reset finds nothing); then the same run again, whose tables must equal the snapshot (SQL
+# EXCEPT ALL both ways, every column but emitted_at/loaded_at).
+snap() { "$CINESTREAM_VENVS/interop/bin/python" "$ROOT/tests/warehouse_snapshot.py" "$@"; }
+snap snapshot --dsn "$DSN" --schema smoke_repeat > /dev/null || fail "snapshot of the first run's tables failed"
+"$P" generate --users 50 --hours 2 --seed 12 --start 2026-01-05T00:00:00Z --no-progress > /dev/null \
+  || fail "generate (another seed) failed"
+"$P" load > /dev/null || fail "load (another seed) failed"
+set +e
+refusal="$("$P" reset < /dev/null 2>&1 > /dev/null)"
+rc=$?
+set -e
+[[ $rc -eq 2 && "$refusal" == "./pipeline reset: refusing to delete without --yes: stdin is not a terminal" ]] \
+  || fail "reset without --yes off a terminal: exit $rc, '$refusal' (expected exit 2 and one line)"
+"$P" reset --yes > /dev/null || fail "reset --yes failed"
+snap empty --dsn "$DSN" || fail "reset left rows or dbt's schema behind"
+for d in "$SMOKE_HOME/checkpoints" "$SMOKE_HOME/data/flink/checkpoints" "$SMOKE_HOME/data/flink/savepoints"; do
+  [[ ! -e "$d" ]] || fail "reset left $d"
+done
+again="$("$P" reset < /dev/null)" || fail "a second reset failed"
+[[ "$again" == *"nothing to remove: already clean"* ]] || fail "a second reset found something to remove: $again"
+timeout 1200 "$P" run --users 300 --hours 6 --seed 11 --run-id "$run_id-repeat" > "$SMOKE_HOME/repeat.log" 2>&1 \
+  || { tail -n 30 "$SMOKE_HOME/repeat.log" >&2; fail "the repeated ./pipeline run failed"; }
+head -n 1 "$SMOKE_HOME/repeat.log" | grep -q "Starting from a clean state" \
+  || fail "./pipeline run does not say first that it starts from a clean state"
+snap compare --dsn "$DSN" --schema smoke_repeat \
+  || fail "the same run after a reset gave other metric tables or dbt tables (differences above)"
+
 "$P" down
 sleep 1
 left="$(pgrep -f "$SMOKE_HOME" || true)"
 [[ -z "$left" ]] || fail "processes left after down: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-echo "smoke: 12 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"
+echo "smoke: 18 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"

@@ -3,6 +3,7 @@ package io.cinestream.devstack;
 import io.cinestream.devstack.kafka.TopicCreator;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.warehouse.SqlDialect;
+import io.cinestream.schemas.warehouse.WarehouseConnections;
 import io.cinestream.schemas.warehouse.WarehouseDdl;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -258,7 +259,7 @@ public final class StackReset implements Callable<Integer> {
    * The migrations' tables that hold rows and dbt's schemas; emptied (TRUNCATE) and dropped (DROP
    * SCHEMA ... CASCADE) in one transaction when {@code execute}.
    *
-   * @param jdbcUrl the warehouse
+   * @param jdbcUrl the warehouse (password: {@link WarehouseConnections#properties})
    * @param dbtSchema dbt's target schema; {@code <dbtSchema>_*} schemas are dbt's too
    * @param execute false: only list
    * @return tables (with row counts) and schemas (with their relation counts)
@@ -267,7 +268,9 @@ public final class StackReset implements Callable<Integer> {
   public static List<Item> warehouse(String jdbcUrl, String dbtSchema, boolean execute)
       throws SQLException {
     List<Item> items = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+    try (Connection c =
+        DriverManager.getConnection(
+            jdbcUrl, WarehouseConnections.properties(jdbcUrl, System.getenv()))) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
         for (String table : WarehouseDdl.tableNames(SqlDialect.POSTGRES)) {
