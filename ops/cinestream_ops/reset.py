@@ -93,16 +93,17 @@ _DEVSTACK_KINDS = {"topic": ("topics", "records"), "group": ("topics", ""), "tab
 
 
 def parse_devstack(text: str) -> list[Item]:
-    """The items of ``devstack reset``'s output (``kind<TAB>name[<TAB>size]`` lines).
+    """The items of ``devstack reset``'s output (``kind<TAB>name[<TAB>size]`` lines); other lines
+    (devstack's log lines) are skipped.
 
-    :raises ValueError: on a line of another shape or kind
+    :raises ValueError: on an item line of another shape
     """
     items = []
     for line in text.splitlines():
-        if not line.strip():
-            continue
         fields = line.split("\t")
         kind = fields[0]
+        if len(fields) < 2 or kind not in (*_DEVSTACK_KINDS, "schema"):
+            continue
         if kind == "schema" and len(fields) == 3:
             items.append(Item("warehouse", "schema", fields[1], f"dbt, {int(fields[2]):,} relations"))
         elif kind in _DEVSTACK_KINDS and len(fields) == (2 if kind == "group" else 3):

@@ -4,6 +4,7 @@ Kafka and the warehouse are played by a fake of ``devstack reset`` (its output f
 the real parser); the checkpoint folders are real folders in a temporary stack home.
 """
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -168,9 +169,13 @@ def test_running_streaming_jobs_are_listed_first_and_stopped(
     assert stopped == [f"session-metrics {'a' * 32}"]
 
 
-def test_devstack_output_of_another_shape_is_an_error() -> None:
-    with pytest.raises(ValueError, match="unexpected line from devstack reset: 'topic\\\\tx'"):
-        reset.parse_devstack("topic\tx\n")
+def test_devstack_log_lines_are_skipped_and_a_malformed_item_is_an_error() -> None:
+    log = "2026-12-04T20:20:29,598Z INFO  [main] i.c.d.k.TopicCreator - Topics on 127.0.0.1:39092: created [x]\n"
+    assert reset.parse_devstack(log + "table\tcart_events\t12\n") == [
+        reset.Item("warehouse", "table", "cart_events", "12 rows")
+    ]
+    with pytest.raises(ValueError, match=re.escape("unexpected line from devstack reset: 'topic\\tx\\t1\\t2'")):
+        reset.parse_devstack("topic\tx\t1\t2\n")
 
 
 def test_cli_refusal_is_one_line_and_exit_2(
