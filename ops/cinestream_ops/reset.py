@@ -255,14 +255,11 @@ def reset(
     indent("\n".join("  " + item.render() for item in items))
     confirm(yes, sys.stdin.isatty() if interactive is None else interactive, ask)
     stop_jobs(config, [i for i in items if i.part == "jobs"])
-    done = remote(parts, True)
+    remote(parts, True)
     if "checkpoints" in parts:
         for folder in checkpoint_dirs(config):
             shutil.rmtree(folder, ignore_errors=True)
             if folder.exists():
                 raise StepFailed("reset", f"cannot delete {folder}")
-    ok(
-        f"removed {len(done)} topic/group/table/schema item(s)"
-        + (f" and {len(checkpoint_dirs(config))} checkpoint folder(s)" if "checkpoints" in parts else "")
-    )
+    ok(f"reset done: the {len(items)} item(s) listed above are stopped or removed")
     return items
