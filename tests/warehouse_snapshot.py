@@ -11,9 +11,9 @@ dbt's schema is gone.
 
 ``compare --schema S``: the same tables now against the snapshot, with SQL: for each table, the rows
 of ``(now EXCEPT ALL snapshot)`` and of ``(snapshot EXCEPT ALL now)`` over every column except
-``emitted_at`` and ``loaded_at`` (the write times), counted. Identical = both counts 0 for every
-table, the same set of tables, and at least one metric row (an empty comparison proves
-nothing). ``--expect-different``: pass only when at least one table differs (a run with
+the write times ``emitted_at``, ``loaded_at`` and ``updated_at`` (the catalogue's, in dim_item),
+counted. Identical = both counts 0 for every table, the same set of tables, and at least one
+metric row (an empty comparison proves nothing). ``--expect-different``: pass only when at least one table differs (a run with
 another seed must not compare equal, or the comparison has no teeth).
 
 Prints one line per table; up to 5 differing rows each way when a table differs. Exit 0 when the
@@ -26,7 +26,9 @@ import sys
 import psycopg
 from psycopg import sql
 
-STAMPS = ("emitted_at", "loaded_at")
+# Write times, not results: the metric rows' and raw rows' stamps, and the catalogue's updated_at
+# (movies_catalog's DEFAULT now() at the first write of a product's content, carried into dim_item).
+STAMPS = ("emitted_at", "loaded_at", "updated_at")
 
 
 def tables(conn, dbt_schema: str) -> list[tuple[str, str]]:
