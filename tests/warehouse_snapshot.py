@@ -13,8 +13,8 @@ dbt's schema is gone.
 of ``(now EXCEPT ALL snapshot)`` and of ``(snapshot EXCEPT ALL now)`` over every column except
 the write times ``emitted_at``, ``loaded_at`` and ``updated_at`` (the catalogue's, in dim_item),
 counted. Identical = both counts 0 for every table, the same set of tables, and at least one
-metric row (an empty comparison proves nothing). ``--expect-different``: pass only when at least one table differs (a run with
-another seed must not compare equal, or the comparison has no teeth).
+metric row (an empty comparison proves nothing). ``--expect-different``: pass only when at least
+one table differs (a run with another seed must not compare equal, or the comparison has no teeth).
 
 Prints one line per table; up to 5 differing rows each way when a table differs. Exit 0 when the
 expectation holds, 1 otherwise, 2 on bad arguments.

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import launch, stack
+from . import launch, resume, stack
 from .config import Config
 from .console import StepFailed, indent, ok, step
 
@@ -64,8 +64,7 @@ class Item:
 
 def checkpoint_dirs(config: Config) -> list[Path]:
     """The checkpoint and savepoint folders of this stack home (their parents are kept)."""
-    flink = config.data_dir / "flink"
-    return [config.home / "checkpoints", flink / "checkpoints", flink / "savepoints"]
+    return [config.home / "checkpoints", resume.checkpoints_dir(config), resume.savepoints_dir(config)]
 
 
 def dbt_schema(environ: dict[str, str] | None = None) -> str:
