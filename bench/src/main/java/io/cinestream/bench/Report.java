@@ -144,7 +144,10 @@ public record Report(
                   ? "-"
                   : engine
                       ? String.format(
-                          Locale.ROOT, "%.1f (%.0fx)", st.spanSeconds(), st.spanOverStartup())
+                          Locale.ROOT,
+                          st.spanOverStartup() < 10 ? "%.1f (%.2fx)" : "%.1f (%.0fx)",
+                          st.spanSeconds(),
+                          st.spanOverStartup())
                       : String.format(Locale.ROOT, "%.1f", st.spanSeconds()),
               engine ? st.startupSeconds().format(1) : "-",
               engine ? st.endToEndPerSecond().format(0) : "-",

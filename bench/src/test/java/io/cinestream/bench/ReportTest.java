@@ -136,7 +136,7 @@ class ReportTest {
             Report.TABLE_HEADER
                 + "| registration | ceiling | 100000 | 400000 (380000-420000) | 100 % | 0.3 | - | - | 5.0 (4.0-6.0) | - | - | 612 |  |\n"
                 + "| registration | flink_sql | 100000 | 125000 (120000-130000) | 31 % | 40.0 (20x) | 2.0 (1.5-2.5) | 100000 (90000-110000) | 12.6 (12.0-13.1) | 4 / 512 | - | 612 | Flink SQL rows = flink (85 rows) |\n"
-                + "| registration | spark | 100000 | 50000 | 13 % | 80.0 (8x) | 10.0 | 20000 | 30.0 | 20 / 1500 | - | 612 | span under 20x start-up |\n"
+                + "| registration | spark | 100000 | 50000 | 13 % | 80.0 (8.00x) | 10.0 | 20000 | 30.0 | 20 / 1500 | - | 612 | span under 20x start-up |\n"
                 + "| sessions | flink_sql | n/a | n/a | | | | | | | | | no Flink SQL peer job |\n");
     assertThat(r.markdown()).contains("Method.\n\n" + Report.TABLE_HEADER);
   }
