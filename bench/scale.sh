@@ -31,6 +31,10 @@ done
 command -v jq > /dev/null || die "jq is not on PATH"
 
 cd "$ROOT"
+# Build and start the stack first, so that the first size's "up" step measures the same as the
+# second's (a running stack), not the Maven build and the services' start.
+log "./pipeline up (not measured)"
+./pipeline up >&2 || die "./pipeline up failed"
 for users in "$SMALL" "$LARGE"; do
   run_id="scale-${users}-${STAMP}"
   log "./pipeline run --users $users --hours $HOURS --seed $SEED --run-id $run_id"
