@@ -116,9 +116,10 @@ def _default_movies(config: Config) -> Path:
 
 
 @cli.command()
-def up() -> None:
+@click.option("--monitoring", is_flag=True, help="also Prometheus and the Pushgateway (docs/operations.md#monitoring)")
+def up(monitoring: bool) -> None:
     """Start Kafka, the schema registry, PostgreSQL and a Flink cluster on 127.0.0.1 (idempotent)."""
-    jobs.up(load_config())
+    jobs.up(load_config(), monitoring=monitoring)
 
 
 @cli.command()

@@ -241,6 +241,49 @@ class Config:
         """
         return _positive({"LOG_MAX_FILES": self.values.get("LOG_MAX_FILES", "5")}, "LOG_MAX_FILES")
 
+    def _optional_port(self, key: str, default: int) -> int:
+        return _port({key: self.values.get(key, str(default))}, key)
+
+    @property
+    def prometheus_port(self) -> int:
+        """``PROMETHEUS_PORT`` (default 9090): the stack's Prometheus on 127.0.0.1 (docs/operations.md#monitoring).
+
+        :raises ConfigError: when it is not a TCP port
+        """
+        return self._optional_port("PROMETHEUS_PORT", 9090)
+
+    @property
+    def pushgateway_port(self) -> int:
+        """``PUSHGATEWAY_PORT`` (default 9091): the Pushgateway that Flink's daemons push their metrics to.
+
+        :raises ConfigError: when it is not a TCP port
+        """
+        return self._optional_port("PUSHGATEWAY_PORT", 9091)
+
+    @property
+    def dashboard_port(self) -> int:
+        """``DASHBOARD_PORT`` (default 8090): the monitor/dashboard, scraped at ``/metrics``.
+
+        :raises ConfigError: when it is not a TCP port
+        """
+        return self._optional_port("DASHBOARD_PORT", 8090)
+
+    @property
+    def spark_metrics_ui_port(self) -> int:
+        """``SPARK_METRICS_UI_PORT`` (default 4040): Spark UI and Prometheus endpoint of the streaming metric queries.
+
+        :raises ConfigError: when it is not a TCP port
+        """
+        return self._optional_port("SPARK_METRICS_UI_PORT", 4040)
+
+    @property
+    def spark_loader_ui_port(self) -> int:
+        """``SPARK_LOADER_UI_PORT`` (default 4041): Spark UI and Prometheus endpoint of the streaming raw loader.
+
+        :raises ConfigError: when it is not a TCP port
+        """
+        return self._optional_port("SPARK_LOADER_UI_PORT", 4041)
+
     def env(self) -> dict[str, str]:
         """Every key with its effective value: what ``./pipeline`` exports to the commands it runs."""
         return dict(self.values)
@@ -276,5 +319,10 @@ class Config:
             SCHEMA_REGISTRY_URL=f"http://127.0.0.1:{p}8081",
             WAREHOUSE_JDBC_URL=f"jdbc:postgresql://127.0.0.1:{p}5432/cinestream?user=cinestream",
             FLINK_URL=f"http://127.0.0.1:{p}8082",
+            PROMETHEUS_PORT=f"{p}9090",
+            PUSHGATEWAY_PORT=f"{p}9091",
+            DASHBOARD_PORT=f"{p}8090",
+            SPARK_METRICS_UI_PORT=f"{p}4040",
+            SPARK_LOADER_UI_PORT=f"{p}4041",
         )
         return Config.load(self.root, env)

@@ -403,15 +403,16 @@ def run(
         stop(config)
 
 
-def up(config: Config) -> None:
+def up(config: Config, *, monitoring: bool = False) -> None:
     """``./pipeline up``: build when needed, then the stack (idempotent).
 
+    :param monitoring: also Prometheus and the Pushgateway (``up --monitoring``)
     :raises disk.LowDiskSpace: (exit 2) below DISK_MIN_FREE_MB free on the data folder
     """
     disk.require_free_space(config, "up")
     ensure_build(config)
     step(f"Starting the local stack (data in {config.home})")
-    stack.up(config)
+    stack.up(config, monitoring=monitoring)
 
 
 def stop(config: Config) -> None:

@@ -111,6 +111,31 @@ def spark_submit(
     return Launch(argv, {"SPARK_HOME": str(spark_home)})
 
 
+def spark_prometheus_conf(ui_port: int) -> list[str]:
+    """Spark settings of a long-running (streaming) job: its UI on 127.0.0.1:``ui_port`` with Prometheus endpoints.
+
+    ``/metrics/prometheus`` (PrometheusServlet: driver metrics, with the streaming queries' input
+    rate, latency and event-time watermark) and ``/metrics/executors/prometheus``; the metrics
+    namespace is fixed (``cinestream``, not the changing application id) so series keep their
+    names across restarts (docs/operations.md#monitoring). Later ``--conf`` values win, so these
+    override :func:`spark_submit`'s ``spark.ui.enabled=false``.
+
+    :param ui_port: the UI's port (``SPARK_METRICS_UI_PORT``, ``SPARK_LOADER_UI_PORT``)
+    :return: ``KEY=VALUE`` settings for ``spark_submit(conf=...)``
+    """
+    return [
+        "spark.ui.enabled=true",
+        f"spark.ui.port={ui_port}",
+        "spark.driver.bindAddress=127.0.0.1",
+        "spark.driver.host=127.0.0.1",
+        "spark.ui.prometheus.enabled=true",
+        "spark.sql.streaming.metricsEnabled=true",
+        "spark.metrics.namespace=cinestream",
+        "spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet",
+        "spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus",
+    ]
+
+
 def movie_catalog(config: Config, spark_home: Path, movies: Path, summary_json: Path | None = None) -> Launch:
     """MovieCatalogJob: the catalogue file into Kafka ``movies_catalog_enriched`` and the warehouse.
 
@@ -127,7 +152,8 @@ def raw_loader(config: Config, spark_home: Path, *, once: bool, extra: Sequence[
     """RawEventLoader on ``SPARK_LOADER_MASTER``: every event topic into the raw tables.
 
     :param once: True: catch up and stop (available-now), with the C1 JIT only (a one-shot batch
-        spends more CPU in C2 than in its tasks, README "loader throughput"); False: streaming
+        spends more CPU in C2 than in its tasks, README "loader throughput"); False: streaming,
+        with its Prometheus endpoint (:func:`spark_prometheus_conf` on ``SPARK_LOADER_UI_PORT``)
     :param extra: more loader options (chaos: ``--trigger-interval``)
     """
     args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/raw-loader"), *extra]
@@ -140,19 +166,29 @@ def raw_loader(config: Config, spark_home: Path, *, once: bool, extra: Sequence[
             master=config.spark_loader_master,
             driver_java_options="-XX:TieredStopAtLevel=1",
         )
-    return spark_submit(config, spark_home, RAW_LOADER_MAIN, args, master=config.spark_loader_master)
+    return spark_submit(
+        config,
+        spark_home,
+        RAW_LOADER_MAIN,
+        args,
+        master=config.spark_loader_master,
+        conf=spark_prometheus_conf(config.spark_loader_ui_port),
+    )
 
 
 def spark_metrics(config: Config, spark_home: Path, *, bounded: bool) -> Launch:
     """MetricsSparkJob: the three Spark metric queries.
 
     :param bounded: True: available-now trigger (what the topics hold now), then stop; False:
-        processing-time trigger, runs until stopped
+        processing-time trigger, runs until stopped, with its Prometheus endpoint
+        (:func:`spark_prometheus_conf` on ``SPARK_METRICS_UI_PORT``)
     """
     args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/spark-metrics")]
     if bounded:
-        args.append("--once")
-    return spark_submit(config, spark_home, SPARK_METRICS_MAIN, args)
+        return spark_submit(config, spark_home, SPARK_METRICS_MAIN, [*args, "--once"])
+    return spark_submit(
+        config, spark_home, SPARK_METRICS_MAIN, args, conf=spark_prometheus_conf(config.spark_metrics_ui_port)
+    )
 
 
 def flink_cli(config: Config, flink_home: Path, args: Sequence[str]) -> Launch:

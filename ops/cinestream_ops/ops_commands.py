@@ -13,7 +13,7 @@ from pathlib import Path
 from . import jobs, stack
 from .config import Config
 from .console import StepFailed, step, warn
-from .tools import Jars, ensure_venv, flink_home, spark_home
+from .tools import Jars, ensure_prometheus, ensure_venv, flink_home, spark_home
 
 #: The faults tests/chaos/chaos.py injects (its FAULTS).
 CHAOS_FAULTS = ("loader", "taskmanager", "jobmanager", "kafka", "registry", "postgres", "spark-metrics", "poison")
@@ -248,6 +248,28 @@ def unit_tests(config: Config) -> None:
         raise StepFailed("test", "the ops unit tests failed (listed above)")
 
 
+def monitoring_tests(config: Config) -> None:
+    """``promtool check config`` of the rendered Prometheus configuration, ``check rules`` and ``test rules``.
+
+    The configuration is rendered into a scratch stack home (nothing is started); the rule tests
+    are ``monitoring/tests/*.test.yml`` (docs/operations.md#monitoring).
+
+    :raises StepFailed: when promtool finds a problem (listed above)
+    """
+    promtool = str(ensure_prometheus(config).promtool)
+    root = config.root
+    with tempfile.TemporaryDirectory(prefix="cinestream-prom-") as scratch:
+        rendered = stack.render_prometheus_conf(config.with_home(Path(scratch)))
+        checks = [
+            [promtool, "check", "config", str(rendered)],
+            [promtool, "check", "rules", *map(str, sorted((root / "monitoring/rules").glob("*.rules.yml")))],
+            [promtool, "test", "rules", *map(str, sorted((root / "monitoring/tests").glob("*.test.yml")))],
+        ]
+        for argv in checks:
+            if subprocess.run(argv, cwd=root).returncode != 0:
+                raise StepFailed("test", f"promtool {argv[1]} {argv[2]} failed (listed above)")
+
+
 def test(config: Config) -> None:
     """The whole test suite (what CI runs): Maven, k8s, Airflow, lint, ops unit tests, secrets, smoke, chaos.
 
@@ -259,6 +281,8 @@ def test(config: Config) -> None:
     step("Lint: ruff on the Python, shellcheck on the bash scripts; the ops package's unit tests (pytest)")
     lint(config)
     unit_tests(config)
+    step("Monitoring: Prometheus configuration and alerting rules (promtool check, promtool test rules)")
+    monitoring_tests(config)
     step("Java test suite (Maven: unit, Spark local[2], integration against an in-process stack)")
     # Bounded, so that a hung test fails the run instead of running into CI's time limit.
     mvn = ["timeout", "2700", "mvn", "-B", "-ntp", "-f", str(root / "pom.xml"), "clean", "install", "spotless:check"]

@@ -23,7 +23,7 @@ from pathlib import Path
 from . import credentials, disk, launch
 from .config import Config
 from .console import StepFailed, ok, warn
-from .tools import Jars, flink_home
+from .tools import Jars, ensure_prometheus, flink_home
 
 #: Flink job states in which a job counts as running: it must not be submitted again.
 ALIVE_STATES = frozenset({"INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "RECONCILING"})
@@ -254,6 +254,8 @@ def render_flink_conf(config: Config) -> None:
 
     lib/ holds the distribution's jars plus the JDBC driver (``flink-jobs/target/cluster-lib``),
     loaded parent-first (config.yaml.template says why); the daemons get it as FLINK_LIB_DIR.
+    plugins/ holds the Prometheus reporter plugin (FLINK_PLUGINS_DIR); the template's reporter
+    lines (:data:`MONITORING_MARK`) are enabled when the stack's monitoring runs.
     ``FLINK_EXTRA_CONF`` (environment) adds lines (bench: a short REST metric refresh); a key it sets
     replaces the template's line of that key (:func:`merge_flink_conf`).
     """
@@ -270,8 +272,11 @@ def render_flink_conf(config: Config) -> None:
         "@FLINK_REST_PORT@": config.flink_rest_port,
         "@FLINK_BLOB_PORT@": config.flink_blob_port,
         "@FLINK_TM_RPC_PORT@": config.flink_tm_rpc_port,
+        "@PUSHGATEWAY_PORT@": config.pushgateway_port,
     }.items():
         text = text.replace(key, str(value))
+    if monitoring_running(config):
+        text = text.replace(MONITORING_MARK, "")
     text = merge_flink_conf(text, os.environ.get("FLINK_EXTRA_CONF", ""))
     (conf / "config.yaml").write_text(text, encoding="utf-8")
     for pattern in ("log4j*.properties", "logback*.xml"):
@@ -283,6 +288,11 @@ def render_flink_conf(config: Config) -> None:
     lib.mkdir()
     for jar in [*(home / "lib").glob("*.jar"), *(config.root / "flink-jobs/target/cluster-lib").glob("*.jar")]:
         (lib / jar.name).symlink_to(jar)
+    # Plugins (FLINK_PLUGINS_DIR): only the Prometheus reporters of the distribution's plugins/.
+    plugins = conf / "plugins"
+    shutil.rmtree(plugins, ignore_errors=True)
+    plugins.mkdir()
+    (plugins / PROMETHEUS_PLUGIN).symlink_to(home / "plugins" / PROMETHEUS_PLUGIN)
     (conf / "masters").write_text(f"127.0.0.1:{config.flink_rest_port}\n")
     (conf / "workers").write_text("127.0.0.1\n")
 
@@ -327,14 +337,25 @@ def start_flink(config: Config) -> None:
     home = flink_home(config)
     log = config.log_dir / "flink/start-cluster.log"
     conf = config.flink_conf_dir
-    env = {**os.environ, "FLINK_CONF_DIR": str(conf), "FLINK_LIB_DIR": str(conf / "lib")}
+    env = {
+        **os.environ,
+        "FLINK_CONF_DIR": str(conf),
+        "FLINK_LIB_DIR": str(conf / "lib"),
+        "FLINK_PLUGINS_DIR": str(conf / "plugins"),
+    }
     for daemon, script in (("standalonesession", "jobmanager.sh"), ("taskexecutor", "taskmanager.sh")):
         if flink_daemon_alive(config, daemon):
             continue
+        # Each daemon pushes its metrics under its own Pushgateway job (a push replaces the group).
+        role = "jobmanager" if daemon == "standalonesession" else "taskmanager"
+        argv = [
+            str(home / "bin" / script),
+            "start",
+            "-D",
+            f"metrics.reporter.promgateway.jobName=cinestream-flink-{role}",
+        ]
         with log.open("ab") as out:
-            rc = subprocess.run(
-                [str(home / "bin" / script), "start"], stdout=out, stderr=subprocess.STDOUT, env=env, check=False
-            ).returncode
+            rc = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, env=env, check=False).returncode
         if rc != 0:
             raise StepFailed("up flink", f"{script} start failed", log)
 
@@ -373,18 +394,155 @@ def stop_flink(config: Config) -> None:
     ok("flink stopped")
 
 
+# --- monitoring -------------------------------------------------------------------------------------
+
+#: Flink's metric reporter lines in config.yaml.template carry this prefix; rendered without it when
+#: the stack's monitoring runs (:func:`render_flink_conf`).
+MONITORING_MARK = "#@MONITORING@ "
+
+#: The Flink plugin folder of the Prometheus reporters (in pyflink's ``plugins/``).
+PROMETHEUS_PLUGIN = "metrics-prometheus"
+
+
+def monitoring_dir(config: Config) -> Path:
+    """``$CINESTREAM_HOME/monitoring``: the rendered ``prometheus.yml`` and a copy of the rules."""
+    return config.home / "monitoring"
+
+
+def pushgateway(config: Config) -> Background:
+    """The stack's Pushgateway (its cmdline holds its listen address, unique per stack)."""
+    return Background("pushgateway", f"--web.listen-address=127.0.0.1:{config.pushgateway_port}")
+
+
+def prometheus(config: Config) -> Background:
+    """The stack's Prometheus (its cmdline holds this stack's config file)."""
+    return Background("prometheus", f"--config.file={monitoring_dir(config) / 'prometheus.yml'}")
+
+
+def render_prometheus_conf(config: Config) -> Path:
+    """Writes ``prometheus.yml`` from ``monitoring/prometheus.yml.template`` and copies ``monitoring/rules``.
+
+    :return: the rendered file's path
+    """
+    target = monitoring_dir(config)
+    rules = target / "rules"
+    shutil.rmtree(rules, ignore_errors=True)
+    rules.mkdir(parents=True)
+    for rule_file in (config.root / "monitoring/rules").glob("*.rules.yml"):
+        shutil.copy(rule_file, rules / rule_file.name)
+    text = (config.root / "monitoring/prometheus.yml.template").read_text(encoding="utf-8")
+    for key, value in {
+        "@CINESTREAM_HOME@": config.home,
+        "@PROMETHEUS_PORT@": config.prometheus_port,
+        "@PUSHGATEWAY_PORT@": config.pushgateway_port,
+        "@DASHBOARD_PORT@": config.dashboard_port,
+        "@SPARK_METRICS_UI_PORT@": config.spark_metrics_ui_port,
+        "@SPARK_LOADER_UI_PORT@": config.spark_loader_ui_port,
+    }.items():
+        text = text.replace(key, str(value))
+    conf = target / "prometheus.yml"
+    conf.write_text(text, encoding="utf-8")
+    return conf
+
+
+def http_ready(url: str) -> bool:
+    """True when a GET of ``url`` answers 200 within 2 s."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _await_ready(config: Config, proc: Background, url: str, timeout_s: float = 60) -> None:
+    log = config.log_dir / f"{proc.name}.log"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not proc.running(config):
+            raise StepFailed(f"up {proc.name}", "the process exited during start-up", log)
+        if http_ready(url):
+            ok(f"{proc.name:<11} healthy  {url.rsplit('/-/', 1)[0]}")
+            return
+        time.sleep(0.5)
+    raise StepFailed(f"up {proc.name}", f"{url} not ready after {timeout_s:.0f} s", log)
+
+
+def start_prometheus(config: Config) -> None:
+    """Starts the stack's monitoring: the Pushgateway and Prometheus on 127.0.0.1 (idempotent).
+
+    Installs Debian's ``prometheus`` and ``prometheus-pushgateway`` when missing
+    (:func:`tools.ensure_prometheus`). The configuration and rules are rendered anew each time; a
+    running Prometheus reloads them (SIGHUP). Data: ``$CINESTREAM_HOME/data/prometheus`` (2 days).
+    Flink's daemons push to the Pushgateway only when they were started with the monitoring
+    running (:func:`up` with ``monitoring=True`` starts it first); otherwise this warns.
+
+    :raises StepFailed: when an install or a start fails, or a server is not ready in 60 s
+    """
+    binaries = ensure_prometheus(config)
+    for folder in (config.log_dir, config.run_dir, config.data_dir / "prometheus"):
+        folder.mkdir(parents=True, exist_ok=True)
+    render_prometheus_conf(config)
+    gateway = pushgateway(config)
+    if gateway.running(config):
+        ok(f"pushgateway already running (pid {gateway.pid(config)})")
+    else:
+        argv = [str(binaries.pushgateway), gateway.marker]
+        start_background(config, gateway, launch.Launch(argv), config.log_dir / "pushgateway.log")
+    server = prometheus(config)
+    if server.running(config):
+        os.kill(server.pid(config), signal.SIGHUP)
+        ok(f"prometheus already running (pid {server.pid(config)}): configuration and rules reloaded")
+    else:
+        argv = [
+            str(binaries.server),
+            server.marker,
+            f"--storage.tsdb.path={config.data_dir / 'prometheus'}",
+            "--storage.tsdb.retention.time=2d",
+            f"--web.listen-address=127.0.0.1:{config.prometheus_port}",
+        ]
+        start_background(config, server, launch.Launch(argv), config.log_dir / "prometheus.log")
+    _await_ready(config, gateway, f"http://127.0.0.1:{config.pushgateway_port}/-/ready")
+    _await_ready(config, server, f"http://127.0.0.1:{config.prometheus_port}/-/ready")
+    if flink_daemon_alive(config, "standalonesession") and not flink_reports_metrics(config):
+        warn("the Flink cluster was started without the monitoring: ./pipeline down, then up --monitoring")
+
+
+def flink_reports_metrics(config: Config) -> bool:
+    """True when the rendered Flink configuration enables the Pushgateway reporter."""
+    conf = config.flink_conf_dir / "config.yaml"
+    return conf.is_file() and "\nmetrics.reporters:" in "\n" + conf.read_text(encoding="utf-8")
+
+
+def stop_prometheus(config: Config) -> None:
+    """Stops Prometheus, then the Pushgateway (by recorded pid)."""
+    for proc in (prometheus(config), pushgateway(config)):
+        pid = proc.stop(config)
+        if pid is not None:
+            ok(f"{proc.name} stopped (pid {pid})")
+
+
+def monitoring_running(config: Config) -> bool:
+    """True when the Pushgateway of this stack runs (Flink's daemons then get the reporter)."""
+    return pushgateway(config).running(config)
+
+
 # --- the whole stack --------------------------------------------------------------------------------
 
 
-def up(config: Config) -> None:
+def up(config: Config, *, monitoring: bool = False) -> None:
     """Starts Kafka, PostgreSQL, the schema registry and Flink (each unless running) and waits until healthy.
 
     The warehouse's password files are made first when missing (:func:`credentials.ensure`) and the
     password exported to this process's environment, so every command started after gets it.
+
+    :param monitoring: also the Pushgateway and Prometheus (:func:`start_prometheus`), started
+        before Flink so that its daemons push their metrics (docs/operations.md#monitoring)
     """
     credentials.check_local_user(config)
     credentials.ensure(config)
     credentials.export(config, os.environ)
+    if monitoring:
+        start_prometheus(config)
     start_service(config, "kafka")
     start_service(config, "postgres")
     await_healthy(config, "kafka")
@@ -402,6 +560,7 @@ def down(config: Config) -> None:
         if pid is not None:
             ok(f"{proc.name} stopped (pid {pid})")
     stop_flink(config)
+    stop_prometheus(config)
     for name in ("registry", "kafka", "postgres"):
         pid = service(name).stop(config)
         if pid is not None:
@@ -438,9 +597,29 @@ def status(config: Config) -> int:
     for proc in (RAW_LOADER, SPARK_METRICS):
         if proc.running(config):
             print(f"{proc.name:<13} pid {proc.pid(config)}")
+    rc = monitoring_status(config) or rc
     line, disk_rc = disk.status_line(config)
     print(line)
     return rc or disk_rc
+
+
+def monitoring_status(config: Config) -> int:
+    """Prints the Pushgateway's and Prometheus' process and readiness (a line each when started).
+
+    :return: 1 when one was started (pid file) but is gone or not ready, else 0
+    """
+    rc = 0
+    for proc, port in ((pushgateway(config), config.pushgateway_port), (prometheus(config), config.prometheus_port)):
+        if not proc.pid_file(config).is_file():
+            print(f"{proc.name:<11} not started (./pipeline up --monitoring)")
+            continue
+        url = f"http://127.0.0.1:{port}"
+        if proc.running(config) and http_ready(f"{url}/-/ready"):
+            print(f"{proc.name:<11} healthy  {url}, pid {proc.pid(config)}")
+        else:
+            print(f"{proc.name:<11} DOWN     {url}: log {config.log_dir / (proc.name + '.log')}")
+            rc = 1
+    return rc
 
 
 def jars_present(config: Config) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -129,3 +130,61 @@ def flink_home(config: Config) -> Path:
     :raises StepFailed: when the venv cannot import pyflink
     """
     return _package_dir(str(ensure_venv(config, "flink") / "bin/python"), "pyflink")
+
+
+#: The Debian packages of the monitoring (docs/operations.md#monitoring): Prometheus with promtool,
+#: and the Pushgateway that Flink's daemons push to.
+PROMETHEUS_PACKAGES = ("prometheus", "prometheus-pushgateway")
+
+
+@dataclass(frozen=True)
+class Prometheus:
+    """The installed Prometheus server, its ``promtool`` and the Pushgateway."""
+
+    server: Path
+    promtool: Path
+    pushgateway: Path
+
+
+def _prometheus_binaries() -> Prometheus | None:
+    found = [shutil.which(name) for name in ("prometheus", "promtool", "prometheus-pushgateway")]
+    return Prometheus(*(Path(p) for p in found)) if all(found) else None
+
+
+def ensure_prometheus(config: Config) -> Prometheus:
+    """Prometheus, promtool and the Pushgateway, installed from Debian's packages when missing.
+
+    Idempotent: an installed package is used as it is (no apt call). The package's own service is
+    not used (the stack starts its own server on 127.0.0.1, :func:`stack.start_prometheus`).
+
+    :param config: the configuration (``log_dir`` for the apt log)
+    :return: the binaries' paths
+    :raises StepFailed: when they are missing and apt-get is not there, this is not root, or the
+        install fails (the log names the cause)
+    """
+    found = _prometheus_binaries()
+    if found:
+        return found
+    apt = shutil.which("apt-get")
+    if apt is None:
+        raise StepFailed(
+            "install prometheus",
+            "prometheus/promtool/prometheus-pushgateway are not installed and apt-get is not available: "
+            "install Prometheus (with promtool) and the Pushgateway by hand and put them on PATH",
+        )
+    if os.geteuid() != 0:
+        raise StepFailed(
+            "install prometheus",
+            f"prometheus is not installed; installing needs root: apt-get install -y {' '.join(PROMETHEUS_PACKAGES)}",
+        )
+    step(f"Installing Prometheus (Debian packages {', '.join(PROMETHEUS_PACKAGES)})")
+    log = config.log_dir / "apt-prometheus.log"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run_logged("apt-get update", log, [apt, "update", "-qq"], env=env)
+    # --no-install-recommends: the exporters and the web console it recommends are not used.
+    install = [apt, "install", "-y", "-qq", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=600"]
+    run_logged("apt-get install prometheus", log, [*install, *PROMETHEUS_PACKAGES], env=env)
+    found = _prometheus_binaries()
+    if found is None:
+        raise StepFailed("install prometheus", "prometheus/promtool/pushgateway not on PATH after apt-get install", log)
+    return found

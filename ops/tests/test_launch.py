@@ -72,10 +72,31 @@ def test_raw_loader_once_uses_loader_master_and_c1_only(config: Config, root: Pa
     ]
 
 
+#: The Prometheus settings of a streaming Spark job, written out by hand (docs/operations.md#monitoring).
+def prometheus_conf(port: int) -> list[str]:
+    settings = [
+        "spark.ui.enabled=true",
+        f"spark.ui.port={port}",
+        "spark.driver.bindAddress=127.0.0.1",
+        "spark.driver.host=127.0.0.1",
+        "spark.ui.prometheus.enabled=true",
+        "spark.sql.streaming.metricsEnabled=true",
+        "spark.metrics.namespace=cinestream",
+        "spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet",
+        "spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus",
+    ]
+    return [arg for setting in settings for arg in ("--conf", setting)]
+
+
 def test_raw_loader_streaming(config: Config, root: Path) -> None:
     got = launch.raw_loader(config, SPARK, once=False)
-    assert got.argv[:13] == spark_prefix(root, "local[6]", log4j(root))
-    assert got.argv[13:] == [
+    prefix = spark_prefix(root, "local[6]", log4j(root))
+    # The Prometheus settings come after spark.ui.enabled=false (the last --conf wins), before the
+    # driver options; the loader's UI port is SPARK_LOADER_UI_PORT (default 4041).
+    assert got.argv[:11] == prefix[:11]
+    assert got.argv[11:29] == prometheus_conf(4041)
+    assert got.argv[29:31] == prefix[11:13]
+    assert got.argv[31:] == [
         "--class",
         "io.cinestream.spark.load.RawEventLoader",
         f"{root}/spark-jobs/target/spark-jobs.jar",
@@ -88,8 +109,11 @@ def test_raw_loader_streaming(config: Config, root: Path) -> None:
 @pytest.mark.parametrize("bounded", [True, False])
 def test_spark_metrics(config: Config, root: Path, bounded: bool) -> None:
     got = launch.spark_metrics(config, SPARK, bounded=bounded)
+    prefix = spark_prefix(root, "local[2]", log4j(root))
+    if not bounded:  # streaming: its UI and Prometheus endpoint on SPARK_METRICS_UI_PORT (4040)
+        prefix = [*prefix[:11], *prometheus_conf(4040), *prefix[11:]]
     assert got.argv == [
-        *spark_prefix(root, "local[2]", log4j(root)),
+        *prefix,
         "--class",
         "io.cinestream.spark.metrics.MetricsSparkJob",
         f"{root}/spark-jobs/target/spark-jobs.jar",
