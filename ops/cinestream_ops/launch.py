@@ -118,7 +118,8 @@ def spark_prometheus_conf(ui_port: int) -> list[str]:
     rate, latency and event-time watermark) and ``/metrics/executors/prometheus``; the metrics
     namespace is fixed (``cinestream``, not the changing application id) so series keep their
     names across restarts (docs/operations.md#monitoring). Later ``--conf`` values win, so these
-    override :func:`spark_submit`'s ``spark.ui.enabled=false``.
+    override :func:`spark_submit`'s ``spark.ui.enabled=false``. The UI binds the address in
+    ``SPARK_LOCAL_IP`` (the streaming builders set 127.0.0.1), not ``spark.driver.bindAddress``.
 
     :param ui_port: the UI's port (``SPARK_METRICS_UI_PORT``, ``SPARK_LOADER_UI_PORT``)
     :return: ``KEY=VALUE`` settings for ``spark_submit(conf=...)``
@@ -134,6 +135,11 @@ def spark_prometheus_conf(ui_port: int) -> list[str]:
         "spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet",
         "spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus",
     ]
+
+
+def _ui_on_loopback(command: Launch) -> Launch:
+    """The command with ``SPARK_LOCAL_IP=127.0.0.1``: Spark's UI binds that address (else every interface)."""
+    return Launch(command.argv, {**command.env, "SPARK_LOCAL_IP": "127.0.0.1"})
 
 
 def movie_catalog(config: Config, spark_home: Path, movies: Path, summary_json: Path | None = None) -> Launch:
@@ -166,13 +172,15 @@ def raw_loader(config: Config, spark_home: Path, *, once: bool, extra: Sequence[
             master=config.spark_loader_master,
             driver_java_options="-XX:TieredStopAtLevel=1",
         )
-    return spark_submit(
-        config,
-        spark_home,
-        RAW_LOADER_MAIN,
-        args,
-        master=config.spark_loader_master,
-        conf=spark_prometheus_conf(config.spark_loader_ui_port),
+    return _ui_on_loopback(
+        spark_submit(
+            config,
+            spark_home,
+            RAW_LOADER_MAIN,
+            args,
+            master=config.spark_loader_master,
+            conf=spark_prometheus_conf(config.spark_loader_ui_port),
+        )
     )
 
 
@@ -186,8 +194,10 @@ def spark_metrics(config: Config, spark_home: Path, *, bounded: bool) -> Launch:
     args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/spark-metrics")]
     if bounded:
         return spark_submit(config, spark_home, SPARK_METRICS_MAIN, [*args, "--once"])
-    return spark_submit(
-        config, spark_home, SPARK_METRICS_MAIN, args, conf=spark_prometheus_conf(config.spark_metrics_ui_port)
+    return _ui_on_loopback(
+        spark_submit(
+            config, spark_home, SPARK_METRICS_MAIN, args, conf=spark_prometheus_conf(config.spark_metrics_ui_port)
+        )
     )
 
 

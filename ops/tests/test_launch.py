@@ -104,6 +104,8 @@ def test_raw_loader_streaming(config: Config, root: Path) -> None:
         "--checkpoint-dir",
         f"{root}/.local/checkpoints/raw-loader",
     ]
+    # Spark's UI binds SPARK_LOCAL_IP (every interface without it).
+    assert got.env == {"SPARK_HOME": "/spark", "SPARK_LOCAL_IP": "127.0.0.1"}
 
 
 @pytest.mark.parametrize("bounded", [True, False])
@@ -122,6 +124,7 @@ def test_spark_metrics(config: Config, root: Path, bounded: bool) -> None:
         f"{root}/.local/checkpoints/spark-metrics",
         *(["--once"] if bounded else []),
     ]
+    assert got.env == {"SPARK_HOME": "/spark", **({} if bounded else {"SPARK_LOCAL_IP": "127.0.0.1"})}
 
 
 def test_flink_job_bounded(config: Config, root: Path) -> None:

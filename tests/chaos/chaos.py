@@ -499,7 +499,10 @@ class Loader:
         )
         cmd = command.argv
         out = open(self.logs / f"loader-{self.starts}.log", "w")
-        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        # command.environ: SPARK_LOCAL_IP=127.0.0.1, so the streaming loader's UI binds loopback only.
+        self.proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=command.environ(ENV)
+        )
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
