@@ -11,7 +11,9 @@ import io.cinestream.flink.testing.MiniClusterTestBase;
 import io.cinestream.flink.testing.SourceGate;
 import io.cinestream.flink.testing.TestInputs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,14 +130,24 @@ class RocksDbCheckpointRestoreITCase extends MiniClusterTestBase {
     return metrics;
   }
 
-  /** The newest completed checkpoint under {@code dir} ({@code <job>/chk-N/_metadata}). */
+  /**
+   * The newest completed checkpoint under {@code dir} ({@code <job>/chk-N/_metadata}). While the
+   * job runs, Flink deletes subsumed checkpoints, so a walk can reach a folder that is gone: it is
+   * walked again.
+   */
   private static Optional<Path> latestCheckpoint(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files
-          .filter(p -> p.getFileName().toString().equals("_metadata"))
-          .map(Path::getParent)
-          .filter(p -> p.getFileName().toString().startsWith("chk-"))
-          .max(Comparator.comparingLong(p -> number(Optional.of(p))));
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files
+            .filter(p -> p.getFileName().toString().equals("_metadata"))
+            .map(Path::getParent)
+            .filter(p -> p.getFileName().toString().startsWith("chk-"))
+            .max(Comparator.comparingLong(p -> number(Optional.of(p))));
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == 20) {
+          throw e;
+        }
+      }
     }
   }
 
