@@ -35,7 +35,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>A registry that cannot be reached is not a property of the record: it raises an {@link
  * IOException} so the job fails and the restart strategy retries, instead of dead-lettering good
- * records.
+ * records. Any other exception while decoding one record is a dead letter with reason {@value
+ * DeadLetterText#DECODE_FAILED} (the Spark decoder's catch-all, the same text).
  *
  * @param <T> the decoded value type
  */
@@ -109,7 +110,7 @@ public abstract class ConfluentRecordDeserializer<T>
               deadLetter(
                   record, DeadLetterText.error(EventValues.INVALID_VALUE, where, e.getMessage()))));
     } catch (RuntimeException e) {
-      out.collect(Either.Left(deadLetter(record, where + ": " + e)));
+      out.collect(Either.Left(deadLetter(record, DeadLetterText.error(where, e))));
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -293,6 +294,51 @@ class EventDeserializerTest {
         .isEqualTo(
             "INVALID_VALUE: topic sign_in partition 1 offset 14: event time 2027-01-01T00:00:00Z"
                 + " more than PT2M ahead of the wall clock 2026-12-04T20:00:00Z");
+  }
+
+  /** A wall clock that cannot be read: an unexpected exception in the middle of decoding. */
+  static final class UnreadableClock extends Clock {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      throw new IllegalStateException("no wall clock");
+    }
+  }
+
+  @Test
+  void deadLettersAnUnexpectedDecodingFailureWithTheCatchAllReasonFirst() throws Exception {
+    EventDeserializer broken =
+        new EventDeserializer(() -> REGISTRY, TICK_KEY, new UnreadableClock(), Duration.ZERO);
+    SignIn event =
+        SignIn.newBuilder()
+            .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000006"))
+            .setTimestamp(Instant.parse("2024-01-01T12:00:00Z"))
+            .setUserId(7)
+            .build();
+    byte[] payload = new ConfluentAvroCodec(REGISTRY).serialize("sign_in-value", event);
+
+    DeadLetter dead =
+        decode(
+                broken,
+                new ConsumerRecord<>(
+                    "sign_in", 1, 17L, "7".getBytes(StandardCharsets.UTF_8), payload))
+            .get(0)
+            .left();
+
+    // The reason column is the text before the first ':' (split_part(error, ':', 1)).
+    assertThat(dead.error())
+        .isEqualTo(
+            "DECODE_FAILED: topic sign_in partition 1 offset 17:"
+                + " java.lang.IllegalStateException: no wall clock");
   }
 
   @Test

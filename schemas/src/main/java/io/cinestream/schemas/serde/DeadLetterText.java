@@ -20,6 +20,14 @@ public final class DeadLetterText {
   /** The longest error text stored, in characters (a longer one is cut and marked). */
   public static final int MAX_ERROR_CHARS = 4_000;
 
+  /**
+   * Dead-letter reason of a record whose decoding failed in a way no other reason names (an
+   * unexpected exception in a decoder, e.g. a bug or a value a mapping did not foresee): the
+   * catch-all of the Flink deserializer and the Spark decoder, so that the reason column ({@code
+   * split_part(error, ':', 1)}) still names a reason and not the record's coordinates.
+   */
+  public static final String DECODE_FAILED = "DECODE_FAILED";
+
   private DeadLetterText() {}
 
   /**
@@ -69,6 +77,17 @@ public final class DeadLetterText {
    */
   public static String error(WireFormatException e) {
     return error(e.reason().name(), e.where(), e.detail());
+  }
+
+  /**
+   * The error text of a record whose decoder threw an unexpected exception: {@code DECODE_FAILED:
+   * <where>: <exception class>: <message>}, sanitised by {@link #error(String)}.
+   *
+   * @param where the record's Kafka coordinates
+   * @param e what the decoder threw
+   */
+  public static String error(RecordCoordinates where, RuntimeException e) {
+    return error(DECODE_FAILED, where, e.toString());
   }
 
   /**

@@ -48,4 +48,15 @@ class DeadLetterTextTest {
     assertThat(DeadLetterText.error("INVALID_VALUE", where, "a\0b"))
         .isEqualTo("INVALID_VALUE: topic sign_in partition 1 offset 9: a\uFFFDb");
   }
+
+  @Test
+  void anUnexpectedExceptionStartsWithTheCatchAllReasonNotTheCoordinates() {
+    RecordCoordinates where = new RecordCoordinates("sign_in", 1, 9L);
+    String error = DeadLetterText.error(where, new IllegalArgumentException("no mapping\0here"));
+    assertThat(error)
+        .isEqualTo(
+            "DECODE_FAILED: topic sign_in partition 1 offset 9:"
+                + " java.lang.IllegalArgumentException: no mapping\uFFFDhere");
+    assertThat(error.split(":", 2)[0]).isEqualTo(DeadLetterText.DECODE_FAILED);
+  }
 }

@@ -36,8 +36,9 @@ import org.apache.spark.sql.RowFactory;
  * outside SMALLINT, a NUL character that PostgreSQL text cannot hold). Checking these here keeps a
  * single bad record from failing the whole micro-batch transaction. An event dated more than {@code
  * maxEventTimeAhead} after the wall clock is {@code INVALID_VALUE} too (EventValues), so it cannot
- * move the Spark metric queries' watermark either. Error texts are built by {@link DeadLetterText},
- * the same as the Flink jobs'.
+ * move the Spark metric queries' watermark either; any other exception while decoding is {@link
+ * DeadLetterText#DECODE_FAILED}. Error texts are built by {@link DeadLetterText}, the same as the
+ * Flink jobs'.
  */
 public final class EventDecoder {
 
@@ -129,6 +130,10 @@ public final class EventDecoder {
     } catch (InvalidValueException | EventValues.ImplausibleValueException e) {
       return deadLetter(
           where, key, value, DeadLetterText.error(INVALID_VALUE, where, e.getMessage()));
+    } catch (RuntimeException e) {
+      // Anything else the decoding threw: the record's fault or a bug, either way one record must
+      // not fail the micro-batch (the Flink deserializer's catch-all, with the same text).
+      return deadLetter(where, key, value, DeadLetterText.error(where, e));
     }
   }
 

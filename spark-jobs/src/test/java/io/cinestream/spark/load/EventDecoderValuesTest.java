@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
@@ -120,6 +121,48 @@ class EventDecoderValuesTest {
 
     assertThat(row.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
     assertThat(row.getString(17)).contains("more than PT2M ahead of the wall clock");
+  }
+
+  /** A wall clock that cannot be read: an unexpected exception in the middle of decoding. */
+  static final class UnreadableClock extends Clock {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      throw new IllegalStateException("no wall clock");
+    }
+  }
+
+  @Test
+  void anUnexpectedDecodingFailureIsADeadLetterWithTheFlinkJobsCatchAllText() {
+    EventDecoder broken = new EventDecoder(codec, new UnreadableClock(), Duration.ZERO);
+    SignIn event =
+        SignIn.newBuilder()
+            .setEventId(UUID.fromString("00000000-0000-4000-8000-000000000006"))
+            .setTimestamp(Instant.parse("2024-01-01T12:00:00Z"))
+            .setUserId(7)
+            .build();
+    Row row =
+        broken.decode(
+            "sign_in",
+            1,
+            17L,
+            "7".getBytes(StandardCharsets.UTF_8),
+            codec.serialize("sign_in-value", event));
+
+    assertThat(row.getString(0)).isEqualTo(DecodedEvents.DEAD_LETTER);
+    assertThat(row.getString(17))
+        .isEqualTo(
+            "DECODE_FAILED: topic sign_in partition 1 offset 17:"
+                + " java.lang.IllegalStateException: no wall clock");
   }
 
   @Test
