@@ -3,6 +3,7 @@ package io.cinestream.spark.metrics;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import io.cinestream.schemas.EventValues;
 import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
@@ -91,7 +92,8 @@ public final class MetricEvents {
         reader.load(),
         SchemaRegistryClientFactory.forUrl(options.registry()),
         TickSignature.keyFromEnvironment(System.getenv()),
-        undecodable);
+        undecodable,
+        options.maxEventTimeAhead());
   }
 
   /**
@@ -111,7 +113,28 @@ public final class MetricEvents {
       SchemaRegistryClientFactory registry,
       byte[] tickKey,
       LongAccumulator undecodable) {
-    return DecodedEvents.decode(kafkaRows, registry, tickKey)
+    return fromKafkaRows(kafkaRows, registry, tickKey, undecodable, EventValues.DEFAULT_MAX_AHEAD);
+  }
+
+  /**
+   * As {@link #fromKafkaRows(Dataset, SchemaRegistryClientFactory, byte[], LongAccumulator)}, with
+   * the bound on event times ahead of the wall clock: an event dated more than {@code
+   * maxEventTimeAhead} after the executor's clock at decoding is an {@code INVALID_VALUE} dead
+   * letter ({@link DecodedEvents#decode(Dataset, SchemaRegistryClientFactory, byte[], Duration)}),
+   * skipped and counted like any undecodable record, so it never reaches the watermark (the Flink
+   * jobs' {@code --max-event-time-ahead}).
+   *
+   * @param maxEventTimeAhead how far after the wall clock an event time may be ({@code
+   *     --max-event-time-ahead})
+   * @return rows of {@link #SCHEMA}
+   */
+  public static Dataset<Row> fromKafkaRows(
+      Dataset<Row> kafkaRows,
+      SchemaRegistryClientFactory registry,
+      byte[] tickKey,
+      LongAccumulator undecodable,
+      Duration maxEventTimeAhead) {
+    return DecodedEvents.decode(kafkaRows, registry, tickKey, maxEventTimeAhead)
         .filter(
             (FilterFunction<Row>)
                 r -> {

@@ -105,6 +105,17 @@ public final class MetricsOptions {
   long sessionTimeoutMin;
 
   @Option(
+      names = "--max-event-time-ahead",
+      defaultValue = "PT2M",
+      paramLabel = "DURATION",
+      description =
+          "An event dated more than this (ISO-8601) after the wall clock at decode is skipped as"
+              + " a dead letter (INVALID_VALUE), so it cannot move the watermark: the rule of the"
+              + " Flink jobs' flag of the same name and of the raw loader (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration maxEventTimeAhead;
+
+  @Option(
       names = "--kafka-option",
       paramLabel = "KEY=VALUE",
       description = "Extra Kafka consumer setting, passed as kafka.KEY (repeatable).")
@@ -116,7 +127,8 @@ public final class MetricsOptions {
    * @param args command-line arguments
    * @return the options, or null when help or version was printed
    * @throws CommandLine.ParameterException on an unknown or malformed option, an unknown job name,
-   *     or a non-positive watermark lag / session timeout
+   *     a non-positive watermark lag / session timeout, or a negative {@code
+   *     --max-event-time-ahead}
    */
   public static MetricsOptions parse(String... args) {
     MetricsOptions options = new MetricsOptions();
@@ -138,6 +150,10 @@ public final class MetricsOptions {
     if (options.maxOutOfOrdernessS <= 0 || options.sessionTimeoutMin <= 0) {
       throw new CommandLine.ParameterException(
           cli, "--max-out-of-orderness-s and --session-timeout-min must be positive");
+    }
+    if (options.maxEventTimeAhead.isNegative()) {
+      throw new CommandLine.ParameterException(
+          cli, "--max-event-time-ahead must be >= 0, got " + options.maxEventTimeAhead);
     }
     return options;
   }
@@ -200,6 +216,14 @@ public final class MetricsOptions {
   /** DESIGN's session_timeout. */
   public Duration sessionTimeout() {
     return Duration.ofMinutes(sessionTimeoutMin);
+  }
+
+  /**
+   * How far after the wall clock an event time may be ({@code --max-event-time-ahead}, default 2
+   * min): a later one is an {@code INVALID_VALUE} dead letter (EventValues).
+   */
+  public Duration maxEventTimeAhead() {
+    return maxEventTimeAhead;
   }
 
   /** Extra Kafka consumer settings without the {@code kafka.} prefix. */

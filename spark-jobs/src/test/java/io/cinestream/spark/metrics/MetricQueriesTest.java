@@ -324,6 +324,61 @@ class MetricQueriesTest {
     }
   }
 
+  /** A sign_in of user {@code userId} at {@code at}, in the Confluent wire format. */
+  private static byte[] signIn(int userId, Instant at) {
+    return new ConfluentAvroSerializer(REGISTRY)
+        .serialize(
+            "sign_in",
+            SignIn.newBuilder()
+                .setEventId(java.util.UUID.fromString(MetricScenarios.id(userId)))
+                .setTimestamp(at)
+                .setUserId(userId)
+                .build());
+  }
+
+  @Test
+  void anEventDatedBeyondMaxEventTimeAheadIsSkippedAndCountedSoItMovesNoWatermark() {
+    // Hand-built Kafka rows: a replayed past event, one a minute ahead of the wall clock (within
+    // every bound below) and one a day ahead (the forged future of issue 23 item 5).
+    Instant now = Instant.now();
+    Instant past = Instant.parse("2024-01-01T12:00:30Z");
+    Instant aMinuteAhead = now.plus(Duration.ofMinutes(1));
+    Instant aDayAhead = now.plus(Duration.ofDays(1));
+    Dataset<Row> kafka =
+        spark.createDataFrame(
+            List.of(
+                kafkaRow("sign_in", 0, signIn(1, past), past.toString(), null),
+                kafkaRow("sign_in", 1, signIn(2, aDayAhead), aDayAhead.toString(), null),
+                kafkaRow("sign_in", 2, signIn(3, aMinuteAhead), aMinuteAhead.toString(), null)),
+            KAFKA);
+
+    LongAccumulator skipped = spark.sparkContext().longAccumulator("an-hour-ahead");
+    List<Row> kept =
+        MetricEvents.fromKafkaRows(kafka, () -> REGISTRY, null, skipped, Duration.ofHours(1))
+            .collectAsList();
+    assertThat(kept)
+        .extracting(r -> r.<String>getAs("event_id"))
+        .containsExactlyInAnyOrder(MetricScenarios.id(1), MetricScenarios.id(3));
+    assertThat(skipped.value()).isEqualTo(1);
+
+    // The default bound (2 min, the Flink jobs' default) refuses it too.
+    LongAccumulator byDefault = spark.sparkContext().longAccumulator("default-ahead");
+    assertThat(MetricEvents.fromKafkaRows(kafka, () -> REGISTRY, null, byDefault).count())
+        .isEqualTo(2);
+    assertThat(byDefault.value()).isEqualTo(1);
+
+    // A bound beyond it lets it through: the flag decides, nothing else.
+    LongAccumulator generous = spark.sparkContext().longAccumulator("two-days-ahead");
+    List<Row> all =
+        MetricEvents.fromKafkaRows(kafka, () -> REGISTRY, null, generous, Duration.ofDays(2))
+            .collectAsList();
+    assertThat(all)
+        .extracting(r -> r.<Long>getAs("event_time_ms"))
+        .containsExactlyInAnyOrder(
+            past.toEpochMilli(), aDayAhead.toEpochMilli(), aMinuteAhead.toEpochMilli());
+    assertThat(generous.value()).isZero();
+  }
+
   /** A Kafka source row on partition 0; a null value is a tick, signed when {@code sig} is set. */
   private static Row kafkaRow(String topic, long offset, byte[] value, String at, byte[] sig) {
     List<Row> headers = new ArrayList<>();
