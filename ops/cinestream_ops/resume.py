@@ -15,9 +15,9 @@ complete rows (the metric writes are upserts). The rule, for each job before a d
   together, then start from the earliest offsets (a full recomputation; the upserts converge).
 
 The job ids of earlier submissions are kept in the ledger ``$CINESTREAM_HOME/run/flink-job-ledger.json``
-(``{job name: [job id, ...]}``, oldest first), the file and format the Airflow DAG's submissions use
-(``orchestration/dags/cinestream/flink_jobs.py``), so either sees the other's jobs: checkpoint
-folders are named by job id, not by job name.
+(``{job name: [job id, ...]}``, oldest first): checkpoint folders are named by job id, not by job
+name. The Airflow DAG submits through ``./pipeline metrics --engine flink`` too
+(``orchestration/dags/cinestream/segmentation.py``), so this rule and this ledger are the only ones.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def test_newest_checkpoint_or_savepoint_of_the_recorded_ids(config: Config) -> N
     _complete(cps / other / "chk-9", 9_000)  # another job's
 
     assert resume.job_ids(config, "session-metrics") == [old, new]
-    # The Airflow DAG's ledger: the same file and format (orchestration/dags/cinestream/flink_jobs.py).
+    # The one ledger (the Airflow DAG submits through ./pipeline metrics as well).
     assert resume.ledger_path(config) == config.home / "run" / "flink-job-ledger.json"
     assert json.loads(resume.ledger_path(config).read_text()) == {"session-metrics": [old, new]}
     assert resume.newest_restore_point(config, "session-metrics") == savepoint

@@ -5,19 +5,11 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from cinestream.config import Settings
-from cinestream.flink_jobs import (
-    FlinkJobStatus,
-    latest_restore_point,
-    missing_jobs,
-    parse_jobs_overview,
-    read_ledger,
-    resumable_job_ids,
-)
+from cinestream.flink_jobs import FlinkJobStatus, missing_jobs, parse_jobs_overview
 from cinestream.pipeline_cli import PipelineCommandError, run_pipeline
 from cinestream.segmentation import dbt_build_args, ensure_flink_jobs, raw_loader_args
 
@@ -45,7 +37,7 @@ def test_parses_the_jobs_overview_and_finds_the_jobs_not_alive():
         FlinkJobStatus(BOUNDED_SALES, "movie-sales", "FINISHED"),
         FlinkJobStatus(OLD_SALES, "movie-sales", "CANCELED"),
     ]
-    assert [s.name for s in missing_jobs(statuses)] == ["movie-sales"]
+    assert missing_jobs(statuses) == ["movie-sales"]
 
 
 def test_an_unexpected_overview_is_named():
@@ -53,31 +45,6 @@ def test_an_unexpected_overview_is_named():
         parse_jobs_overview({"errors": ["Not found"]})
     with pytest.raises(ValueError, match="a job lacks 'state'"):
         parse_jobs_overview({"jobs": [{"jid": REG, "name": "movie-sales"}]})
-
-
-def test_finished_bounded_runs_are_never_resumed_but_ledger_and_cancelled_jobs_are():
-    ids = resumable_job_ids(parse_jobs_overview(OVERVIEW), {"movie-sales": ["e" * 32]})
-    assert ids == {"movie-sales": {"e" * 32, OLD_SALES}}
-
-
-def touch(path: Path, mtime: int) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"meta")
-    os.utime(path, (mtime, mtime))
-    return path
-
-
-def test_latest_restore_point_is_the_newest_complete_checkpoint_or_savepoint(tmp_path):
-    chk, sav = tmp_path / "checkpoints", tmp_path / "savepoints"
-    touch(chk / OLD_SALES / "chk-7" / "_metadata", 100)
-    touch(chk / OLD_SALES / "chk-9" / "_metadata", 300)
-    (chk / OLD_SALES / "chk-10").mkdir()  # in progress: no _metadata yet
-    touch(sav / f"savepoint-{OLD_SALES[:6]}-0123456789ab" / "_metadata", 200)
-    touch(chk / REG / "chk-50" / "_metadata", 900)  # another job's
-    assert latest_restore_point(chk, sav, [OLD_SALES]) == chk / OLD_SALES / "chk-9"
-    touch(sav / f"savepoint-{OLD_SALES[:6]}-ba9876543210" / "_metadata", 400)
-    assert latest_restore_point(chk, sav, [OLD_SALES]) == sav / f"savepoint-{OLD_SALES[:6]}-ba9876543210"
-    assert latest_restore_point(chk, sav, []) is None
 
 
 @pytest.fixture
@@ -113,41 +80,40 @@ def test_invalid_variables_are_named(settings, tmp_path):
         Settings.load({"cinestream_root": root, "cinestream_raw_loader_mode": "always"}.get, environ={})
 
 
-def test_ensure_flink_jobs_submits_only_the_missing_job_from_its_restore_point(settings):
-    flink = settings.home / "data" / "flink"
-    touch(flink / "checkpoints" / OLD_SALES / "chk-3" / "_metadata", 100)
-    touch(flink / "checkpoints" / BOUNDED_SALES / "chk-4" / "_metadata", 200)  # newer, but bounded
+def test_ensure_flink_jobs_submits_through_the_ops_package_only_when_a_job_is_missing(settings):
     calls = []
+    cluster = parse_jobs_overview(OVERVIEW)
 
     def runner(pipeline, args, env):
         calls.append(list(args))
         assert pipeline == settings.root / "pipeline"
         assert env["KAFKA_PORT"] == "19092"
-        return "Job has been submitted with JobID " + "f" * 32
+        # What ./pipeline metrics --engine flink did: the missing job submitted (resume.py decides from where).
+        cluster.append(FlinkJobStatus("f" * 32, "movie-sales", "RUNNING"))
+        return "MovieSalesJob submitted: JobID " + "f" * 32 + " (first start)"
 
     def list_jobs(flink_url):
         assert flink_url == "http://127.0.0.1:18082"
-        return parse_jobs_overview(OVERVIEW)
+        return list(cluster)
 
     result = ensure_flink_jobs(settings, runner, list_jobs)
-    restore = flink / "checkpoints" / OLD_SALES / "chk-3"
-    assert calls == [
-        [
-            "flink", "run", "-d", "-m", "127.0.0.1:18082", "-s", str(restore),
-            "-c", "io.cinestream.flink.MovieSalesJob", str(settings.root / "flink-jobs" / "target" / "flink-jobs.jar"),
-            "--bootstrap", "127.0.0.1:9092", "--registry", "http://127.0.0.1:8081",
-            "--jdbc-url", "jdbc:postgresql://127.0.0.1:5432/cinestream?user=postgres", "--parallelism", "2",
-        ],
-    ]  # fmt: skip
-    assert result == {"registration-metrics": f"running {REG}", "movie-sales": f"submitted {'f' * 32} from {restore}"}
-    assert read_ledger(settings.home / "run" / "flink-job-ledger.json") == {"movie-sales": ["f" * 32]}
+    assert calls == [["metrics", "--engine", "flink"]]
+    assert result == {
+        "registration-metrics": f"running {REG}",
+        "session-metrics": f"running {SES}",
+        "movie-sales": f"submitted {'f' * 32}",
+    }
+    # Run again: every job is alive, so nothing is called and the answer names the same jobs.
+    again = ensure_flink_jobs(settings, runner, list_jobs)
+    assert calls == [["metrics", "--engine", "flink"]]
+    assert again == {**result, "movie-sales": f"running {'f' * 32}"}
 
 
-def test_ensure_flink_jobs_fails_when_a_submission_prints_no_job_id(settings):
+def test_ensure_flink_jobs_fails_when_a_job_is_still_missing_after_the_submission(settings):
     def runner(pipeline, args, env):
-        return "Could not connect"
+        return "nothing submitted"
 
-    with pytest.raises(RuntimeError, match="flink run registration-metrics: no job id"):
+    with pytest.raises(RuntimeError, match="left registration-metrics, session-metrics, movie-sales not running"):
         ensure_flink_jobs(settings, runner, lambda url: [])
 
 

@@ -12,17 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cinestream.config import Settings
-from cinestream.flink_jobs import (
-    FlinkJobStatus,
-    fetch_jobs_overview,
-    flink_run_args,
-    latest_restore_point,
-    missing_jobs,
-    read_ledger,
-    record_submission,
-    resumable_job_ids,
-    submitted_job_id,
-)
+from cinestream.flink_jobs import FlinkJobStatus, fetch_jobs_overview, missing_jobs
 from cinestream.pipeline_cli import run_pipeline
 
 log = logging.getLogger(__name__)
@@ -49,50 +39,59 @@ def raw_loader_args(mode: str) -> list[str]:
     raise ValueError(f"raw loader mode {mode!r}: expected 'continuous' or 'once'")
 
 
-def flink_ledger(settings: Settings) -> Path:
-    """The file recording every Flink job id this DAG submitted (``$CINESTREAM_HOME/run/``)."""
-    return settings.home / "run" / "flink-job-ledger.json"
+#: The ``./pipeline`` arguments that submit the Flink metric jobs not running, each resumed by the
+#: ops package's rule (:mod:`cinestream_ops.resume`).
+FLINK_METRICS_ARGS = ("metrics", "--engine", "flink")
 
 
 def ensure_flink_jobs(
     settings: Settings,
-    runner: Runner = run_pipeline,
-    list_jobs: Callable[[str], list[FlinkJobStatus]] = fetch_jobs_overview,
+    runner: Runner | None = None,
+    list_jobs: Callable[[str], list[FlinkJobStatus]] | None = None,
 ) -> dict[str, str]:
-    """Submits every metric job that is not running, resuming it from its latest checkpoint or savepoint.
+    """Makes sure the three Flink metric jobs run; submits the missing ones as ``./pipeline`` does.
 
-    Lists the cluster's jobs through the JobManager's REST API (``FLINK_URL/jobs/overview``): a
-    job already running is found by name and not submitted again. For each missing job finds the
-    newest restore point of its earlier (resumable) runs under ``$CINESTREAM_HOME/data/flink/``
-    and submits ``./pipeline flink run -d [-s POINT] ...``; records the new job id in the ledger.
+    Lists the cluster's jobs through the JobManager's REST API (``FLINK_URL/jobs/overview``). When
+    every metric job is alive, nothing is called: a re-run finds what is done and changes nothing.
+    Otherwise ``./pipeline metrics --engine flink`` submits each job that is not alive (it skips
+    the alive ones itself), resumed from its newest retained checkpoint or savepoint, or refused
+    (exit status 2, the task fails) when its consumer group has committed offsets and its state is
+    lost (:mod:`cinestream_ops.resume`, docs/operations.md#resuming-the-flink-jobs); the ops package
+    records the job ids in ``$CINESTREAM_HOME/run/flink-job-ledger.json``.
 
     :param settings: the task's settings
-    :param runner: runs one ``./pipeline`` call
-    :param list_jobs: ``FLINK_URL`` -> the cluster's jobs (:func:`fetch_jobs_overview`)
-    :return: job name -> what was found or done, e.g. ``running 0f3e...`` or
-        ``submitted 7a1b... from /.../chk-12``
-    :raises RuntimeError: when a submission prints no job id
+    :param runner: runs one ``./pipeline`` call (default :func:`run_pipeline`)
+    :param list_jobs: ``FLINK_URL`` -> the cluster's jobs (default :func:`fetch_jobs_overview`)
+    :return: job name -> ``running <job id>`` (alive before) or ``submitted <job id>`` (by this call)
+    :raises RuntimeError: when a metric job is still not alive after the submission
+    :raises cinestream.pipeline_cli.PipelineCommandError: when ``./pipeline metrics`` fails or refuses
     """
-    env = settings.pipeline_env()
-    statuses = list_jobs(settings.conf["FLINK_URL"])
-    ledger_path = flink_ledger(settings)
-    resumable = resumable_job_ids(statuses, read_ledger(ledger_path))
-    flink_data = settings.home / "data" / "flink"
-    jar = settings.root / "flink-jobs" / "target" / "flink-jobs.jar"
-    todo = missing_jobs(statuses)
-    result = {s.name: f"running {s.job_id}" for s in statuses if s.state == "RUNNING"}
-    for spec in todo:
-        point = latest_restore_point(
-            flink_data / "checkpoints", flink_data / "savepoints", resumable.get(spec.name, ())
-        )
-        output = runner(settings.pipeline, ["flink", *flink_run_args(spec, settings.conf, jar, point)], env)
-        job_id = submitted_job_id(output)
-        if job_id is None:
-            raise RuntimeError(f"flink run {spec.name}: no job id in its output:\n{output[-2000:]}")
-        record_submission(ledger_path, spec.name, job_id)
-        result[spec.name] = f"submitted {job_id} from {point or 'a fresh start (no restore point)'}"
-        log.info("%s: %s", spec.name, result[spec.name])
+    runner = runner or run_pipeline
+    list_jobs = list_jobs or fetch_jobs_overview
+    flink_url = settings.conf["FLINK_URL"]
+    before = list_jobs(flink_url)
+    todo = missing_jobs(before)
+    result = {name: f"running {job_id}" for name, job_id in _alive_ids(before).items()}
+    if not todo:
+        log.info("every Flink metric job runs: %s", result)
+        return result
+    runner(settings.pipeline, list(FLINK_METRICS_ARGS), settings.pipeline_env())
+    after = list_jobs(flink_url)
+    still = missing_jobs(after)
+    if still:
+        raise RuntimeError(f"./pipeline {' '.join(FLINK_METRICS_ARGS)} left {', '.join(still)} not running")
+    alive = _alive_ids(after)
+    for name in todo:
+        result[name] = f"submitted {alive[name]}"
+        log.info("%s: %s", name, result[name])
     return result
+
+
+def _alive_ids(statuses: list[FlinkJobStatus]) -> dict[str, str]:
+    """Job name -> id of its alive job (the newest listed when there are several)."""
+    from cinestream_ops import stack
+
+    return {s.name: s.job_id for s in statuses if s.state in stack.ALIVE_STATES}
 
 
 def dbt_build_args(logical_date: datetime | None, full_refresh: bool) -> list[str]:
