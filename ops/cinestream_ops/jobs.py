@@ -159,10 +159,27 @@ def load(config: Config, *, detach: bool) -> None:
     if detach:
         start_raw_loader(config, home)
         return
+    refuse_beside_streaming(config, stack.RAW_LOADER, "load")
     step("Raw loads: every event topic -> warehouse raw tables (Spark Structured Streaming, --once)")
     log = _spark_logged(config, "load", launch.raw_loader(config, home, once=True))
     indent("\n".join(_matching_lines(log, r"batch [0-9]+:", 3)))
     table_counts(config)
+
+
+def refuse_beside_streaming(config: Config, proc: stack.Background, what: str) -> None:
+    """Refuses a bounded run while the streaming application of the same checkpoint runs.
+
+    The bounded and the streaming run of a Spark job share its checkpoint folder; two applications
+    on one checkpoint overwrite each other's offsets and state.
+
+    :raises StepFailed: naming the running application's pid and the way out
+    """
+    if proc.running(config):
+        raise StepFailed(
+            what,
+            f"the streaming {proc.name} (pid {proc.pid(config)}) runs on the same checkpoint; it keeps"
+            " the tables current already (stop it with ./pipeline down to run this instead)",
+        )
 
 
 def start_raw_loader(config: Config, home: Path) -> None:
@@ -247,6 +264,7 @@ def spark_metrics(config: Config, *, bounded: bool) -> None:
     stack.require_stack(config, "metrics")
     command = launch.spark_metrics(config, home, bounded=bounded)
     if bounded:
+        refuse_beside_streaming(config, stack.SPARK_METRICS, "metrics --engine spark --bounded")
         step("Spark metric queries (registration, sessions, sales; available-now: what the topics hold now)")
         log = _spark_logged(config, "spark-metrics", command)
         indent("\n".join(_matching_lines(log, r"metric row\(s\) upserted|dropped behind|undecodable", 6)))

@@ -8,6 +8,7 @@ import pytest
 
 from cinestream_ops import jobs, launch, resume, stack
 from cinestream_ops.config import Config
+from cinestream_ops.console import StepFailed
 
 
 @pytest.fixture
@@ -78,3 +79,44 @@ def test_detached_flink_job_already_running_is_not_resubmitted(
     assert f"RegistrationMetricsJob already running: JobID {'a' * 32} (RUNNING)" in out
     assert f"MovieSalesJob already running: JobID {'c' * 32} (RESTARTING)" in out
     assert f"SessionMetricsJob submitted: JobID {'d' * 32}" in out
+
+
+def test_a_bounded_spark_run_is_refused_beside_its_streaming_application(
+    config: Config, no_stack: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[list[str]] = []
+    monkeypatch.setattr(jobs, "_spark_logged", lambda config, name, command: ran.append(command.argv))
+    stand_in = launch.Launch([sys.executable, "-c", "import time; time.sleep(60)", launch.SPARK_METRICS_MAIN])
+    pid = stack.start_background(config, stack.SPARK_METRICS, stand_in, config.log_dir / "stand-in.log")
+    try:
+        deadline = time.monotonic() + 10
+        while not stack.SPARK_METRICS.running(config) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with pytest.raises(
+            StepFailed, match=f"the streaming spark-metrics \\(pid {pid}\\) runs on the same checkpoint"
+        ):
+            jobs.spark_metrics(config, bounded=True)
+        assert ran == []
+    finally:
+        stack.SPARK_METRICS.stop(config, grace_s=10)
+    monkeypatch.setattr(jobs, "_matching_lines", lambda log, pattern, last: [])
+    jobs.spark_metrics(config, bounded=True)
+    assert len(ran) == 1 and "--once" in ran[0]
+
+
+def test_a_catch_up_load_is_refused_beside_the_streaming_loader(
+    config: Config, no_stack: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[list[str]] = []
+    monkeypatch.setattr(jobs, "_spark_logged", lambda config, name, command: ran.append(command.argv))
+    stand_in = launch.Launch([sys.executable, "-c", "import time; time.sleep(60)", launch.RAW_LOADER_MAIN])
+    pid = stack.start_background(config, stack.RAW_LOADER, stand_in, config.log_dir / "stand-in.log")
+    try:
+        deadline = time.monotonic() + 10
+        while not stack.RAW_LOADER.running(config) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with pytest.raises(StepFailed, match=f"the streaming raw-loader \\(pid {pid}\\)"):
+            jobs.load(config, detach=False)
+        assert ran == []
+    finally:
+        stack.RAW_LOADER.stop(config, grace_s=10)

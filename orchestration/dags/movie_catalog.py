@@ -148,7 +148,12 @@ def movie_catalog():
             where = f"; moved to {moved}" if moved else ""
             raise AirflowFailException(f"catalogue file rejected: {e}{where}") from e
         print(f"accepted {checked.path}: {checked.size_bytes:,} bytes, {checked.records:,} ITEM records")
-        return {"path": str(checked.path), "size_bytes": checked.size_bytes, "records": checked.records}
+        return {
+            "path": str(checked.path),
+            "size_bytes": checked.size_bytes,
+            "records": checked.records,
+            "sha256": checked.sha256,
+        }
 
     @task(execution_timeout=timedelta(minutes=30))
     def run_catalog_job(checked: dict, run_id: str | None = None) -> str:
@@ -191,7 +196,8 @@ def movie_catalog():
 
     @task(execution_timeout=timedelta(minutes=5))
     def archive_file(checked: dict) -> str:
-        """Moves the ingested delivery to the archive (copies a file given by param).
+        """Moves the ingested delivery to the archive (copies a file given by param); a re-run finds
+        the archived copy (same name and content) and writes nothing.
 
         :return: the archived path
         """
@@ -202,7 +208,9 @@ def movie_catalog():
             print(f"archived {checked['path']} as {archived}")
             return archived
         settings = Settings.load()
-        archived = archive_catalog_file(Path(checked["path"]), settings.incoming_dir, settings.archive_dir)
+        archived = archive_catalog_file(
+            Path(checked["path"]), settings.incoming_dir, settings.archive_dir, sha256=checked.get("sha256")
+        )
         print(f"archived {checked['path']} as {archived}")
         return str(archived)
 

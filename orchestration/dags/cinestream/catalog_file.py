@@ -7,6 +7,7 @@ delivery is rejected with a reason instead of failing, or half-loading, in the c
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from dataclasses import dataclass
@@ -35,11 +36,13 @@ class CatalogFile:
     :param path: absolute path
     :param size_bytes: file size, bytes
     :param records: number of ``ITEM`` header lines (= records the catalogue job will read)
+    :param sha256: the content's SHA-256, hex (how the archive recognises a delivery it holds)
     """
 
     path: Path
     size_bytes: int
     records: int
+    sha256: str = ""
 
 
 def validate_catalog_file(path: Path, max_bytes: int) -> CatalogFile:
@@ -87,7 +90,7 @@ def validate_catalog_file(path: Path, max_bytes: int) -> CatalogFile:
     if not first.startswith(b"ITEM "):
         head = first.split(b"\n", 1)[0][:60].decode(ENCODING, errors="replace")
         raise InvalidCatalogFile(path, f"content before the first ITEM record: first line is {head!r}")
-    return CatalogFile(path=path, size_bytes=size, records=records)
+    return CatalogFile(path=path, size_bytes=size, records=records, sha256=hashlib.sha256(data).hexdigest())
 
 
 def oldest_incoming(incoming_dir: Path) -> Path | None:
@@ -110,21 +113,55 @@ def is_inside(path: Path, folder: Path) -> bool:
     return Path(path).resolve().is_relative_to(Path(folder).resolve())
 
 
-def archive_catalog_file(path: Path, incoming_dir: Path, archive_dir: Path, now: datetime | None = None) -> Path:
-    """Files an ingested delivery away under ``<archive>/<UTC timestamp>-<name>``.
+def archived_copy(archive_dir: Path, name: str, sha256: str) -> Path | None:
+    """The archived delivery ``<archive>/<stamp>-<name>`` whose content has this SHA-256, or None.
+
+    :param archive_dir: the archive folder (need not exist)
+    :param name: the delivery's file name
+    :param sha256: its content's SHA-256, hex
+    :return: the oldest such file
+    """
+    if not archive_dir.is_dir():
+        return None
+    for candidate in sorted(archive_dir.glob(f"*-{name}")):
+        if candidate.is_file() and hashlib.sha256(candidate.read_bytes()).hexdigest() == sha256:
+            return candidate
+    return None
+
+
+def archive_catalog_file(
+    path: Path, incoming_dir: Path, archive_dir: Path, now: datetime | None = None, sha256: str | None = None
+) -> Path:
+    """Files an ingested delivery away under ``<archive>/<UTC timestamp>-<name>``, once.
 
     A file from the incoming folder is moved (so the sensor does not fire on it again); a file
-    given explicitly from elsewhere (e.g. ``data/Movies.txt``) is copied and left in place.
+    given explicitly from elsewhere (e.g. ``data/Movies.txt``) is copied and left in place. When
+    the archive already holds the same content under the same name (a re-run of the task or of
+    the DAG run, or the same file delivered again), nothing new is written: that copy is returned
+    (and a file of the incoming folder is removed, as it is filed already).
 
     :param path: the ingested file
     :param incoming_dir: the watched folder
     :param archive_dir: the archive folder (created when missing)
     :param now: the timestamp (default: the current UTC time)
+    :param sha256: the content's SHA-256 as validated (:class:`CatalogFile`); default: read from
+        ``path``. With it, a retry after the move finds the archived copy although ``path`` is gone
     :return: the archived copy
+    :raises FileNotFoundError: when ``path`` is gone and no archived copy has its content
     """
+    path = Path(path)
+    if sha256 is None and path.is_file():
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    existing = archived_copy(archive_dir, path.name, sha256) if sha256 else None
+    if existing is not None:
+        if path.is_file() and is_inside(path, incoming_dir):
+            path.unlink()
+        return existing
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: gone, and the archive holds no copy of it")
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     archive_dir.mkdir(parents=True, exist_ok=True)
-    target = archive_dir / f"{stamp}-{Path(path).name}"
+    target = archive_dir / f"{stamp}-{path.name}"
     if is_inside(path, incoming_dir):
         shutil.move(str(path), target)
     else:
