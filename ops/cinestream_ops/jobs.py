@@ -166,6 +166,11 @@ def load(config: Config, *, detach: bool) -> None:
     table_counts(config)
 
 
+def _crash_log(log: Path, out: Path) -> Path:
+    """The file that says why a background application died: its stdout/stderr when not empty, else its log."""
+    return out if out.is_file() and out.stat().st_size > 0 else log
+
+
 def refuse_beside_streaming(config: Config, proc: stack.Background, what: str) -> None:
     """Refuses a bounded run while the streaming application of the same checkpoint runs.
 
@@ -188,11 +193,14 @@ def start_raw_loader(config: Config, home: Path) -> None:
     if proc.running(config):
         ok(f"raw loader already running (pid {proc.pid(config)})")
         return
-    log = config.log_dir / f"load-stream-{stamp()}.log"
-    pid = stack.start_background(config, proc, launch.raw_loader(config, home, once=False), log)
+    # The driver logs to raw-loader.log itself (rolling, launch.with_rolling_log); its stdout/stderr,
+    # what bypasses the logger (spark-submit's own errors, a crash), to raw-loader.out.
+    log, out = config.log_dir / "raw-loader.log", config.log_dir / "raw-loader.out"
+    command = launch.with_rolling_log(config, launch.raw_loader(config, home, once=False), "raw-loader")
+    pid = stack.start_background(config, proc, command, out)
     time.sleep(5)
     if not proc.running(config):
-        raise StepFailed("load --detach", "the raw loader exited during start-up", log)
+        raise StepFailed("load --detach", "the raw loader exited during start-up", _crash_log(log, out))
     ok(f"raw loader streaming (pid {pid}, log {log})")
 
 
@@ -274,9 +282,9 @@ def spark_metrics(config: Config, *, bounded: bool) -> None:
     if proc.running(config):
         ok(f"MetricsSparkJob already running (pid {proc.pid(config)}): not started twice")
         return
-    log = config.log_dir / f"spark-metrics-{stamp()}.log"
-    pid = stack.start_background(config, proc, command, log)
-    ok(f"MetricsSparkJob running (pid {pid}, log {log}); ./pipeline down stops it")
+    log, out = config.log_dir / "spark-metrics.log", config.log_dir / "spark-metrics.out"
+    pid = stack.start_background(config, proc, launch.with_rolling_log(config, command, "spark-metrics"), out)
+    ok(f"MetricsSparkJob running (pid {pid}, log {log}, rolled at LOG_MAX_SIZE_MB); ./pipeline down stops it")
 
 
 def verify(config: Config) -> None:

@@ -63,6 +63,11 @@ def _endpoints(config: Config) -> list[str]:
     ]
 
 
+#: The log4j2 configuration of spark-submit runs (stdout) and of the background ones (a rolling file).
+SPARK_LOG4J = "spark-jobs/conf/log4j2.properties"
+SPARK_ROLLING_LOG4J = "spark-jobs/conf/log4j2-rolling.properties"
+
+
 def spark_submit(
     config: Config,
     spark_home: Path,
@@ -86,7 +91,7 @@ def spark_submit(
     :param conf: more ``KEY=VALUE`` Spark settings, each passed as ``--conf KEY=VALUE`` (the bench: the event log)
     :return: the launch (env: ``SPARK_HOME``)
     """
-    log4j = f"-Dlog4j2.configurationFile=file:{config.root}/spark-jobs/conf/log4j2.properties"
+    log4j = f"-Dlog4j2.configurationFile=file:{config.root}/{SPARK_LOG4J}"
     java_options = f"{log4j} {driver_java_options}".strip()
     argv = [
         f"{spark_home}/bin/spark-submit",
@@ -343,6 +348,25 @@ def service_logging(config: Config, service: str) -> list[str]:
         f"-Dcinestream.logMaxSize={config.log_max_size_mb}MB",
         f"-Dcinestream.logMaxFiles={config.log_max_files}",
     ]
+
+
+def with_rolling_log(config: Config, command: Launch, name: str) -> Launch:
+    """A spark-submit launch whose driver logs to a rolling file, like a devstack service.
+
+    ``$CINESTREAM_HOME/logs/NAME.log`` (spark-jobs/conf/log4j2-rolling.properties), rolled at
+    ``LOG_MAX_SIZE_MB`` into ``NAME.log.1`` ... ``.LOG_MAX_FILES`` (:func:`service_logging`). For the
+    applications that run until stopped (local masters: the executors log from the driver's JVM).
+
+    :param command: a launch of :func:`spark_submit`
+    :param name: the log's name, e.g. ``raw-loader``
+    :return: a new launch; ``command`` is left unchanged
+    """
+    argv = list(command.argv)
+    i = argv.index("--driver-java-options") + 1
+    console = f"-Dlog4j2.configurationFile=file:{config.root}/{SPARK_LOG4J}"
+    rolling = f"-Dlog4j2.configurationFile=file:{config.root}/{SPARK_ROLLING_LOG4J}"
+    argv[i] = " ".join([argv[i].replace(console, rolling), *service_logging(config, name)])
+    return Launch(argv, dict(command.env))
 
 
 def devstack_tool(config: Config, args: Sequence[str], java_options: Sequence[str] = ()) -> Launch:

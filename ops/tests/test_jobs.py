@@ -38,7 +38,8 @@ def test_streaming_spark_metrics_start_once(
     try:
         jobs.spark_metrics(config, bounded=False)
         assert len(started) == 1
-        assert started[0] == launch.spark_metrics(config, Path("/spark"), bounded=False).argv
+        streaming = launch.spark_metrics(config, Path("/spark"), bounded=False)
+        assert started[0] == launch.with_rolling_log(config, streaming, "spark-metrics").argv
         assert "--once" not in started[0]
         deadline = time.monotonic() + 10
         while not stack.SPARK_METRICS.running(config) and time.monotonic() < deadline:

@@ -127,6 +127,21 @@ def test_spark_metrics(config: Config, root: Path, bounded: bool) -> None:
     assert got.env == {"SPARK_HOME": "/spark", **({} if bounded else {"SPARK_LOCAL_IP": "127.0.0.1"})}
 
 
+def test_a_background_spark_application_logs_to_a_rolling_file(config: Config, root: Path) -> None:
+    command = launch.spark_metrics(config, SPARK, bounded=False)
+    got = launch.with_rolling_log(config, command, "spark-metrics")
+    i = command.argv.index("--driver-java-options") + 1
+    # Only the driver's JVM options change: the rolling configuration and its file, size and count.
+    assert got.argv[:i] == command.argv[:i] and got.argv[i + 1 :] == command.argv[i + 1 :]
+    assert got.argv[i] == (
+        f"-Dlog4j2.configurationFile=file:{root}/spark-jobs/conf/log4j2-rolling.properties"
+        f" -Dcinestream.logFile={root}/.local/logs/spark-metrics.log"
+        " -Dcinestream.logMaxSize=10MB -Dcinestream.logMaxFiles=5"
+    )
+    assert got.env == command.env
+    assert command.argv[i] == f"-Dlog4j2.configurationFile=file:{root}/spark-jobs/conf/log4j2.properties"
+
+
 def test_flink_job_bounded(config: Config, root: Path) -> None:
     got = launch.flink_metric_job(config, FLINK, "session-metrics", bounded=True)
     assert got.argv == [
