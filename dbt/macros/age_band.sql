@@ -1,5 +1,5 @@
 {#-
-  Age in years -> a reporting band. Registration ages are 18-95 (DESIGN section 2); anything
+  Age in years -> a reporting band. Registration ages are 18-95 (docs/architecture.md#topics-and-schemas); anything
   outside (bad upstream data) is kept visible as 'under_18' / 'unknown' rather than dropped.
   Bands: under_18, 18-24, 25-34, 35-44, 45-54, 55-64, 65+, unknown.
 -#}

@@ -1,6 +1,6 @@
 {#-
   Integer cents -> dollars with two decimals, exact (numeric division, never floating point).
-  Prices and sales are stored as integer cents end to end (DESIGN section 5); dollars are
+  Prices and sales are stored as integer cents end to end (docs/metrics.md#movie-sales); dollars are
   derived only at the edge, so sums of dollars equal dollars of sums.
 -#}
 {% macro cents_to_dollars(column_name, scale=2) -%}

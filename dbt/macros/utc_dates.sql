@@ -2,7 +2,7 @@
   Cross-database date truncation IN UTC. Event times are TIMESTAMPTZ / TIMESTAMP_TZ, and a plain
   date_trunc / ::date uses the session time zone (PostgreSQL TimeZone, Snowflake TIMEZONE), so a
   session in another zone would move events across day boundaries. Every day/hour/week in the
-  project goes through these macros, which convert to UTC first (DESIGN section 5: UTC-aligned
+  project goes through these macros, which convert to UTC first (docs/metrics.md: UTC-aligned
   windows; ISO weeks start Monday 00:00 UTC).
 
   utc_date_trunc(datepart, ts) -> timestamp (without zone) holding the UTC wall-clock bucket start

@@ -1,5 +1,5 @@
 -- One row per sign_in: the session it would open, and where the user's next session would start
--- if it did (the session rules of DESIGN section 5; int_sessions keeps the sign_ins that open one).
+-- if it did (the session rules of docs/metrics.md#sessions; int_sessions keeps the sign_ins that open one).
 --
 -- Everything here is a window over one user's ordered sign events, so the cost grows with the
 -- number of events (a sort per user), never with sessions squared:

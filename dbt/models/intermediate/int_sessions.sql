@@ -1,4 +1,4 @@
--- Sessions per DESIGN section 5: a session opens on sign_in and closes on that user's next
+-- Sessions per docs/metrics.md#sessions: a session opens on sign_in and closes on that user's next
 -- sign_out; a sign_in while a session is open is ignored; a session with no sign_out within
 -- session_timeout_minutes of its sign_in times out (a later sign_out is then an orphan).
 -- Which sign_in opens a session depends on where the previous session closed: int_session_candidates

@@ -1,4 +1,4 @@
--- One row per unit sold (DESIGN section 5): a checkout_to_cart joined to the added_to_cart
+-- One row per unit sold (docs/metrics.md#movie-sales): a checkout_to_cart joined to the added_to_cart
 -- events of the same cart at most sales_cart_window_hours (24 h) before it; each add is one unit
 -- at the product's list_price_cents; the sale belongs to the checkout's time. Carts never
 -- checked out are not sales, and neither are units of products without a price (the engines

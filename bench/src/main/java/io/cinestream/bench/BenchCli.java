@@ -360,7 +360,7 @@ public final class BenchCli implements Callable<Integer> {
   /**
    * Whether the Flink SQL peer's rows of the job's metric table equal the DataStream job's: {@code
    * EXCEPT} both ways over every column but {@code engine} and {@code emitted_at} (a bounded run
-   * writes only closed windows, DESIGN section 5).
+   * writes only closed windows, docs/metrics.md).
    *
    * @return {@code "= flink (N rows)"} or {@code "differs: A flink rows not in flink_sql, B
    *     flink_sql rows not in flink"}

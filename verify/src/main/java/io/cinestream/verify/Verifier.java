@@ -29,8 +29,8 @@ import java.util.stream.Collectors;
  * among all the engines that ran, when there are at least two: equal when all have the row with
  * equal values, different when values differ, missing for each engine without the row. A missing
  * row and an extra row (a key other engines lack: they are "missing" it) are both differences:
- * DESIGN section 5 makes every engine emit exactly the same keys (the windows and ticks its
- * watermark has passed, watermark tick records included), so there is no "not judged" category.
+ * docs/metrics.md#verification makes every engine emit exactly the same keys (the windows and ticks
+ * its watermark has passed, watermark tick records included), so there is no "not judged" category.
  * Counts compare exactly, averages within {@value #AVERAGE_TOLERANCE}, money to the cent.
  */
 public final class Verifier {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     subcommands = {VerifyCli.Reference.class, VerifyCli.Compare.class, VerifyCli.Report.class},
-    description = "Reference metrics and the flink/spark/reference comparison (DESIGN section 5).")
+    description = "Reference metrics and the flink/spark/reference comparison (docs/metrics.md).")
 public final class VerifyCli implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(VerifyCli.class);

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Spark Structured Streaming metric jobs (registration windows, sessions, movie sales):"
-            + " the comparison path of the Flink jobs (DESIGN section 5).")
+            + " the comparison path of the Flink jobs (docs/metrics.md).")
 public final class MetricsOptions {
 
   /** The three metric queries. */
