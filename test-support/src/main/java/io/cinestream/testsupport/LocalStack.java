@@ -8,11 +8,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +26,11 @@ import java.util.stream.Stream;
  * (state in the broker's {@code _schemas} topic) and an embedded PostgreSQL, each on a free port of
  * 127.0.0.1 and started lazily on first use, all under one temporary directory removed on {@link
  * #close()}. Obtain it through {@link LocalStackExtension}, which starts it at most once per run.
+ *
+ * <p>PostgreSQL runs as the local stack's does ({@link EmbeddedWarehouse#startSecured}):
+ * scram-sha-256 for every connection, no trust line, passwords generated per run and kept in 0600
+ * files of the stack's directory, and the tests log in as the non-superuser application role
+ * {@value EmbeddedWarehouse#APP_USER}, so a test meets the privileges the jobs have.
  *
  * <p>Tests share the servers, so each isolates itself: Kafka topics and registry subjects with
  * names unique to the test, and a {@linkplain #newWarehouseDatabase fresh database} per test class.
@@ -73,9 +81,12 @@ public final class LocalStack implements AutoCloseable {
 
   /**
    * A new, empty database on the stack's PostgreSQL (started on first call, about 5 s) with the
-   * warehouse migrations applied, so that a test class sees only its own rows.
+   * warehouse migrations applied, so that a test class sees only its own rows. It is owned by the
+   * application role, which the URL logs in as with its password (a URL for a child process's
+   * command line: {@link #withoutPassword}).
    *
-   * @return its JDBC URL, {@code jdbc:postgresql://127.0.0.1:<port>/<name>?user=postgres}
+   * @return its JDBC URL, {@code
+   *     jdbc:postgresql://127.0.0.1:<port>/<name>?user=cinestream&password=<generated>}
    * @throws UncheckedIOException when the server cannot start
    * @throws IllegalStateException when the database cannot be created
    */
@@ -85,6 +96,30 @@ public final class LocalStack implements AutoCloseable {
       started.push(warehouse);
     }
     return warehouse.newDatabase("test_" + DATABASES.incrementAndGet());
+  }
+
+  /**
+   * The application role's password on the stack's PostgreSQL (what {@code
+   * CINESTREAM_JDBC_PASSWORD} holds for a child process), starting the server on first call.
+   *
+   * @return the generated password
+   */
+  public synchronized String warehousePassword() {
+    if (warehouse == null) {
+      newWarehouseDatabase();
+    }
+    return warehouse.appPassword;
+  }
+
+  /**
+   * A JDBC URL without its {@code password} parameter: what a child process gets on its command
+   * line, with the password in {@code CINESTREAM_JDBC_PASSWORD} ({@link #warehousePassword()}).
+   *
+   * @param jdbcUrl a URL of {@link #newWarehouseDatabase()}
+   * @return the URL without {@code &password=...}
+   */
+  public static String withoutPassword(String jdbcUrl) {
+    return jdbcUrl.replaceAll("&password=[^&]*", "");
   }
 
   private Path directory() {
@@ -159,26 +194,43 @@ public final class LocalStack implements AutoCloseable {
 
   private static final class Warehouse implements AutoCloseable {
     private final EmbeddedWarehouse server;
+    private final String appPassword;
 
     Warehouse(Path dataDir) {
       try {
-        server = EmbeddedWarehouse.start(dataDir, Ports.freePort());
+        Path secrets = Files.createDirectories(dataDir.resolveSibling("pg-secrets"));
+        Path superuser = secretFile(secrets.resolve("postgres.superuser.password"));
+        Path app = secretFile(secrets.resolve("postgres.password"));
+        appPassword = Files.readString(app).strip();
+        server = EmbeddedWarehouse.startSecured(dataDir, Ports.freePort(), superuser, app);
       } catch (IOException e) {
         throw new UncheckedIOException("PostgreSQL did not start in " + dataDir, e);
       } catch (SQLException e) {
-        throw new IllegalStateException("PostgreSQL started without its database", e);
+        throw new IllegalStateException("PostgreSQL started without its role or database", e);
       }
     }
 
+    /** A file holding a new random password (24 bytes, base64url), readable by its owner only. */
+    private static Path secretFile(Path file) throws IOException {
+      byte[] random = new byte[24];
+      new SecureRandom().nextBytes(random);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(
+          file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+      return file;
+    }
+
     String newDatabase(String name) {
-      try (Connection c = DriverManager.getConnection(server.jdbcUrl());
+      String app = EmbeddedWarehouse.appJdbcUrl(server.port()) + "&password=" + appPassword;
+      // The application role has CREATEDB: the new database is its own, as the stack's is.
+      try (Connection c = DriverManager.getConnection(app);
           Statement st = c.createStatement()) {
         st.execute("CREATE DATABASE " + name);
       } catch (SQLException e) {
         throw new IllegalStateException("cannot create database " + name, e);
       }
-      String url =
-          server.jdbcUrl().replace("/" + EmbeddedWarehouse.DATABASE + "?", "/" + name + "?");
+      String url = app.replace("/" + EmbeddedWarehouse.DATABASE + "?", "/" + name + "?");
       EmbeddedWarehouse.migrate(url);
       return url;
     }

@@ -50,6 +50,31 @@ class LocalStackExtensionTest {
   }
 
   @Test
+  void theWarehouseAsksEveryLoginForItsScramPasswordAndTheTestsAreNoSuperuser(LocalStack stack)
+      throws Exception {
+    String url = stack.newWarehouseDatabase();
+    assertThat(url).contains("?user=cinestream&password=" + stack.warehousePassword());
+
+    // As the local stack: no trust line, scram-sha-256, no login without the password.
+    assertThatThrownBy(() -> count(LocalStack.withoutPassword(url), "SELECT 1"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("password");
+    assertThatThrownBy(() -> count(url.replace("password=", "password=x"), "SELECT 1"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("password authentication failed");
+    assertThatThrownBy(
+            () ->
+                count(
+                    LocalStack.withoutPassword(url).replace("user=cinestream", "user=postgres"),
+                    "SELECT 1"))
+        .isInstanceOf(SQLException.class);
+    // The application role cannot run programs on the server (COPY ... TO PROGRAM is superuser's).
+    assertThat(
+            count(url, "SELECT count(*) FROM pg_roles WHERE rolname = current_user AND rolsuper"))
+        .isZero();
+  }
+
+  @Test
   void freePortsAreBindableLoopbackPorts() throws Exception {
     int port = Ports.freePort();
     assertThat(port).isBetween(1024, 65535);

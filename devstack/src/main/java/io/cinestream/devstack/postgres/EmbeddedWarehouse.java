@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *       application role {@value #APP_USER}, a non-superuser (so {@code COPY ... TO PROGRAM} and
  *       server-side file access are refused to it) that runs the migrations and that every consumer
  *       logs in as. Passwords come from files, never from a command line.
- *   <li>{@link #start}: in-process test servers (test-support's {@code LocalStack}) on a temporary
- *       directory: trust authentication, superuser {@value #USER}.
+ *   <li>{@link #start}: devstack's own tests of the server on a temporary directory: trust
+ *       authentication, superuser {@value #USER}. The other modules' tests get theirs from
+ *       test-support's {@code LocalStack}, which starts it with {@link #startSecured}.
  * </ul>
  */
 public final class EmbeddedWarehouse implements AutoCloseable {

@@ -1,5 +1,6 @@
 package io.cinestream.spark.load;
 
+import io.cinestream.testsupport.LocalStack;
 import io.cinestream.testsupport.Ports;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -78,7 +79,7 @@ final class ForkedDevStack implements AutoCloseable {
           "stack up: kafka {}, registry {}, {}",
           stack.bootstrap,
           stack.registryUrl,
-          stack.jdbcUrl());
+          LocalStack.withoutPassword(stack.jdbcUrl()));
       return stack;
     } catch (IOException | InterruptedException | RuntimeException e) {
       stack.close();

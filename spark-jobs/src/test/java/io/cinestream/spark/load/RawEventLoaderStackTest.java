@@ -43,11 +43,13 @@ class RawEventLoaderStackTest {
 
   private static ForkedDevStack stack;
   private static LoadWorkload workload;
+  private static String warehousePassword;
 
   @BeforeAll
   static void startStackAndProduce(LocalStack shared) throws Exception {
     Files.createDirectories(LOGS);
     stack = ForkedDevStack.start(tmp.resolve("stack"), shared.newWarehouseDatabase());
+    warehousePassword = shared.warehousePassword();
     workload = LoadWorkload.build(stack.registryUrl(), USERS);
     workload.produce(stack.bootstrap());
   }
@@ -186,7 +188,8 @@ class RawEventLoaderStackTest {
                 "--registry",
                 stack.registryUrl(),
                 "--jdbc-url",
-                stack.jdbcUrl(),
+                // The password by environment, never on a command line (as ./pipeline does).
+                LocalStack.withoutPassword(stack.jdbcUrl()),
                 "--checkpoint-dir",
                 checkpoint.toString(),
                 "--once"));
@@ -197,6 +200,7 @@ class RawEventLoaderStackTest {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put(LoaderOptions.PASSWORD_ENV, warehousePassword);
     return pb.start();
   }
 
