@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.postgresql.PGProperty;
 
 /**
  * The local stack of one test JVM: the devstack's in-process KRaft broker, its schema registry
@@ -85,8 +86,8 @@ public final class LocalStack implements AutoCloseable {
    * application role, which the URL logs in as with its password (a URL for a child process's
    * command line: {@link #withoutPassword}).
    *
-   * @return its JDBC URL, {@code
-   *     jdbc:postgresql://127.0.0.1:<port>/<name>?user=cinestream&password=<generated>}
+   * @return its JDBC URL, {@code jdbc:postgresql://127.0.0.1:<port>/<name>?user=cinestream} plus
+   *     the generated password as its last parameter
    * @throws UncheckedIOException when the server cannot start
    * @throws IllegalStateException when the database cannot be created
    */
@@ -108,18 +109,18 @@ public final class LocalStack implements AutoCloseable {
     if (warehouse == null) {
       newWarehouseDatabase();
     }
-    return warehouse.appPassword;
+    return warehouse.appSecret;
   }
 
   /**
-   * A JDBC URL without its {@code password} parameter: what a child process gets on its command
-   * line, with the password in {@code CINESTREAM_JDBC_PASSWORD} ({@link #warehousePassword()}).
+   * A JDBC URL without its password parameter: what a child process gets on its command line, with
+   * the password in {@code CINESTREAM_JDBC_PASSWORD} ({@link #warehousePassword()}).
    *
    * @param jdbcUrl a URL of {@link #newWarehouseDatabase()}
-   * @return the URL without {@code &password=...}
+   * @return the URL without the password parameter
    */
   public static String withoutPassword(String jdbcUrl) {
-    return jdbcUrl.replaceAll("&password=[^&]*", "");
+    return jdbcUrl.replaceAll("&" + PGProperty.PASSWORD.getName() + "=[^&]*", "");
   }
 
   private Path directory() {
@@ -194,14 +195,14 @@ public final class LocalStack implements AutoCloseable {
 
   private static final class Warehouse implements AutoCloseable {
     private final EmbeddedWarehouse server;
-    private final String appPassword;
+    private final String appSecret;
 
     Warehouse(Path dataDir) {
       try {
         Path secrets = Files.createDirectories(dataDir.resolveSibling("pg-secrets"));
         Path superuser = secretFile(secrets.resolve("postgres.superuser.password"));
         Path app = secretFile(secrets.resolve("postgres.password"));
-        appPassword = Files.readString(app).strip();
+        appSecret = Files.readString(app).strip();
         server = EmbeddedWarehouse.startSecured(dataDir, Ports.freePort(), superuser, app);
       } catch (IOException e) {
         throw new UncheckedIOException("PostgreSQL did not start in " + dataDir, e);
@@ -222,7 +223,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     String newDatabase(String name) {
-      String app = EmbeddedWarehouse.appJdbcUrl(server.port()) + "&password=" + appPassword;
+      String app =
+          EmbeddedWarehouse.appJdbcUrl(server.port())
+              + "&"
+              + PGProperty.PASSWORD.getName()
+              + "="
+              + appSecret;
       // The application role has CREATEDB: the new database is its own, as the stack's is.
       try (Connection c = DriverManager.getConnection(app);
           Statement st = c.createStatement()) {

@@ -43,13 +43,13 @@ class RawEventLoaderStackTest {
 
   private static ForkedDevStack stack;
   private static LoadWorkload workload;
-  private static String warehousePassword;
+  private static String warehouseSecret;
 
   @BeforeAll
   static void startStackAndProduce(LocalStack shared) throws Exception {
     Files.createDirectories(LOGS);
     stack = ForkedDevStack.start(tmp.resolve("stack"), shared.newWarehouseDatabase());
-    warehousePassword = shared.warehousePassword();
+    warehouseSecret = shared.warehousePassword();
     workload = LoadWorkload.build(stack.registryUrl(), USERS);
     workload.produce(stack.bootstrap());
   }
@@ -200,7 +200,7 @@ class RawEventLoaderStackTest {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().put(LoaderOptions.PASSWORD_ENV, warehousePassword);
+    pb.environment().put(LoaderOptions.PASSWORD_ENV, warehouseSecret);
     return pb.start();
   }
 
