@@ -7,7 +7,6 @@ import io.cinestream.devstack.kafka.KafkaBroker;
 import io.cinestream.devstack.kafka.TopicCreator;
 import io.cinestream.devstack.postgres.EmbeddedWarehouse;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,9 +43,10 @@ class StackResetTest {
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start(dataDir.resolve("kafka"), freePort(), freePort());
+    broker =
+        KafkaBroker.start(dataDir.resolve("kafka"), TestPorts.freePort(), TestPorts.freePort());
     TopicCreator.ensureTopics(broker.bootstrapServers());
-    warehouse = EmbeddedWarehouse.start(dataDir.resolve("pg"), freePort());
+    warehouse = EmbeddedWarehouse.start(dataDir.resolve("pg"), TestPorts.freePort());
   }
 
   @AfterAll
@@ -56,12 +56,6 @@ class StackResetTest {
     }
     if (warehouse != null) {
       warehouse.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

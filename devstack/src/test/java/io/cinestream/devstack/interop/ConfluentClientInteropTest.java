@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cinestream.devstack.TestPorts;
 import io.cinestream.devstack.kafka.KafkaBroker;
 import io.cinestream.devstack.kafka.TopicCreator;
 import io.cinestream.devstack.registry.RegistryConfig;
@@ -17,7 +18,6 @@ import io.cinestream.schemas.serde.ConfluentAvroCodec;
 import io.cinestream.schemas.serde.ConfluentAvroSerializer;
 import io.cinestream.schemas.serde.RecordCoordinates;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ class ConfluentClientInteropTest {
 
   @BeforeAll
   static void startStack() throws Exception {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), freePort(), freePort());
+    broker = KafkaBroker.start(tmp.resolve("kafka"), TestPorts.freePort(), TestPorts.freePort());
     TopicCreator.ensureTopics(broker.bootstrapServers());
     registry =
         SchemaRegistryServer.start(
@@ -259,11 +259,5 @@ class ConfluentClientInteropTest {
       }
     }
     return lines;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

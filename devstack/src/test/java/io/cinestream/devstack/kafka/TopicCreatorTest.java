@@ -2,10 +2,9 @@ package io.cinestream.devstack.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.devstack.TestPorts;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.Topics;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,8 @@ class TopicCreatorTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = KafkaBroker.start(dataDir.resolve("kafka"), freePort(), freePort());
+    broker =
+        KafkaBroker.start(dataDir.resolve("kafka"), TestPorts.freePort(), TestPorts.freePort());
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     admin = Admin.create(props);
@@ -54,12 +54,6 @@ class TopicCreatorTest {
     }
     if (broker != null) {
       broker.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -2,11 +2,11 @@ package io.cinestream.devstack.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.devstack.TestPorts;
 import io.cinestream.schemas.TickSignature;
 import io.cinestream.schemas.Topic;
 import io.cinestream.schemas.WatermarkTick;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,8 @@ class WatermarkTicksTest {
 
   @BeforeAll
   static void startBroker() throws IOException {
-    broker = KafkaBroker.start(dataDir.resolve("kafka"), freePort(), freePort());
+    broker =
+        KafkaBroker.start(dataDir.resolve("kafka"), TestPorts.freePort(), TestPorts.freePort());
     TopicCreator.ensureTopics(broker.bootstrapServers());
   }
 
@@ -42,12 +43,6 @@ class WatermarkTicksTest {
   static void stopBroker() {
     if (broker != null) {
       broker.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -7,12 +7,12 @@ import static io.cinestream.devstack.registry.Schemas.WITH_OPTIONAL_TITLE;
 import static io.cinestream.devstack.registry.Schemas.WITH_REQUIRED_RATING;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cinestream.devstack.TestPorts;
 import io.cinestream.devstack.kafka.KafkaBroker;
 import io.cinestream.devstack.kafka.TopicCreator;
 import io.cinestream.devstack.registry.RegistryHttp.Answer;
 import io.cinestream.schemas.Topics;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +33,8 @@ class KafkaRegistryIntegrationTest {
 
   @BeforeAll
   static void startBroker() throws IOException {
-    broker = KafkaBroker.start(dataDir.resolve("kafka"), freePort(), freePort());
+    broker =
+        KafkaBroker.start(dataDir.resolve("kafka"), TestPorts.freePort(), TestPorts.freePort());
     List<String> created = TopicCreator.ensureTopics(broker.bootstrapServers());
     assertThat(created).contains(Topics.SCHEMAS);
   }
@@ -42,12 +43,6 @@ class KafkaRegistryIntegrationTest {
   static void stopBroker() {
     if (broker != null) {
       broker.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 
