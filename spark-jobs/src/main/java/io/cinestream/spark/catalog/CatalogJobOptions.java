@@ -97,6 +97,15 @@ public final class CatalogJobOptions {
   @Option(names = "--no-jdbc", description = "Do not write to PostgreSQL.")
   boolean noJdbc;
 
+  @Option(
+      names = "--lake",
+      paramLabel = "URI",
+      description =
+          "Also write the quarantined records to the bronze lake at URI, under"
+              + " quarantine/movies_catalog/source=<file name>/ (docs/architecture.md#bronze-lake)."
+              + " Default: no lake.")
+  String lake;
+
   /**
    * Parses and validates arguments.
    *
@@ -171,6 +180,13 @@ public final class CatalogJobOptions {
    */
   public java.nio.file.Path summaryJson() {
     return summaryJson;
+  }
+
+  /**
+   * @return the bronze lake's root URI ({@code --lake}), or null when the lake is off
+   */
+  public String lake() {
+    return lake;
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.cinestream.spark.catalog;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.regexp_extract;
 
 import io.cinestream.schemas.serde.SchemaRegistryClientFactory;
+import io.cinestream.spark.load.BronzeLake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -25,7 +28,8 @@ import picocli.CommandLine;
  * <ul>
  *   <li>Kafka topic {@code movies_catalog_enriched} (key = {@code item_id}, value = Avro {@code
  *       MovieCatalogEnriched}, Confluent wire format) with Spark's kafka sink;
- *   <li>PostgreSQL {@code movies_catalog} (upsert) and {@code movies_catalog_quarantine}.
+ *   <li>PostgreSQL {@code movies_catalog} (upsert) and {@code movies_catalog_quarantine};
+ *   <li>with {@code --lake}, the quarantined records also to the bronze lake.
  * </ul>
  *
  * Every output is idempotent: re-running on the same file leaves the tables as they are (Kafka gets
@@ -135,12 +139,35 @@ public final class MovieCatalogJob {
         writer.insertQuarantine(CatalogTransforms.quarantinedRecords(parsed));
         LOG.info("upserted movies_catalog and movies_catalog_quarantine");
       }
+      if (options.lake() != null) {
+        String dir = new BronzeLake(options.lake()).quarantineDir();
+        writeQuarantineToLake(CatalogTransforms.quarantinedRecords(parsed), dir);
+        LOG.info("wrote the quarantined records to {}", dir);
+      }
       LOG.info("movie catalogue done in {} ms", (System.nanoTime() - started) / 1_000_000);
       return summary;
     } finally {
       products.unpersist();
       parsed.unpersist();
     }
+  }
+
+  /**
+   * Writes quarantined records to the lake as Parquet, partitioned by the input's file name ({@code
+   * source=<name>}); a partition is replaced whole (dynamic partition overwrite), so a rerun on the
+   * same file leaves one copy and other files' partitions stay.
+   *
+   * @param quarantined rows of {@link CatalogTransforms#QUARANTINE_SCHEMA}
+   * @param dir the lake's quarantine folder ({@link BronzeLake#quarantineDir()})
+   */
+  static void writeQuarantineToLake(Dataset<Row> quarantined, String dir) {
+    quarantined
+        .withColumn("source", regexp_extract(col("source_file"), "([^/\\\\]+)$", 1))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy("source")
+        .parquet(dir);
   }
 
   /** How many record labels a failed encoding check names. */

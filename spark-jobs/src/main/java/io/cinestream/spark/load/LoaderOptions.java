@@ -131,6 +131,15 @@ public final class LoaderOptions {
   java.time.Duration maxEventTimeAhead;
 
   @Option(
+      names = "--lake",
+      paramLabel = "URI",
+      description =
+          "Also write every decoded record exactly once to the bronze Parquet lake at URI (a"
+              + " folder, s3a://, gs://, abfss://; docs/architecture.md#bronze-lake). Default: no"
+              + " lake.")
+  String lake;
+
+  @Option(
       names = "--topics",
       split = ",",
       paramLabel = "TOPIC[,TOPIC...]",
@@ -252,6 +261,11 @@ public final class LoaderOptions {
   /** How far after the wall clock an event time may be ({@code --max-event-time-ahead}). */
   public java.time.Duration maxEventTimeAhead() {
     return maxEventTimeAhead;
+  }
+
+  /** The bronze lake's root URI ({@code --lake}), or null when the lake is off. */
+  public String lake() {
+    return lake;
   }
 
   /** The event topics to load, in {@link Topic} order. */

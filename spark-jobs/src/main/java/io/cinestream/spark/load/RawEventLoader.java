@@ -14,6 +14,7 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -48,6 +49,10 @@ import picocli.CommandLine;
  * {@code dead_letter_events} with topic, partition, offset, key, base64 value and the error; the
  * query keeps running. An unreachable registry fails the batch instead (see {@link
  * DecodedEvents#decode}).
+ *
+ * <p><b>Bronze lake.</b> With {@code --lake URI} each micro-batch is also written to the {@link
+ * BronzeLake} (before the warehouse, decoded once and persisted for both writes), exactly once per
+ * Kafka record: its files are named after the query id and batch id, so a replay replaces them.
  *
  * <p><b>Watermark ticks</b> ({@link io.cinestream.schemas.WatermarkTick}, written at the end of a
  * bounded run for the metric jobs) are no events: each goes to {@code watermark_ticks} (its Kafka
@@ -180,19 +185,38 @@ public final class RawEventLoader {
     byte[] tickKey = TickSignature.keyFromEnvironment(System.getenv());
     Integer writeTasks = options.writeTasks();
     java.time.Duration maxEventTimeAhead = options.maxEventTimeAhead();
+    BronzeLake lake = options.lake() != null ? new BronzeLake(options.lake()) : null;
     VoidFunction2<Dataset<Row>, Long> writeBatch =
         (batch, batchId) -> {
           Dataset<Row> slices = writeTasks != null ? batch.coalesce(writeTasks) : batch;
-          BatchResult result =
-              writer.write(
-                  DecodedEvents.decode(slices, registry, tickKey, maxEventTimeAhead), batchId);
-          metrics.recordWrite(batchId, result);
+          Dataset<Row> decoded = DecodedEvents.decode(slices, registry, tickKey, maxEventTimeAhead);
+          if (lake == null) {
+            metrics.recordWrite(batchId, writer.write(decoded, batchId));
+            return;
+          }
+          // Decoded once for both writes: the lake and the warehouse see the same rows even where
+          // decoding depends on the wall clock (--max-event-time-ahead).
+          decoded = decoded.persist(StorageLevel.MEMORY_AND_DISK());
+          try {
+            long lakeStarted = System.nanoTime();
+            int files = lake.write(decoded, queryId(batch), batchId);
+            LOG.info(
+                "{}: batch {}: lake {} file(s) in {} ms",
+                name,
+                batchId,
+                files,
+                (System.nanoTime() - lakeStarted) / 1_000_000);
+            metrics.recordWrite(batchId, writer.write(decoded, batchId));
+          } finally {
+            decoded.unpersist();
+          }
         };
     LOG.info(
-        "{}: topics {} -> {}, {} per batch, checkpoint {}, {}",
+        "{}: topics {} -> {}{}, {} per batch, checkpoint {}, {}",
         name,
         topics,
         writer,
+        lake != null ? " + " + lake : "",
         writeTasks != null ? "at most " + writeTasks + " tasks" : "one task per topic-partition",
         options.queryCheckpoint(),
         options.once() ? "available-now" : "every " + options.triggerInterval());
@@ -206,6 +230,21 @@ public final class RawEventLoader {
                 : Trigger.ProcessingTime(options.triggerInterval()))
         .foreachBatch(writeBatch)
         .start();
+  }
+
+  /**
+   * The id of the streaming query running a {@code foreachBatch} call: Spark sets it as a local
+   * property of the query's thread; it is kept in the checkpoint, so it is the same after a
+   * restart.
+   *
+   * @throws IllegalStateException when called outside a streaming query
+   */
+  static String queryId(Dataset<Row> batch) {
+    String id = batch.sparkSession().sparkContext().getLocalProperty("sql.streaming.queryId");
+    if (id == null) {
+      throw new IllegalStateException("not inside a streaming query's micro-batch");
+    }
+    return id;
   }
 
   /** {@code raw-events-<target>}. */

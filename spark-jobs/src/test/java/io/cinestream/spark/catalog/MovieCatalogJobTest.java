@@ -181,6 +181,38 @@ class MovieCatalogJobTest {
   }
 
   @Test
+  void writesQuarantinedRecordsToTheLakeOncePerSourceFile() throws IOException {
+    Path bad = write("bad.txt", "ITEM 2\nBinding=DVD\n".getBytes(StandardCharsets.US_ASCII));
+    Path worse =
+        write(
+            "worse.txt",
+            "ITEM 3\nTitle=Ronin\nListPrice=five dollars\n\nITEM 4\nBinding=VHS\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    String lake = tmp.resolve("lake").toString();
+    // Twice on bad.txt, then once on worse.txt: bad.txt's partition replaced, worse.txt's added.
+    for (Path file : List.of(bad, bad, worse)) {
+      MovieCatalogJob.run(
+          spark,
+          CatalogJobOptions.parse(
+              "--input", file.toString(), "--no-kafka", "--no-jdbc", "--lake", lake));
+    }
+
+    List<Row> rows =
+        spark
+            .read()
+            .parquet(lake + "/quarantine/movies_catalog")
+            .selectExpr("source", "item_label", "reason")
+            .orderBy("source", "item_label")
+            .collectAsList();
+    assertThat(rows)
+        .extracting(r -> r.getString(0) + " " + r.getString(1) + " " + r.getString(2))
+        .containsExactly(
+            "bad.txt ITEM 2 no_title",
+            "worse.txt ITEM 3 unparseable_list_price",
+            "worse.txt ITEM 4 no_title");
+  }
+
+  @Test
   void refusesAUtf8CatalogueBeforeWritingAnything() throws IOException {
     // The excerpt re-encoded as UTF-8: ITEM 485 (Tran Nu Yen-Khe with circumflexes) becomes UTF-8.
     String excerpt =
