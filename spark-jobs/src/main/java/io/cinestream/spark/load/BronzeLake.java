@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,9 @@ public final class BronzeLake {
 
   /** Columns of every lake file of the loader, in order. */
   public static final List<String> FILE_COLUMNS = fileColumns();
+
+  /** The schema of the loader's lake files: {@link #FILE_COLUMNS} with their decoded types. */
+  public static final StructType FILE_SCHEMA = fileSchema();
 
   private static final String AREA = "lake_area";
   private static final String TOPIC = "lake_topic";
@@ -259,6 +263,14 @@ public final class BronzeLake {
       dir += "/" + EVENT_DATE + "=" + date;
     }
     return dir + "/" + name;
+  }
+
+  private static StructType fileSchema() {
+    StructType schema = new StructType();
+    for (String c : FILE_COLUMNS) {
+      schema = schema.add(c, DecodedEvents.SCHEMA.apply(c).dataType(), true);
+    }
+    return schema;
   }
 
   private static List<String> fileColumns() {

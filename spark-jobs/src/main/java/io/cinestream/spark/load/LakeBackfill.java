@@ -2,6 +2,7 @@ package io.cinestream.spark.load;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.cinestream.schemas.Topic;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -229,7 +231,10 @@ public final class LakeBackfill {
   /**
    * The lake's records of the topics as rows of {@link DecodedEvents#SCHEMA}, routed to their
    * tables: the events of {@code bronze/<topic>} with event dates in [since, until], and every dead
-   * letter and watermark tick of those topics. A topic without a folder contributes nothing.
+   * letter and watermark tick of those topics. The event-date bounds are applied to the listing of
+   * the {@code event_date=} folders, so only the chosen partitions are read, and the files are read
+   * with their known schema ({@link BronzeLake#FILE_SCHEMA}: no schema inference). A topic without
+   * a folder contributes nothing.
    *
    * @param since first event date (UTC), or null for no lower bound
    * @param until last event date (UTC), or null for no upper bound
@@ -237,51 +242,71 @@ public final class LakeBackfill {
    */
   public static Dataset<Row> read(
       SparkSession spark, BronzeLake lake, List<Topic> topics, LocalDate since, LocalDate until) {
+    List<String> bronze = new ArrayList<>();
+    List<String> deadLetters = new ArrayList<>();
+    List<String> ticks = new ArrayList<>();
+    Column table = lit(null).cast("string");
+    try {
+      for (Topic topic : topics) {
+        String name = topic.topicName();
+        String tableName = RawTable.forTopic(topic).orElseThrow().tableName();
+        table = when(col("kafka_topic").equalTo(name), lit(tableName)).otherwise(table);
+        String partitions = lake.bronzeDir(name) + "/" + BronzeLake.EVENT_DATE + "=*";
+        for (FileStatus partition : list(spark, partitions)) {
+          String folder = partition.getPath().getName();
+          LocalDate date = LocalDate.parse(folder.substring(BronzeLake.EVENT_DATE.length() + 1));
+          if ((since == null || !date.isBefore(since)) && (until == null || !date.isAfter(until))) {
+            bronze.add(partition.getPath().toString());
+          }
+        }
+        list(spark, lake.deadLetterDir(name)).forEach(f -> deadLetters.add(f.getPath().toString()));
+        list(spark, lake.tickDir(name)).forEach(f -> ticks.add(f.getPath().toString()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the lake " + lake.root(), e);
+    }
     Dataset<Row> all = spark.createDataFrame(List.of(), DecodedEvents.SCHEMA);
-    for (Topic topic : topics) {
-      String table = RawTable.forTopic(topic).orElseThrow().tableName();
-      String bronze = lake.bronzeDir(topic.topicName());
-      if (exists(spark, bronze)) {
-        Dataset<Row> events = spark.read().parquet(bronze);
-        Column date = col(BronzeLake.EVENT_DATE).cast("date");
-        if (since != null) {
-          events = events.filter(date.geq(lit(since.toString()).cast("date")));
-        }
-        if (until != null) {
-          events = events.filter(date.leq(lit(until.toString()).cast("date")));
-        }
-        all = all.unionByName(asDecoded(events, table));
-      }
-      for (String[] other :
-          List.of(
-              new String[] {lake.deadLetterDir(topic.topicName()), DecodedEvents.DEAD_LETTER},
-              new String[] {lake.tickDir(topic.topicName()), DecodedEvents.TICK})) {
-        if (exists(spark, other[0])) {
-          all = all.unionByName(asDecoded(spark.read().parquet(other[0]), other[1]));
-        }
-      }
+    if (!bronze.isEmpty()) {
+      all = all.unionByName(asDecoded(readFiles(spark, bronze), table));
+    }
+    if (!deadLetters.isEmpty()) {
+      all =
+          all.unionByName(asDecoded(readFiles(spark, deadLetters), lit(DecodedEvents.DEAD_LETTER)));
+    }
+    if (!ticks.isEmpty()) {
+      all = all.unionByName(asDecoded(readFiles(spark, ticks), lit(DecodedEvents.TICK)));
     }
     return all;
   }
 
-  /** Lake rows as {@link DecodedEvents#SCHEMA} rows with {@code target} = {@code table}. */
-  static Dataset<Row> asDecoded(Dataset<Row> lakeRows, String table) {
+  private static Dataset<Row> readFiles(SparkSession spark, List<String> dirs) {
+    return spark.read().schema(BronzeLake.FILE_SCHEMA).parquet(dirs.toArray(String[]::new));
+  }
+
+  /** The folders matching a glob; none when nothing matches. */
+  private static List<FileStatus> list(SparkSession spark, String glob) throws IOException {
+    Path path = new Path(glob);
+    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    FileStatus[] found = fs.globStatus(path);
+    List<FileStatus> dirs = new ArrayList<>();
+    if (found != null) {
+      for (FileStatus status : found) {
+        if (status.isDirectory()) {
+          dirs.add(status);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  /** Lake rows as {@link DecodedEvents#SCHEMA} rows, {@code target} given by {@code table}. */
+  static Dataset<Row> asDecoded(Dataset<Row> lakeRows, Column table) {
     List<Column> columns = new ArrayList<>();
     for (StructField field : DecodedEvents.SCHEMA.fields()) {
-      Column c = field.name().equals("target") ? lit(table) : col(field.name());
+      Column c = field.name().equals("target") ? table : col(field.name());
       columns.add(c.cast(field.dataType()).as(field.name()));
     }
     return lakeRows.select(columns.toArray(Column[]::new));
-  }
-
-  private static boolean exists(SparkSession spark, String dir) {
-    try {
-      Path path = new Path(dir);
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
   }
 
   /** One line per table: {@code backfill: TABLE read N inserted I skipped S}, then a total line. */
