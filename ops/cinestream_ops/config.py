@@ -284,6 +284,38 @@ class Config:
         """
         return self._optional_port("SPARK_LOADER_UI_PORT", 4041)
 
+    @property
+    def lake_uri(self) -> str | None:
+        """``LAKE_URI``: the bronze lake's root (docs/architecture.md#bronze-lake), or None when it is ``off``.
+
+        Empty or absent: ``$CINESTREAM_HOME/data/lake`` (so another stack home gets its own lake); a
+        URI with a scheme (``s3a://``, ``gs://``, ``abfss://``, ``file:``...) is taken as it is; a
+        relative path is resolved against the project root.
+
+        :raises ConfigError: when it holds white space
+        """
+        raw = self.values.get("LAKE_URI", "")
+        if any(c.isspace() for c in raw):
+            raise ConfigError(f"LAKE_URI={raw!r}: not a folder or URI (white space)")
+        if raw == "off":
+            return None
+        if not raw:
+            return str(self.data_dir / "lake")
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+            return raw
+        p = Path(raw)
+        return str(p if p.is_absolute() else self.root / p)
+
+    @property
+    def local_lake_dir(self) -> Path | None:
+        """The lake's folder when it is on the local file system (a path or ``file:`` URI), else None."""
+        uri = self.lake_uri
+        if uri is None:
+            return None
+        if uri.startswith("file:"):
+            return Path(re.sub(r"^file:(//)?", "", uri) or "/")
+        return None if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", uri) else Path(uri)
+
     def env(self) -> dict[str, str]:
         """Every key with its effective value: what ``./pipeline`` exports to the commands it runs."""
         return dict(self.values)

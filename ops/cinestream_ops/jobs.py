@@ -187,6 +187,27 @@ def refuse_beside_streaming(config: Config, proc: stack.Background, what: str) -
         )
 
 
+def backfill(config: Config, topics: Sequence[str] = (), since: str | None = None, until: str | None = None) -> None:
+    """The raw tables rebuilt from the bronze lake (LakeBackfill, insert if absent); prints the counts per table.
+
+    :param topics: event topics (empty: all)
+    :param since: first event date ``YYYY-MM-DD`` (UTC, inclusive), or None
+    :param until: last event date, or None
+    :raises StepFailed: when the lake is off or the job fails
+    """
+    if config.lake_uri is None:
+        raise StepFailed("backfill", "the bronze lake is off (LAKE_URI=off): nothing to backfill from")
+    ensure_build(config)
+    home = spark_home(config)
+    stack.require_stack(config, "backfill")
+    dates = f", event dates {since or '...'} to {until or '...'}" if since or until else ""
+    step(f"Backfill: bronze lake {config.lake_uri} -> raw tables (insert if absent){dates}")
+    command = launch.lake_backfill(config, home, topics=topics, since=since, until=until)
+    log = _spark_logged(config, "backfill", command)
+    indent("\n".join(_matching_lines(log, r"^backfill: ", 20)))
+    table_counts(config)
+
+
 def start_raw_loader(config: Config, home: Path) -> None:
     """The streaming raw loader, detached, unless its recorded process runs (spark-submit execs the driver JVM)."""
     proc = stack.RAW_LOADER

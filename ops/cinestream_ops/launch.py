@@ -37,6 +37,7 @@ KAFKA_CLIENT_WARN = "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"
 DEVSTACK_MAIN = "io.cinestream.devstack.DevStack"
 CATALOG_MAIN = "io.cinestream.spark.catalog.MovieCatalogJob"
 RAW_LOADER_MAIN = "io.cinestream.spark.load.RawEventLoader"
+LAKE_BACKFILL_MAIN = "io.cinestream.spark.load.LakeBackfill"
 SPARK_METRICS_MAIN = "io.cinestream.spark.metrics.MetricsSparkJob"
 
 
@@ -147,27 +148,34 @@ def _ui_on_loopback(command: Launch) -> Launch:
     return Launch(command.argv, {**command.env, "SPARK_LOCAL_IP": "127.0.0.1"})
 
 
+def _lake(config: Config) -> list[str]:
+    """``--lake URI`` when the bronze lake is on (``LAKE_URI``), else nothing."""
+    return [] if config.lake_uri is None else ["--lake", config.lake_uri]
+
+
 def movie_catalog(config: Config, spark_home: Path, movies: Path, summary_json: Path | None = None) -> Launch:
     """MovieCatalogJob: the catalogue file into Kafka ``movies_catalog_enriched`` and the warehouse.
 
     :param movies: the catalogue file (made absolute)
     :param summary_json: where the job writes its data-quality summary as JSON, or None
     """
-    args = ["--input", str(movies.resolve()), *_endpoints(config)]
+    args = ["--input", str(movies.resolve()), *_endpoints(config), *_lake(config)]
     if summary_json is not None:
         args += ["--summary-json", str(summary_json.resolve())]
     return spark_submit(config, spark_home, CATALOG_MAIN, args)
 
 
 def raw_loader(config: Config, spark_home: Path, *, once: bool, extra: Sequence[str] = ()) -> Launch:
-    """RawEventLoader on ``SPARK_LOADER_MASTER``: every event topic into the raw tables.
+    """RawEventLoader on ``SPARK_LOADER_MASTER``: every event topic into the raw tables (and the bronze lake
+    at ``LAKE_URI`` unless it is ``off``).
 
     :param once: True: catch up and stop (available-now), with the C1 JIT only (a one-shot batch
         spends more CPU in C2 than in its tasks, README "loader throughput"); False: streaming,
         with its Prometheus endpoint (:func:`spark_prometheus_conf` on ``SPARK_LOADER_UI_PORT``)
     :param extra: more loader options (chaos: ``--trigger-interval``)
     """
-    args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/raw-loader"), *extra]
+    args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/raw-loader"), *_lake(config)]
+    args += extra
     if once:
         return spark_submit(
             config,
@@ -187,6 +195,33 @@ def raw_loader(config: Config, spark_home: Path, *, once: bool, extra: Sequence[
             conf=spark_prometheus_conf(config.spark_loader_ui_port),
         )
     )
+
+
+def lake_backfill(
+    config: Config,
+    spark_home: Path,
+    *,
+    topics: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> Launch:
+    """LakeBackfill on ``SPARK_LOADER_MASTER``: the raw tables rebuilt from the bronze lake (insert if absent).
+
+    :param topics: event topics (empty: all)
+    :param since: first event date ``YYYY-MM-DD`` (UTC, inclusive), or None
+    :param until: last event date ``YYYY-MM-DD`` (UTC, inclusive), or None
+    :raises ValueError: when the lake is off (``LAKE_URI=off``)
+    """
+    if config.lake_uri is None:
+        raise ValueError("the bronze lake is off (LAKE_URI=off): nothing to backfill from")
+    args = ["--lake", config.lake_uri, "--jdbc-url", config.warehouse_jdbc_url]
+    if topics:
+        args += ["--topics", ",".join(topics)]
+    if since:
+        args += ["--since", since]
+    if until:
+        args += ["--until", until]
+    return spark_submit(config, spark_home, LAKE_BACKFILL_MAIN, args, master=config.spark_loader_master)
 
 
 def spark_metrics(config: Config, spark_home: Path, *, bounded: bool) -> Launch:

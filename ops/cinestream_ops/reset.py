@@ -1,6 +1,6 @@
 """``./pipeline reset``: back to a clean state (docs/operations.md#reset).
 
-Three parts, each selectable with ``--only`` (default: all):
+Four parts, each selectable with ``--only`` (default: all):
 
 * ``topics``: the event and catalogue topics that hold offsets, deleted and created again empty,
   and the consumer groups with offsets on them (``devstack reset``, Kafka's Admin client);
@@ -12,6 +12,10 @@ Three parts, each selectable with ``--only`` (default: all):
   emptied with TRUNCATE so that the schema and Flyway's history stay consistent, and dbt's schema
   (``DBT_SCHEMA``, default ``analytics``) with its ``analytics_*`` custom schemas, dropped (dbt
   owns and recreates them; dropping also removes relations of models that no longer exist).
+* ``lake``: the bronze lake's folder (``LAKE_URI``, default ``$CINESTREAM_HOME/data/lake``;
+  docs/architecture.md#bronze-lake), when it is on the local file system; a lake on an object
+  store is never deleted from here (it is said so). ``--only warehouse`` keeps it, so that
+  ``./pipeline backfill`` can rebuild the raw tables from it.
 
 Installed tools, build outputs, logs and reports are kept. Running Flink metric jobs, the
 streaming raw loader and the streaming Spark metric queries are stopped first: otherwise they
@@ -35,7 +39,7 @@ from .config import Config
 from .console import StepFailed, indent, ok, step
 
 #: The parts of a reset, in the order they are removed.
-PARTS = ("topics", "checkpoints", "warehouse")
+PARTS = ("topics", "checkpoints", "warehouse", "lake")
 
 
 class Refused(Exception):
@@ -46,7 +50,7 @@ class Refused(Exception):
 class Item:
     """One thing a reset removes.
 
-    :param part: ``topics``, ``checkpoints``, ``warehouse`` or ``jobs`` (what is stopped first)
+    :param part: ``topics``, ``checkpoints``, ``warehouse``, ``lake`` or ``jobs`` (what is stopped first)
     :param kind: ``topic``, ``group``, ``table``, ``schema``, ``folder``, ``flink job``, ``process``
     :param name: its name (a folder: its absolute path)
     :param detail: a size in words, e.g. ``1,234 records``; may be empty
@@ -72,9 +76,10 @@ def dbt_schema(environ: dict[str, str] | None = None) -> str:
     return (environ if environ is not None else os.environ).get("DBT_SCHEMA") or "analytics"
 
 
-def folder_items(dirs: Iterable[Path]) -> list[Item]:
+def folder_items(dirs: Iterable[Path], part: str = "checkpoints") -> list[Item]:
     """The folders that exist and hold at least one file, with their file count and size.
 
+    :param part: the part the items belong to
     :return: one ``folder`` item per such folder
     """
     items = []
@@ -84,7 +89,7 @@ def folder_items(dirs: Iterable[Path]) -> list[Item]:
         files = [p for p in folder.rglob("*") if p.is_file()]
         if files:
             size = sum(p.stat().st_size for p in files)
-            items.append(Item("checkpoints", "folder", str(folder), f"{len(files)} files, {size / 1e6:.1f} MB"))
+            items.append(Item(part, "folder", str(folder), f"{len(files)} files, {size / 1e6:.1f} MB"))
     return items
 
 
@@ -168,6 +173,8 @@ def plan(config: Config, parts: Sequence[str], remote: Callable[[Sequence[str]],
     items = running_jobs(config) + remote(parts)
     if "checkpoints" in parts:
         items += folder_items(checkpoint_dirs(config))
+    if "lake" in parts and config.local_lake_dir is not None:
+        items += folder_items([config.local_lake_dir], "lake")
     order = {p: i for i, p in enumerate(("jobs", *PARTS))}
     return sorted(items, key=lambda item: order[item.part])
 
@@ -223,7 +230,8 @@ def reset(
     """Lists what a reset of ``only`` removes, asks (see :func:`confirm`), then removes it.
 
     Order: running jobs stopped, consumer groups and topics deleted (topics created again empty),
-    warehouse tables truncated and dbt schemas dropped, checkpoint folders deleted.
+    warehouse tables truncated and dbt schemas dropped, checkpoint folders deleted, the local lake
+    folder deleted.
 
     :param only: parts (empty: all of :data:`PARTS`)
     :param yes: do not ask
@@ -246,6 +254,8 @@ def reset(
             return devstack(config, ps, execute=execute)
 
     step(f"Reset ({', '.join(parts)}) of the stack in {config.home}")
+    if "lake" in parts and config.lake_uri is not None and config.local_lake_dir is None:
+        ok(f"the lake at {config.lake_uri} is not a local folder: kept (delete it with the store's own tools)")
     items = plan(config, parts, lambda ps: remote(ps, False))
     if not items:
         ok("nothing to remove: already clean")
@@ -260,5 +270,10 @@ def reset(
             shutil.rmtree(folder, ignore_errors=True)
             if folder.exists():
                 raise StepFailed("reset", f"cannot delete {folder}")
+    lake = config.local_lake_dir
+    if "lake" in parts and lake is not None:
+        shutil.rmtree(lake, ignore_errors=True)
+        if lake.exists():
+            raise StepFailed("reset", f"cannot delete {lake}")
     ok(f"reset done: the {len(items)} item(s) listed above are stopped or removed")
     return items

@@ -14,7 +14,7 @@ def no_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """Records calls of the commands instead of running them (nothing may start)."""
     calls: list[tuple] = []
     monkeypatch.setenv("CINESTREAM_ROOT", str(REPO))
-    for name in ("run", "catalog", "metrics", "tick", "report", "load", "up", "stop"):
+    for name in ("run", "catalog", "metrics", "tick", "report", "load", "up", "stop", "backfill"):
         monkeypatch.setattr(jobs, name, lambda *a, _n=name, **k: calls.append((_n, a, k)))
     monkeypatch.setattr(ops_commands, "chaos", lambda *a, **k: calls.append(("chaos", a, k)))
     monkeypatch.setattr(ops_commands, "bench", lambda *a, **k: calls.append(("bench", a, k)))
@@ -41,6 +41,23 @@ def no_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
         (["chaos", "--hours", "0"], "./pipeline chaos: Invalid value for '--hours'"),
         (["bench", "--events", "0"], "./pipeline bench: Invalid value for '--events'"),
         (["bench", "--engines", "storm"], "./pipeline bench: Invalid value for '--engines'"),
+        (
+            ["backfill", "--topics", "sign_in,clicks"],
+            "./pipeline backfill: Invalid value for '--topics': 'sign_in,clicks'",
+        ),
+        (["backfill", "--topics", ""], "./pipeline backfill: Invalid value for '--topics': '': each of"),
+        (
+            ["backfill", "--since", "2026-13-01"],
+            "./pipeline backfill: Invalid value for '--since': '2026-13-01' is not a date",
+        ),
+        (
+            ["backfill", "--until", "yesterday"],
+            "./pipeline backfill: Invalid value for '--until': 'yesterday' is not a date",
+        ),
+        (
+            ["backfill", "--since", "2026-01-06", "--until", "2026-01-05"],
+            "./pipeline backfill: --since 2026-01-06 is after --until 2026-01-05",
+        ),
         (["nosuch"], "./pipeline: No such command 'nosuch'."),
     ],
 )
@@ -98,3 +115,14 @@ def test_tick_time_is_end_plus_one_hour_two_minutes_one_second() -> None:
     assert jobs.tick_time(24) == "2026-01-06T01:02:01Z"
     assert jobs.tick_time(6) == "2026-01-05T07:02:01Z"
     assert jobs.tick_time(2) == "2026-01-05T03:02:01Z"
+
+
+def test_backfill_passes_topics_and_dates(no_jobs: list[tuple]) -> None:
+    assert cli.main(["backfill"]) == 0
+    assert (
+        cli.main(["backfill", "--topics", "sign_in,item_view", "--since", "2026-01-05", "--until", "2026-01-05"]) == 0
+    )
+    assert [(c[0], c[1][1:]) for c in no_jobs] == [
+        ("backfill", ((), None, None)),
+        ("backfill", (("sign_in", "item_view"), "2026-01-05", "2026-01-05")),
+    ]

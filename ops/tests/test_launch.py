@@ -52,6 +52,8 @@ def test_movie_catalog(config: Config, root: Path, tmp_path: Path) -> None:
         "--input",
         str(movies),
         *ENDPOINTS,
+        "--lake",
+        f"{root}/.local/data/lake",
     ]
     assert got.env == {"SPARK_HOME": "/spark"}
     with_json = launch.movie_catalog(config, SPARK, movies, tmp_path / "s.json")
@@ -69,6 +71,8 @@ def test_raw_loader_once_uses_loader_master_and_c1_only(config: Config, root: Pa
         *ENDPOINTS,
         "--checkpoint-dir",
         f"{root}/.local/checkpoints/raw-loader",
+        "--lake",
+        f"{root}/.local/data/lake",
     ]
 
 
@@ -103,6 +107,8 @@ def test_raw_loader_streaming(config: Config, root: Path) -> None:
         *ENDPOINTS,
         "--checkpoint-dir",
         f"{root}/.local/checkpoints/raw-loader",
+        "--lake",
+        f"{root}/.local/data/lake",
     ]
     # Spark's UI binds SPARK_LOCAL_IP (every interface without it).
     assert got.env == {"SPARK_HOME": "/spark", "SPARK_LOCAL_IP": "127.0.0.1"}
@@ -319,3 +325,42 @@ def test_submitted_job_id_is_the_last_one_printed() -> None:
     assert launch.submitted_job_id(out) == "b" * 32
     assert launch.submitted_job_id("Could not connect to 127.0.0.1:8082") is None
     assert launch.submitted_job_id("JobID ABCDEF") is None
+
+
+def test_the_lake_follows_lake_uri_and_is_left_out_when_off(root: Path) -> None:
+    s3 = Config.load(root, {"LAKE_URI": "s3a://bucket/lake"})
+    assert launch.raw_loader(s3, SPARK, once=True).argv[-2:] == ["--lake", "s3a://bucket/lake"]
+    relative = Config.load(root, {"LAKE_URI": "lake-here"})
+    assert relative.lake_uri == f"{root}/lake-here"
+    off = Config.load(root, {"LAKE_URI": "off"})
+    assert "--lake" not in launch.raw_loader(off, SPARK, once=True).argv
+    assert "--lake" not in launch.movie_catalog(off, SPARK, root / "m.txt").argv
+    with pytest.raises(ValueError, match="the bronze lake is off"):
+        launch.lake_backfill(off, SPARK)
+    # Another stack home (chaos, bench) gets its own lake.
+    assert Config.load(root, {}).with_home(root / "other").lake_uri == f"{root}/other/data/lake"
+
+
+def test_lake_backfill(config: Config, root: Path) -> None:
+    got = launch.lake_backfill(config, SPARK)
+    assert got.argv == [
+        *spark_prefix(root, "local[6]", log4j(root)),
+        "--class",
+        "io.cinestream.spark.load.LakeBackfill",
+        f"{root}/spark-jobs/target/spark-jobs.jar",
+        "--lake",
+        f"{root}/.local/data/lake",
+        "--jdbc-url",
+        "jdbc:postgresql://127.0.0.1:5432/cinestream?user=cinestream",
+    ]
+    chosen = launch.lake_backfill(
+        config, SPARK, topics=("sign_in", "item_view"), since="2026-01-05", until="2026-01-06"
+    )
+    assert chosen.argv[len(got.argv) :] == [
+        "--topics",
+        "sign_in,item_view",
+        "--since",
+        "2026-01-05",
+        "--until",
+        "2026-01-06",
+    ]

@@ -1,7 +1,7 @@
 """``./pipeline reset``: what it lists and removes per part, its refusal off a terminal, idempotence.
 
 Kafka and the warehouse are played by a fake of ``devstack reset`` (its output format, parsed by
-the real parser); the checkpoint folders are real folders in a temporary stack home.
+the real parser); the checkpoint folders and the lake are real folders in a temporary stack home.
 """
 
 import re
@@ -44,13 +44,23 @@ def no_flink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def home(config: Config) -> Config:
-    """A stack home whose three checkpoint folders hold files."""
+    """A stack home whose three checkpoint folders and whose lake hold files."""
     for folder, name in zip(
         reset.checkpoint_dirs(config), ("raw-loader/offsets/0", "abc/chk-3/_metadata", "sp-1/x"), strict=True
     ):
         (folder / name).parent.mkdir(parents=True)
         (folder / name).write_bytes(b"x" * 1000)
+    lake_file = lake_dir(config) / "bronze/sign_in/event_date=2026-01-05/q-1-b-0-part-00000.c000.snappy.parquet"
+    lake_file.parent.mkdir(parents=True)
+    lake_file.write_bytes(b"x" * 2000)
     return config
+
+
+def lake_dir(config: Config) -> Path:
+    """The default lake folder: ``$CINESTREAM_HOME/data/lake``."""
+    lake = config.local_lake_dir
+    assert lake == config.root / ".local/data/lake"
+    return lake
 
 
 def names(items: Sequence[reset.Item]) -> list[tuple[str, str]]:
@@ -75,6 +85,7 @@ def test_checkpoint_folders_are_the_spark_and_flink_ones_of_the_stack_home(confi
         ),
         (("warehouse",), [("table", "consumer_events"), ("table", "session_metrics"), ("schema", "analytics")]),
         (("checkpoints",), "folders"),
+        (("lake",), "lake"),
         (
             ("warehouse", "topics"),
             [
@@ -93,12 +104,14 @@ def test_each_only_lists_and_removes_its_part_and_nothing_else(
 ) -> None:
     fake = FakeStack()
     folders = [("folder", str(d)) for d in reset.checkpoint_dirs(home)]
+    lake = [("folder", str(lake_dir(home)))]
     removed = reset.reset(home, only, yes=True, ask=lambda _q: False, interactive=False, remote=fake)
-    assert names(removed) == (folders if expected == "folders" else expected)
+    assert names(removed) == {"folders": folders, "lake": lake}.get(str(expected), expected)
     parts = reset.selected(only)
     assert fake.calls == [(parts, False), (parts, True)]
     checkpoints_left = all(d.is_dir() for d in reset.checkpoint_dirs(home))
     assert checkpoints_left == ("checkpoints" not in only)
+    assert lake_dir(home).is_dir() == ("lake" not in only)
     listing = capsys.readouterr().out
     for kind, name in names(removed):
         assert f"{kind:<10} {name}" in listing
@@ -106,10 +119,26 @@ def test_each_only_lists_and_removes_its_part_and_nothing_else(
 
 def test_everything_by_default_in_part_order_with_sizes(home: Config) -> None:
     removed = reset.reset(home, (), yes=True, ask=lambda _q: False, interactive=False, remote=FakeStack())
-    assert [i.part for i in removed] == ["topics"] * 3 + ["checkpoints"] * 3 + ["warehouse"] * 3
+    assert [i.part for i in removed] == ["topics"] * 3 + ["checkpoints"] * 3 + ["warehouse"] * 3 + ["lake"]
     assert removed[0].render() == "topic      movies_catalog_enriched (1,200 records)"
     assert removed[3].detail == "1 files, 0.0 MB"
-    assert removed[-1].render() == "schema     analytics (dbt, 31 relations)"
+    assert removed[-2].render() == "schema     analytics (dbt, 31 relations)"
+    assert removed[-1].render() == f"folder     {lake_dir(home)} (1 files, 0.0 MB)"
+    assert not lake_dir(home).exists()
+
+
+def test_only_warehouse_keeps_the_lake_for_a_backfill(home: Config) -> None:
+    reset.reset(home, ("warehouse",), yes=True, ask=lambda _q: False, interactive=False, remote=FakeStack())
+    assert (lake_dir(home) / "bronze/sign_in").is_dir()
+
+
+def test_a_lake_on_an_object_store_is_kept_and_said_so(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = Config.load(root, {"LAKE_URI": "s3a://bucket/cinestream/lake"})
+    assert config.lake_uri == "s3a://bucket/cinestream/lake"
+    assert config.local_lake_dir is None
+    assert reset.reset(config, ("lake",), yes=True, ask=lambda _q: False, interactive=False, remote=FakeStack()) == []
+    out = capsys.readouterr().out
+    assert "the lake at s3a://bucket/cinestream/lake is not a local folder: kept" in out
 
 
 def test_refuses_without_yes_off_a_terminal_and_removes_nothing(home: Config) -> None:
@@ -140,7 +169,7 @@ def test_a_second_reset_finds_nothing_says_so_and_needs_no_yes(
     home: Config, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake = FakeStack()
-    assert len(reset.reset(home, (), yes=True, ask=lambda _q: False, interactive=False, remote=fake)) == 9
+    assert len(reset.reset(home, (), yes=True, ask=lambda _q: False, interactive=False, remote=fake)) == 10
     capsys.readouterr()
     assert reset.reset(home, (), yes=False, ask=lambda _q: False, interactive=False, remote=fake) == []
     assert "nothing to remove: already clean" in capsys.readouterr().out
@@ -198,7 +227,9 @@ def test_cli_only_is_repeatable_and_checked(
     monkeypatch.setattr(cli, "load_config", lambda: None)
     assert cli.main(["reset", "--only", "topics", "--only", "warehouse", "--yes"]) == 0
     assert calls == [(("topics", "warehouse"), True)]
-    assert cli.main(["reset", "--only", "lake"]) == 2
-    assert "Invalid value for '--only': 'lake' is not one of 'topics', 'checkpoints', 'warehouse'" in (
+    assert cli.main(["reset", "--only", "lake", "--yes"]) == 0
+    assert calls[-1] == (("lake",), True)
+    assert cli.main(["reset", "--only", "logs"]) == 2
+    assert "Invalid value for '--only': 'logs' is not one of 'topics', 'checkpoints', 'warehouse', 'lake'" in (
         capsys.readouterr().err
     )
