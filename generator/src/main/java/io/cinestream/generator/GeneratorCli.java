@@ -168,6 +168,15 @@ public final class GeneratorCli implements Callable<Integer> {
   boolean noProgress;
 
   @Option(
+      names = "--log-every",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Also log a line 'generated N events (R events/s ...)' at most this often (e.g. 10s;"
+              + " default: none).")
+  Duration logEvery;
+
+  @Option(
       names = "--summary-json",
       paramLabel = "FILE",
       description = "Also write the summary's counts to FILE as JSON (Summary.toJson).")
@@ -308,7 +317,16 @@ public final class GeneratorCli implements Callable<Integer> {
         Progress progress = new Progress(simulation, maxEvents, !noProgress)) {
       Generator generator = new Generator(sink, delivery, streams);
       running = generator;
-      return generator.run(simulation, progress);
+      ProgressListener listener = progress;
+      if (logEvery != null) {
+        ProgressLog lines = new ProgressLog(logEvery, System::currentTimeMillis, LOG::info);
+        listener =
+            (events, scheduledNowMs) -> {
+              progress.update(events, scheduledNowMs);
+              lines.update(events, scheduledNowMs);
+            };
+      }
+      return generator.run(simulation, listener);
     } finally {
       running = null;
     }
@@ -330,6 +348,9 @@ public final class GeneratorCli implements Callable<Integer> {
     }
     if (maxEvents != null && maxEvents < 0) {
       throw new ParameterException(cmd, "--max-events must be >= 0");
+    }
+    if (logEvery != null && logEvery.isZero()) {
+      throw new ParameterException(cmd, "--log-every must be positive");
     }
     for (double p : new double[] {duplicateRate, malformedRate, noSignOutRate, orphanSignOutRate}) {
       if (!(p >= 0 && p <= 1)) {

@@ -41,6 +41,7 @@ class GeneratorCliTest {
     assertThat(exit("--users", "1000001")).isEqualTo(2);
     assertThat(exit("--duplicate-rate", "1.5")).isEqualTo(2);
     assertThat(exit("--max-delay", "soon")).isEqualTo(2);
+    assertThat(exit("--log-every", "0")).isEqualTo(2);
   }
 
   @Test
