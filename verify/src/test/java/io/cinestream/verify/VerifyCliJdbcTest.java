@@ -154,6 +154,42 @@ class VerifyCliJdbcTest {
   }
 
   @Test
+  void compareClosedByLeavesOutTheTicksAndWindowsEndingLater() throws Exception {
+    assertThat(run("reference").exitCode()).isZero();
+    try {
+      copyReferenceRowsAs("spark");
+      // Spark without the 12:04 tick and with a running daily total (the day is still open).
+      sql(
+          "DELETE FROM session_metrics WHERE engine = 'spark' AND \"timestamp\" = '2024-01-01T12:04Z'");
+      sql(
+          "UPDATE movie_sales_metrics SET units_sold = 5"
+              + " WHERE engine = 'spark' AND window_type = 'daily'");
+      assertThat(run("compare").exitCode()).isEqualTo(VerifyCli.DIFFERENCES);
+
+      Run closed = run("compare", "--closed-by", "2024-01-01T12:03:30Z");
+      assertThat(closed.exitCode()).isZero();
+      assertThat(closed.out())
+          .contains(
+              "windows closed by 2024-01-01T12:03:30Z only",
+              "session_metrics: compared=4 equal=4 different=0",
+              "orphan_sign_outs: compared=0", // the orphan minute 12:06 closes at 12:07
+              "movie_sales_metrics: compared=0",
+              "RESULT: OK");
+      // The registration hour 10:00-11:00 closed before the horizon and is judged.
+      assertThat(closed.out()).containsPattern("user_registration_metrics: compared=[1-9]");
+    } finally {
+      for (String table :
+          List.of(
+              "user_registration_metrics",
+              "session_metrics",
+              "orphan_sign_outs",
+              "movie_sales_metrics")) {
+        sql("DELETE FROM " + table + " WHERE engine = 'spark'");
+      }
+    }
+  }
+
+  @Test
   void referenceRunsTheSessionTicksOnToTheLatestSignWatermarkTick() throws Exception {
     sql(
         "INSERT INTO watermark_ticks (kafka_topic, kafka_partition, kafka_offset, tick_time)"
