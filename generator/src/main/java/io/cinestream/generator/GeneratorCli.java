@@ -317,16 +317,20 @@ public final class GeneratorCli implements Callable<Integer> {
         Progress progress = new Progress(simulation, maxEvents, !noProgress)) {
       Generator generator = new Generator(sink, delivery, streams);
       running = generator;
-      ProgressListener listener = progress;
-      if (logEvery != null) {
-        ProgressLog lines = new ProgressLog(logEvery, System::currentTimeMillis, LOG::info);
-        listener =
+      if (logEvery == null) {
+        return generator.run(simulation, progress);
+      }
+      ProgressLog lines = new ProgressLog(logEvery, System::currentTimeMillis, LOG::info);
+      try {
+        return generator.run(
+            simulation,
             (events, scheduledNowMs) -> {
               progress.update(events, scheduledNowMs);
               lines.update(events, scheduledNowMs);
-            };
+            });
+      } finally {
+        lines.flush();
       }
-      return generator.run(simulation, listener);
     } finally {
       running = null;
     }

@@ -12,16 +12,17 @@ import java.util.function.LongSupplier;
  *
  * <p>The line is {@code generated N events (R events/s since the last line)}: N distinct events
  * generated so far (duplicate sends and malformed records not counted), R over the wall time since
- * the previous line (or the first update). It is told every {@link Generator#PROGRESS_EVERY}
- * events, so lines come at the later of the interval and that many events.
+ * the previous line (or since the start). It is told every {@link Generator#PROGRESS_EVERY} events,
+ * so lines come at the later of the interval and that many events.
  */
 public final class ProgressLog implements ProgressListener {
 
   private final long everyMs;
   private final LongSupplier nowMs;
   private final Consumer<String> out;
-  private long lastMs = Long.MIN_VALUE;
+  private long lastMs;
   private long lastEvents;
+  private long seenEvents;
 
   /**
    * @param every the least wall time between two lines, positive
@@ -36,27 +37,39 @@ public final class ProgressLog implements ProgressListener {
     this.everyMs = every.toMillis();
     this.nowMs = nowMs;
     this.out = out;
+    this.lastMs = nowMs.getAsLong();
   }
 
   /**
-   * Writes a line when at least the interval has passed since the previous one; the first update
-   * only starts the clock.
+   * Writes a line when at least the interval has passed since the previous one (or since this
+   * object was made).
    *
    * @param events distinct events generated so far
    * @param scheduledNowMs unused (simulated time)
    */
   @Override
   public void update(long events, long scheduledNowMs) {
+    seenEvents = events;
     long now = nowMs.getAsLong();
-    if (lastMs == Long.MIN_VALUE) {
-      lastMs = now;
-      lastEvents = events;
-      return;
-    }
     long elapsed = now - lastMs;
     if (elapsed < everyMs) {
       return;
     }
+    write(events, now, elapsed);
+  }
+
+  /**
+   * Writes the line of the newest update now, unless it was written already: the run's last line,
+   * whatever the interval (the CLI calls it when the run ends, also after SIGTERM).
+   */
+  public void flush() {
+    if (seenEvents != lastEvents) {
+      long now = nowMs.getAsLong();
+      write(seenEvents, now, Math.max(1, now - lastMs));
+    }
+  }
+
+  private void write(long events, long now, long elapsed) {
     double rate = (events - lastEvents) * 1000.0 / elapsed;
     out.accept(
         String.format(
