@@ -253,6 +253,47 @@ def metrics(engine: str, bounded: bool, from_scratch: bool) -> None:
     jobs.metrics(load_config(), engine, bounded=bounded, from_scratch=from_scratch)
 
 
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    from .live import parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+@cli.command()
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True, max=1_000_000),
+    default=1000,
+    show_default=True,
+    help="generator events per second",
+)
+@click.option(
+    "--users",
+    type=click.IntRange(1, 1_000_000),
+    help="simulated users per generator round (default: from rate and duration)",
+)
+@click.option("--duration", callback=_duration, help="stop after this long, e.g. 90s, 10m, 1h (default: at Ctrl-C)")
+@click.option("--seed", type=SEED, help="the generator's seed, unused on this stack (default: from the clock)")
+@click.option("--run-id", callback=_run_id, help="report id (default: live-UTC start time)")
+@click.option("--from-scratch", is_flag=True, help="Flink jobs start over (as metrics --from-scratch)")
+def live(
+    rate: float, users: int | None, duration: float | None, seed: int | None, run_id: str | None, from_scratch: bool
+) -> None:
+    """Everything continuous at once, in real time (docs/operations.md#live): up --monitoring, catalogue,
+    streaming loader, Flink jobs (resumed), Spark queries, generator --realtime; progress lines. Ctrl-C
+    or --duration: stop the generator, final tick, close every window, Flink savepoints, stop Spark,
+    verify, run report. Refused (exit 2) while another live runs on this stack."""
+    from . import live as live_mode
+
+    options = live_mode.Options(rate, users, duration, seed, run_id or "live-" + jobs.stamp(), from_scratch)
+    live_mode.live(load_config(), options)
+
+
 @cli.command()
 def verify() -> None:
     """Reference metrics from the raw tables, then flink/spark/reference compared."""

@@ -128,8 +128,11 @@ def generate(config: Config, args: Sequence[str]) -> None:
         raise StepFailed("generate", "the generator failed", log)
 
 
-def tick(config: Config, at: str) -> None:
-    """The final watermark tick on every event topic at ``at`` (ISO UTC)."""
+def tick(config: Config, at: str) -> Path:
+    """The final watermark tick on every event topic at ``at`` (ISO UTC).
+
+    :return: its log: a line ``tick TOPIC/PARTITION@OFFSET at ...`` per record written, then the summary
+    """
     ensure_build(config)
     stack.require_stack(config, "tick")
     step(f"Watermark tick at {at} on every partition of every event topic")
@@ -141,6 +144,7 @@ def tick(config: Config, at: str) -> None:
         raise StepFailed("tick", "devstack tick failed", log)
     lines = log.read_text(errors="replace").splitlines()
     indent(lines[-1] if lines else "")
+    return log
 
 
 def table_counts(config: Config, *, metrics: bool = False) -> None:
@@ -308,9 +312,10 @@ def spark_metrics(config: Config, *, bounded: bool) -> None:
     ok(f"MetricsSparkJob running (pid {pid}, log {log}, rolled at LOG_MAX_SIZE_MB); ./pipeline down stops it")
 
 
-def verify(config: Config) -> None:
+def verify(config: Config, closed_by: str | None = None) -> None:
     """Reference metrics from the raw tables, then every engine compared with it.
 
+    :param closed_by: ISO UTC event time: compare only the ticks and windows closed by then (live mode)
     :raises StepFailed: when an engine differs from the reference
     """
     ensure_build(config)
@@ -318,7 +323,7 @@ def verify(config: Config) -> None:
     step("Verify: reference metrics from the raw tables, then flink vs spark vs reference")
     log = config.log_dir / f"verify-{stamp()}.log"
     run_logged("reference metrics", log, launch.verify_reference(config).argv)
-    result = subprocess.run(launch.verify_compare(config).argv, capture_output=True, text=True)
+    result = subprocess.run(launch.verify_compare(config, closed_by).argv, capture_output=True, text=True)
     with log.open("a", encoding="utf-8") as out:
         out.write(result.stdout + result.stderr)
     indent(result.stdout + result.stderr)

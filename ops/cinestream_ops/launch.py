@@ -443,9 +443,13 @@ def verify_reference(config: Config) -> Launch:
     return Launch([*argv, "--exclude-late-of", "flink"])
 
 
-def verify_compare(config: Config) -> Launch:
-    """Every engine's metric tables compared with the reference; exit non-zero on a difference."""
-    return Launch(["java", "-jar", str(Jars(config.root).verify), "compare", "--jdbc-url", config.warehouse_jdbc_url])
+def verify_compare(config: Config, closed_by: str | None = None) -> Launch:
+    """Every engine's metric tables compared with the reference; exit non-zero on a difference.
+
+    :param closed_by: ISO UTC event time: compare only the ticks and windows closed by then (live mode)
+    """
+    argv = ["java", "-jar", str(Jars(config.root).verify), "compare", "--jdbc-url", config.warehouse_jdbc_url]
+    return Launch(argv + (["--closed-by", closed_by] if closed_by else []))
 
 
 def report(config: Config, out: Path, run_id: str, params: Sequence[str] = (), timings: Path | None = None) -> Launch:

@@ -290,6 +290,8 @@ def test_verify_report_and_dbt(config: Config, root: Path) -> None:
         "flink",
     ]
     assert launch.verify_compare(config).argv == ["java", "-jar", jar, "compare", "--jdbc-url", url]
+    closed = launch.verify_compare(config, "2026-12-05T07:34:48Z").argv
+    assert closed[-2:] == ["--closed-by", "2026-12-05T07:34:48Z"]
     got = launch.report(config, Path("/r/x"), "x", ["users=3", "hours=2"], Path("/t.tsv"))
     assert got.argv == [
         "java",
