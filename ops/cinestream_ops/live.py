@@ -1,10 +1,10 @@
 """``./pipeline live``: the whole pipeline running continuously in real time (docs/operations.md#live).
 
 Start: the stack with its monitoring (``up --monitoring``), the catalogue (unless the warehouse
-holds it), the streaming raw loader, the three Flink jobs detached (each resumes from its newest
-checkpoint or savepoint, :mod:`cinestream_ops.resume`), the streaming Spark metric queries, the
-dashboard when this checkout has ``./pipeline dashboard``, then the generator in real time
-(``--realtime --rate R``: event time = wall clock). A progress line every
+holds it), the generator in real time (``--realtime --rate R``: event time = wall clock), the
+streaming raw loader, the three Flink jobs detached (each resumes from its newest checkpoint or
+savepoint, :mod:`cinestream_ops.resume`), the streaming Spark metric queries, and the dashboard
+when this checkout has ``./pipeline dashboard``. A progress line every
 :data:`PROGRESS_EVERY_S` seconds until Ctrl-C, SIGTERM or the end of ``--duration``.
 
 Stop, in this order (:data:`SHUTDOWN_STEPS`; each step runs even when an earlier one failed, and
@@ -526,8 +526,13 @@ class Live:
             return self.options.seed
         return next_free_seed(used, int(time.time()))
 
-    def start(self) -> None:
-        """The stack with monitoring, the catalogue, the streaming jobs and the dashboard (each unless running)."""
+    def start(self, seed: int) -> None:
+        """The stack with monitoring, the catalogue, the generator, the streaming jobs and the dashboard.
+
+        The generator starts before the jobs: a Flink job restored from a savepoint then finds records
+        on every partition at once. Started into silence, its sources would go idle (``--idleness``)
+        and wake one by one, and a window could close on the first one's watermark alone.
+        """
         config = self.config
         jobs.up(config, monitoring=True)
         if self.stop.is_set():
@@ -535,6 +540,7 @@ class Live:
         self.ensure_catalogue()
         if self.stop.is_set():
             return
+        self.start_generator(seed)
         step("Streaming raw loader (RawEventLoader, checkpointed micro-batches)")
         jobs.start_raw_loader(config, jobs.spark_home(config))
         jobs.flink_metrics(config, bounded=False, from_scratch=self.options.from_scratch)
@@ -867,6 +873,7 @@ class Live:
         summary = {
             "run_id": self.options.run_id,
             "started_at": self.started_at.isoformat(),
+            "generator_started_at": self.generator_started_at.isoformat() if self.generator_started_at else None,
             "generator_stopped_at": self.stopped_at.isoformat() if self.stopped_at else None,
             "tick_at": self.tick_at,
             "rate": self.options.rate,
@@ -915,7 +922,7 @@ def live(config: Config, options: Options) -> None:
             step(f"Live mode: {options.rate:g} events/s in real time (run id {options.run_id})")
             begin, cpu_before = time.monotonic(), timing.Sample.now(config.run_dir)
             try:
-                session.start()
+                session.start(seed)
             except StepFailed as e:
                 if not session.stop.is_set():
                     raise
@@ -923,7 +930,6 @@ def live(config: Config, options: Options) -> None:
             secs = time.monotonic() - begin
             session.measured.append(timing.step_record("start", secs, cpu_before, timing.Sample.now(config.run_dir)))
             if not session.stop.is_set():
-                session.start_generator(seed)
                 session.where_to_look()
                 session.write_parameters()
                 session.watch()
