@@ -103,13 +103,14 @@ def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
         summary = json.loads((run / "live.json").read_text())
         steps = {s["step"]: s["wall_s"] for s in json.loads((run / "timings.json").read_text())["steps"]}
         produced += summary["events_produced"] or 0
-        start = datetime.fromisoformat(summary["generator_started_at"])
+        # From when every part ran (the generator starts before the jobs, which then catch up).
+        start = datetime.fromisoformat(summary.get("running_since") or summary["generator_started_at"])
         stop = datetime.fromisoformat(summary["generator_stopped_at"])
         windows.append((start.timestamp(), stop.timestamp()))
         lines += [
             f"## Run {n}: {summary['run_id']}",
             "",
-            f"generator {start:%H:%M:%S}-{stop:%H:%M:%S} UTC, {summary['events_produced']:,} events"
+            f"all running {start:%H:%M:%S}-{stop:%H:%M:%S} UTC, {summary['events_produced']:,} events"
             f" at {summary['rate']:g}/s, seeds {summary['seeds']}, tick {summary['tick_at']}",
             "",
             "| engine | metric | rows closed while running | freshness p50 (s) | p99 (s) |",
@@ -138,7 +139,7 @@ def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
         raw += count
         duplicates += count - distinct
     cpu = [json.loads(x) for x in samples.read_text().splitlines()] if samples.is_file() else []
-    busy = [s for s in cpu if any(a <= s["t"] <= b for a, b in windows)]
+    busy = [s for s in cpu if any(a <= s["t"] <= b for a, b in windows)]  # while every part ran
     cores = "n/a"
     if len(busy) >= 2:
         spans = [(x, y) for x, y in zip(busy, busy[1:], strict=False) if y["t"] - x["t"] < 30]

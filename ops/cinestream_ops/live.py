@@ -196,6 +196,23 @@ def exclusive(config: Config) -> Iterator[None]:
         handle.close()
 
 
+def running_pid(config: Config) -> int | None:
+    """The pid of the ``live`` holding this stack's lock, or None when none runs (0: pid unknown)."""
+    lock = lock_path(config)
+    if not lock.is_file():
+        return None
+    with lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                return int(pid_path(config).read_text(encoding="utf-8").strip())
+            except (OSError, ValueError):
+                return 0
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
 # --- seeds ----------------------------------------------------------------------------------------
 
 
@@ -508,6 +525,7 @@ class Live:
     failures: list[StepFailed] = field(default_factory=list)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     generator_started_at: datetime | None = None
+    watch_started_at: datetime | None = None
     stopped_at: datetime | None = None
 
     @property
@@ -650,8 +668,11 @@ class Live:
     def watch(self, clock: Callable[[], float] = time.monotonic) -> None:
         """Progress lines until a stop is asked for, ``--duration`` ends or the generator fails.
 
+        ``--duration`` counts from here, when every part runs (the generator started a little earlier).
+
         A round whose simulated day ended (exit 0) is followed by the next one, with the next free seed.
         """
+        self.watch_started_at = datetime.now(UTC)
         deadline = clock() + self.options.duration_s if self.options.duration_s else None
         next_line = clock() + PROGRESS_EVERY_S
         while not self.stop.is_set():
@@ -874,6 +895,7 @@ class Live:
             "run_id": self.options.run_id,
             "started_at": self.started_at.isoformat(),
             "generator_started_at": self.generator_started_at.isoformat() if self.generator_started_at else None,
+            "running_since": self.watch_started_at.isoformat() if self.watch_started_at else None,
             "generator_stopped_at": self.stopped_at.isoformat() if self.stopped_at else None,
             "tick_at": self.tick_at,
             "rate": self.options.rate,

@@ -244,6 +244,14 @@ def reset(
         a removal fails
     """
     parts = selected(only)
+    from . import live
+
+    live_pid = live.running_pid(config)
+    if live_pid is not None:
+        raise Refused(
+            f"live mode runs on this stack (pid {live_pid or '?'}): stop it first (Ctrl-C in its terminal"
+            f" or kill -INT {live_pid or 'PID'}), its stop sequence takes a savepoint"
+        )
     if remote is None:
         if any(p in parts for p in ("topics", "warehouse")) and stack.health(config).returncode != 0:
             raise StepFailed(
@@ -265,6 +273,9 @@ def reset(
     confirm(yes, sys.stdin.isatty() if interactive is None else interactive, ask)
     stop_jobs(config, [i for i in items if i.part == "jobs"])
     remote(parts, True)
+    if "topics" in parts:
+        # The events of live's generator seeds are gone: the seeds may be used again.
+        live.seeds_path(config).unlink(missing_ok=True)
     if "checkpoints" in parts:
         for folder in checkpoint_dirs(config):
             shutil.rmtree(folder, ignore_errors=True)

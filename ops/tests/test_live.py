@@ -144,6 +144,29 @@ def test_a_second_live_on_the_same_stack_is_refused_naming_the_pid(
     assert not live.pid_path(config).exists()
 
 
+def test_reset_refuses_while_live_runs_and_forgets_the_seeds_with_the_topics(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cinestream_ops import reset
+
+    monkeypatch.setattr(stack, "flink_jobs", lambda _config: [])
+
+    class Clean:
+        def __call__(self, parts: object, execute: bool) -> list:
+            return [reset.Item("topics", "topic", "sign_in", "3 records")] if not execute else []
+
+    live.record_seed(config, 7)
+    assert live.running_pid(config) is None
+    with live.exclusive(config):
+        assert live.running_pid(config) == os.getpid()
+        with pytest.raises(reset.Refused, match=f"live mode runs on this stack \\(pid {os.getpid()}\\)"):
+            reset.reset(config, (), yes=True, ask=lambda _q: True, interactive=False, remote=Clean())
+    assert live.running_pid(config) is None
+    assert live.used_seeds(config) == {7}
+    reset.reset(config, ("topics",), yes=True, ask=lambda _q: True, interactive=False, remote=Clean())
+    assert live.used_seeds(config) == set()
+
+
 def test_a_seed_used_before_on_the_stack_is_refused(config: Config) -> None:
     live.record_seed(config, 7)
     live.record_seed(config, 9)
