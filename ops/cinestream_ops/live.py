@@ -947,6 +947,9 @@ def live(config: Config, options: Options) -> None:
                 session.start(seed)
             except StepFailed as e:
                 if not session.stop.is_set():
+                    # Nothing may keep producing into a pipeline that did not start.
+                    with contextlib.suppress(StepFailed):
+                        session.stop_generator()
                     raise
                 warn(f"start-up interrupted: {e.cause}")
             secs = time.monotonic() - begin

@@ -532,3 +532,22 @@ def test_watch_starts_the_next_round_when_a_simulated_day_ends(config: Config, m
     session.watch(clock=lambda: next(times))
     assert rounds == [13]
     assert session.produced_before == 500
+
+
+def test_a_failed_start_stops_the_generator_and_releases_the_lock(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def start(self: live.Live, seed: int) -> None:
+        calls.append(f"start seed {seed}")
+        self.generator = FakeGenerator(calls)  # type: ignore[assignment]
+        raise live.StepFailed("metrics MovieSalesJob", "flink run failed")
+
+    monkeypatch.setattr(live.Live, "start", start)
+    monkeypatch.setattr(live.disk, "require_free_space", lambda config, what: None)
+    monkeypatch.setattr(live.Live, "shutdown", lambda self: calls.append("shutdown"))
+    with pytest.raises(live.StepFailed, match="flink run failed"):
+        live.live(config, live.Options(seed=3, run_id="x"))
+    assert calls == ["start seed 3", "signal SIGTERM generator"]
+    assert live.running_pid(config) is None
