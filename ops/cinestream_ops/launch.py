@@ -242,8 +242,14 @@ def spark_metrics(config: Config, spark_home: Path, *, bounded: bool) -> Launch:
 
 
 def flink_cli(config: Config, flink_home: Path, args: Sequence[str]) -> Launch:
-    """The Flink CLI against this stack's cluster (its rendered configuration folder)."""
-    return Launch([f"{flink_home}/bin/flink", *args], {"FLINK_CONF_DIR": str(config.flink_conf_dir)})
+    """The Flink CLI against this stack's cluster (its rendered configuration folder and lib/).
+
+    ``flink run`` runs the job's ``main()`` in the client to build the job graph: with the thin job
+    jar, the connectors, Avro and our schemas come from the cluster's lib/ (FLINK_LIB_DIR), the same
+    jars the cluster runs (docs/architecture.md#the-flink-job-jar).
+    """
+    conf = config.flink_conf_dir
+    return Launch([f"{flink_home}/bin/flink", *args], {"FLINK_CONF_DIR": str(conf), "FLINK_LIB_DIR": str(conf / "lib")})
 
 
 def flink_job_class(job: str) -> str:
@@ -271,7 +277,7 @@ def flink_run_args(
     :param rest_port: the JobManager's REST port on 127.0.0.1
     :param endpoints: ``--bootstrap B --registry R --jdbc-url J``
     :param parallelism: the job's parallelism
-    :param jar: the Flink jobs' shaded jar
+    :param jar: the Flink jobs' thin jar (its libraries in the cluster's lib/)
     :param bounded: True: attached, reads each topic to its end offsets and finishes; False:
         detached (``-d``), runs until cancelled
     :param restore: checkpoint or savepoint folder to resume from (``-s``), or None

@@ -8,6 +8,7 @@ another. Flink jobs are found by name through the JobManager's REST API.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -249,15 +250,86 @@ def merge_flink_conf(text: str, extra: str) -> str:
     return "\n".join(kept) + "\n" + extra.rstrip("\n") + "\n"
 
 
-def render_flink_conf(config: Config) -> None:
+#: The file in the Flink configuration folder that records the digest of the cluster-lib jars its lib/
+#: holds (:func:`cluster_lib_digest`), i.e. what daemons started from it have loaded.
+CLUSTER_LIB_DIGEST = "cluster-lib.sha256"
+
+
+def cluster_lib_digest(folder: Path) -> str:
+    """The SHA-256 (hex) of the jars in ``folder``: their names and contents, in name order.
+
+    The build is reproducible (fixed archive timestamps), so a rebuild that changes no class gives
+    the same digest, and a changed jar (our schemas, a new connector version) another.
+
+    :param folder: a folder of jars (``flink-jobs/target/cluster-lib``, or the cluster's lib/)
+    :return: 64 hex digits; the digest of no jar when the folder holds none or does not exist
+    """
+    digest = hashlib.sha256()
+    for jar in sorted(folder.glob("*.jar")):
+        digest.update(jar.name.encode() + b"\0")
+        digest.update(hashlib.sha256(jar.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def cluster_lib_source(config: Config) -> Path:
+    """``flink-jobs/target/cluster-lib``: the jobs' runtime libraries, built beside the thin job jar."""
+    return Jars(config.root).flink_cluster_lib
+
+
+def cluster_lib_stale(config: Config) -> bool:
+    """True when the cluster's lib/ differs from the build's cluster-lib (rebuilt since the cluster started).
+
+    Compares the digest recorded when lib/ was made (:data:`CLUSTER_LIB_DIGEST`) with the build's
+    (:func:`cluster_lib_digest`); no record counts as stale. docs/architecture.md#the-flink-job-jar.
+    """
+    recorded = config.flink_conf_dir / CLUSTER_LIB_DIGEST
+    if not recorded.is_file():
+        return True
+    return recorded.read_text(encoding="utf-8").strip() != cluster_lib_digest(cluster_lib_source(config))
+
+
+def install_cluster_lib(config: Config, home: Path) -> None:
+    """Makes the cluster's lib/ (``FLINK_LIB_DIR``): the distribution's jars and a copy of the build's cluster-lib.
+
+    A copy, not a link: the running daemons keep the jars they loaded while a rebuild replaces
+    ``flink-jobs/target/cluster-lib``, and :func:`cluster_lib_stale` tells the two apart. Records
+    the copy's digest in :data:`CLUSTER_LIB_DIGEST`.
+
+    :param home: the Flink distribution (its ``lib/``)
+    :raises StepFailed: when the build has no cluster-lib (or no schemas jar in it): the thin job
+        jar would not run on a cluster without them
+    """
+    source = cluster_lib_source(config)
+    if not any(source.glob("cinestream-schemas-*.jar")):
+        raise StepFailed(
+            "up flink",
+            f"{source} has no cinestream-schemas jar: the Flink jobs' libraries are not built"
+            " (./pipeline up builds them, or mvn install; docs/architecture.md#the-flink-job-jar)",
+        )
+    conf = config.flink_conf_dir
+    lib = conf / "lib"
+    shutil.rmtree(lib, ignore_errors=True)
+    lib.mkdir(parents=True)
+    for jar in (home / "lib").glob("*.jar"):
+        (lib / jar.name).symlink_to(jar)
+    for jar in source.glob("*.jar"):
+        shutil.copy2(jar, lib / jar.name)
+    (conf / CLUSTER_LIB_DIGEST).write_text(cluster_lib_digest(source) + "\n", encoding="utf-8")
+
+
+def render_flink_conf(config: Config, *, lib: bool = True) -> None:
     """Writes ``$CINESTREAM_HOME/flink-conf``: config.yaml from the template, log settings, lib/, masters, workers.
 
-    lib/ holds the distribution's jars plus the JDBC driver (``flink-jobs/target/cluster-lib``),
-    loaded parent-first (config.yaml.template says why); the daemons get it as FLINK_LIB_DIR.
+    lib/ holds the distribution's jars plus the Flink jobs' libraries (``flink-jobs/target/cluster-lib``:
+    connectors, kafka-clients, Avro, our schemas, the JDBC drivers), loaded by the cluster's class
+    loader (docs/architecture.md#the-flink-job-jar); the daemons and the ``flink`` CLI get it as
+    FLINK_LIB_DIR. ``FLINK_EXTRA_CONF`` (environment) adds lines (bench: a short REST metric
+    refresh); a key it sets replaces the template's line of that key (:func:`merge_flink_conf`).
     plugins/ holds the Prometheus reporter plugin (FLINK_PLUGINS_DIR); the template's reporter
     lines (:data:`MONITORING_MARK`) are enabled when the stack's monitoring runs.
-    ``FLINK_EXTRA_CONF`` (environment) adds lines (bench: a short REST metric refresh); a key it sets
-    replaces the template's line of that key (:func:`merge_flink_conf`).
+
+    :param lib: False leaves lib/ as it is (a daemon that runs has loaded it: :func:`start_flink`)
+    :raises StepFailed: when lib/ is to be made and the cluster-lib is not built (:func:`install_cluster_lib`)
     """
     home = flink_home(config)
     conf = config.flink_conf_dir
@@ -283,11 +355,8 @@ def render_flink_conf(config: Config) -> None:
         for source in (home / "conf").glob(pattern):
             shutil.copy(source, conf / source.name)
     cap_flink_logs(conf / "log4j.properties", config.log_max_size_mb, config.log_max_files)
-    lib = conf / "lib"
-    shutil.rmtree(lib, ignore_errors=True)
-    lib.mkdir()
-    for jar in [*(home / "lib").glob("*.jar"), *(config.root / "flink-jobs/target/cluster-lib").glob("*.jar")]:
-        (lib / jar.name).symlink_to(jar)
+    if lib or not (conf / "lib").is_dir():
+        install_cluster_lib(config, home)
     # Plugins (FLINK_PLUGINS_DIR): only the Prometheus reporters of the distribution's plugins/.
     plugins = conf / "plugins"
     shutil.rmtree(plugins, ignore_errors=True)
@@ -324,8 +393,26 @@ def start_flink(config: Config) -> None:
     not enough: the JobManager lists a killed TaskManager until its heartbeat times out (50 s), so
     the daemons' processes are checked too.
 
-    :raises StepFailed: when a daemon script fails
+    A cluster whose lib/ is older than the build's cluster-lib (:func:`cluster_lib_stale`: the jobs'
+    libraries or our schemas were rebuilt since it started) is restarted when it runs no job, so
+    that the next submission finds the classes it was built with; with jobs running it keeps its
+    lib/ and a warning says how to restart it (docs/architecture.md#the-flink-job-jar).
+
+    :raises StepFailed: when a daemon script fails, or the cluster-lib is not built
     """
+    daemons_alive = flink_daemon_alive(config, "standalonesession") or flink_daemon_alive(config, "taskexecutor")
+    if daemons_alive and cluster_lib_stale(config):
+        running = [j for j in flink_jobs(config) if j.get("state") in ALIVE_STATES]
+        if running:
+            warn(
+                f"flink's lib/ is older than {cluster_lib_source(config)} (rebuilt since the cluster"
+                f" started), and {len(running)} job(s) run on it: it keeps its lib/. Stop them"
+                " (./pipeline flink cancel ID) and run ./pipeline up to restart it with the new one"
+            )
+        else:
+            ok("flink's lib/ is older than the build's cluster-lib and no job runs: restarting the cluster")
+            stop_flink(config)
+            daemons_alive = False
     if (
         flink_daemon_alive(config, "standalonesession")
         and flink_daemon_alive(config, "taskexecutor")
@@ -333,7 +420,8 @@ def start_flink(config: Config) -> None:
     ):
         ok(f"flink already running ({config.flink_url})")
         return
-    render_flink_conf(config)
+    # A daemon that runs keeps the lib/ it loaded; a fresh start gets the build's.
+    render_flink_conf(config, lib=not daemons_alive)
     home = flink_home(config)
     log = config.log_dir / "flink/start-cluster.log"
     conf = config.flink_conf_dir
@@ -379,10 +467,15 @@ def await_flink(config: Config, timeout_s: float = 120) -> None:
     )
 
 
-def stop_flink(config: Config) -> None:
-    """stop-cluster.sh when this stack recorded Flink daemons."""
-    if not list(config.run_dir.glob("flink-*.pid")):
+def stop_flink(config: Config, timeout_s: float = 60) -> None:
+    """stop-cluster.sh when this stack recorded Flink daemons; waits until their processes are gone.
+
+    (A restart must not start a JobManager while the old one still holds the ports.)
+    """
+    pid_files = list(config.run_dir.glob("flink-*.pid"))
+    if not pid_files:
         return
+    pids = [int(p) for f in pid_files for p in f.read_text().split() if p.isdigit()]
     env = {**os.environ, "FLINK_CONF_DIR": str(config.flink_conf_dir)}
     subprocess.run(
         [str(flink_home(config) / "bin/stop-cluster.sh")],
@@ -391,6 +484,9 @@ def stop_flink(config: Config) -> None:
         stderr=subprocess.DEVNULL,
         check=False,
     )
+    for pid in pids:
+        if not wait_exit(pid, timeout_s):
+            warn(f"flink daemon (pid {pid}) still running {timeout_s:.0f} s after stop-cluster.sh")
     ok("flink stopped")
 
 
@@ -591,6 +687,8 @@ def status(config: Config) -> int:
         print(f"{'flink':<9} {'healthy':<8} {config.flink_url}, {json.dumps(overview)}")
         for job in flink_jobs(config):
             print(f"          {job.get('jid')} : {job.get('name')} ({job.get('state')})")
+        if cluster_lib_stale(config):
+            print("          lib/ older than the build's cluster-lib: ./pipeline up restarts an idle cluster")
     else:
         print(f"{'flink':<9} {'DOWN':<8} {config.flink_url}: no JobManager with a TaskManager")
         rc = 1
@@ -623,5 +721,5 @@ def monitoring_status(config: Config) -> int:
 
 
 def jars_present(config: Config) -> bool:
-    """True when every jar of the build exists."""
+    """True when every jar of the build exists (the Flink jobs' cluster-lib with our schemas jar included)."""
     return all(p.is_file() for p in Jars(config.root).all())

@@ -42,8 +42,18 @@ class Jars:
 
     @property
     def flink(self) -> Path:
-        """The Flink jobs' shaded jar."""
+        """The Flink jobs' thin jar: our classes only (docs/architecture.md#the-flink-job-jar)."""
         return self.root / "flink-jobs/target/flink-jobs.jar"
+
+    @property
+    def flink_cluster_lib(self) -> Path:
+        """The Flink jobs' runtime libraries, for the cluster's lib/ (connectors, kafka-clients, Avro, schemas)."""
+        return self.root / "flink-jobs/target/cluster-lib"
+
+    def flink_schemas_jar(self) -> Path:
+        """Our schemas' jar in :attr:`flink_cluster_lib` (its path when built; a path that does not exist when not)."""
+        found = sorted(self.flink_cluster_lib.glob("cinestream-schemas-*.jar"))
+        return found[-1] if found else self.flink_cluster_lib / "cinestream-schemas.jar"
 
     @property
     def generator(self) -> Path:
@@ -61,9 +71,13 @@ class Jars:
         return self.root / "bench/target/bench.jar"
 
     def all(self) -> list[Path]:
-        """Every jar a command may run (``build`` rebuilds when one is missing)."""
+        """Every jar a command may run (``build`` rebuilds when one is missing).
+
+        The Flink jobs' jar is thin, so the schemas jar in its cluster-lib stands for that folder:
+        an older build (a shaded jar, no cluster-lib) is rebuilt.
+        """
         devstack = self.root / "devstack/target/devstack.jar"
-        return [devstack, self.spark, self.flink, self.generator, self.verify, self.bench]
+        return [devstack, self.spark, self.flink, self.flink_schemas_jar(), self.generator, self.verify, self.bench]
 
 
 def lock_hash(lock: Path) -> str:

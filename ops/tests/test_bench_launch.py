@@ -44,7 +44,10 @@ def test_flink_sql_registration_is_the_sql_peer_class_bounded_with_group_and_che
         "10 s",
         "--bounded",
     ]
-    assert got["env"] == {"FLINK_CONF_DIR": f"{root}/.local/flink-conf"}
+    assert got["env"] == {
+        "FLINK_CONF_DIR": f"{root}/.local/flink-conf",
+        "FLINK_LIB_DIR": f"{root}/.local/flink-conf/lib",
+    }
     assert got["runtime"] == "flink"
     assert got["job_name"] == "registration-metrics-sql"
     assert got["main_class"] == "io.cinestream.flink.RegistrationMetricsSqlJob"

@@ -163,7 +163,8 @@ def test_flink_job_bounded(config: Config, root: Path) -> None:
         "2",
         "--bounded",
     ]
-    assert got.env == {"FLINK_CONF_DIR": f"{root}/.local/flink-conf"}
+    # The thin job jar's libraries: the client runs main() with the cluster's lib/ (the same jars).
+    assert got.env == {"FLINK_CONF_DIR": f"{root}/.local/flink-conf", "FLINK_LIB_DIR": f"{root}/.local/flink-conf/lib"}
 
 
 def test_flink_job_detached_with_restore(config: Config, root: Path) -> None:

@@ -105,6 +105,10 @@ def test_flink_reports_to_the_pushgateway_only_when_the_monitoring_runs(
 ) -> None:
     home = _fake_flink_home(tmp_path)
     monkeypatch.setattr(stack, "flink_home", lambda config: home)
+    # The built Flink jobs' libraries, which render_flink_conf copies into the cluster's lib/.
+    cluster_lib = monitored.root / "flink-jobs/target/cluster-lib"
+    cluster_lib.mkdir(parents=True)
+    (cluster_lib / "cinestream-schemas-0.1.0.jar").write_bytes(b"jar")
     stack.render_flink_conf(monitored)
     assert _reporter_lines(monitored) == []
     assert not stack.flink_reports_metrics(monitored)

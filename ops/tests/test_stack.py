@@ -117,3 +117,121 @@ def test_log_caps_from_the_configuration(root: Path) -> None:
     assert (config.log_max_size_mb, config.log_max_files) == (2, 3)
     with pytest.raises(ConfigError, match="LOG_MAX_FILES='0'"):
         _ = Config.load(root, {"LOG_MAX_FILES": "0"}).log_max_files
+
+
+# --- the cluster's lib/ (docs/architecture.md#the-flink-job-jar) ------------------------------------
+
+
+def _cluster_lib(config: Config, jars: dict[str, bytes]) -> Path:
+    folder = config.root / "flink-jobs/target/cluster-lib"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in jars.items():
+        (folder / name).write_bytes(content)
+    return folder
+
+
+def _flink_home(tmp_path: Path) -> Path:
+    home = tmp_path / "pyflink"
+    (home / "lib").mkdir(parents=True)
+    (home / "lib/flink-dist-2.2.1.jar").write_bytes(b"dist")
+    return home
+
+
+def test_cluster_lib_digest_covers_names_and_contents(tmp_path: Path) -> None:
+    import hashlib
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "b.jar").write_bytes(b"BB")
+    (folder / "a.jar").write_bytes(b"A")
+    (folder / "notes.txt").write_bytes(b"not a jar")
+    expected = hashlib.sha256(
+        b"a.jar\0" + hashlib.sha256(b"A").digest() + b"b.jar\0" + hashlib.sha256(b"BB").digest()
+    ).hexdigest()
+    assert stack.cluster_lib_digest(folder) == expected
+    (folder / "b.jar").write_bytes(b"B2")
+    assert stack.cluster_lib_digest(folder) != expected
+    assert stack.cluster_lib_digest(tmp_path / "missing") == hashlib.sha256(b"").hexdigest()
+
+
+def test_cluster_lib_is_copied_next_to_the_distribution_and_goes_stale_on_rebuild(
+    config: Config, tmp_path: Path
+) -> None:
+    source = _cluster_lib(config, {"cinestream-schemas-0.1.0.jar": b"v1", "kafka-clients-4.2.0.jar": b"k"})
+    home = _flink_home(tmp_path)
+    stack.install_cluster_lib(config, home)
+    lib = config.flink_conf_dir / "lib"
+    assert sorted(p.name for p in lib.iterdir()) == [
+        "cinestream-schemas-0.1.0.jar",
+        "flink-dist-2.2.1.jar",
+        "kafka-clients-4.2.0.jar",
+    ]
+    assert (lib / "flink-dist-2.2.1.jar").resolve() == home / "lib/flink-dist-2.2.1.jar"
+    # A copy: a rebuild does not change what the running cluster loaded.
+    assert not (lib / "cinestream-schemas-0.1.0.jar").is_symlink()
+    assert (lib / "cinestream-schemas-0.1.0.jar").read_bytes() == b"v1"
+    assert not stack.cluster_lib_stale(config)
+    (source / "cinestream-schemas-0.1.0.jar").write_bytes(b"v2")
+    assert (lib / "cinestream-schemas-0.1.0.jar").read_bytes() == b"v1"
+    assert stack.cluster_lib_stale(config)
+    stack.install_cluster_lib(config, home)
+    assert (lib / "cinestream-schemas-0.1.0.jar").read_bytes() == b"v2"
+    assert not stack.cluster_lib_stale(config)
+
+
+def test_no_recorded_cluster_lib_counts_as_stale(config: Config) -> None:
+    _cluster_lib(config, {"cinestream-schemas-0.1.0.jar": b"v1"})
+    assert stack.cluster_lib_stale(config)
+
+
+def test_cluster_lib_refused_when_not_built(config: Config, tmp_path: Path) -> None:
+    _cluster_lib(config, {"kafka-clients-4.2.0.jar": b"k"})  # no schemas jar: an older, shaded build
+    with pytest.raises(StepFailed, match="not built"):
+        stack.install_cluster_lib(config, _flink_home(tmp_path))
+    assert not (config.flink_conf_dir / stack.CLUSTER_LIB_DIGEST).exists()
+
+
+def _stale_cluster(monkeypatch: pytest.MonkeyPatch, config: Config, jobs: list[dict]) -> list[str]:
+    """A cluster whose daemons run on a stale lib/; returns the calls made to stop/render."""
+    calls: list[str] = []
+    state = {"alive": True}
+    monkeypatch.setattr(stack, "flink_daemon_alive", lambda _c, _d: state["alive"])
+    monkeypatch.setattr(stack, "cluster_lib_stale", lambda _c: True)
+    monkeypatch.setattr(stack, "flink_jobs", lambda _c: jobs)
+    monkeypatch.setattr(stack, "flink_healthy", lambda _c: {"taskmanagers": 1})
+
+    def stop(_c: Config) -> None:
+        calls.append("stop")
+        state["alive"] = False
+
+    monkeypatch.setattr(stack, "stop_flink", stop)
+    monkeypatch.setattr(stack, "render_flink_conf", lambda _c, lib: calls.append(f"render lib={lib}"))
+    return calls
+
+
+def test_start_flink_restarts_an_idle_cluster_whose_lib_is_stale(
+    monkeypatch: pytest.MonkeyPatch, config: Config, tmp_path: Path
+) -> None:
+    calls = _stale_cluster(monkeypatch, config, [{"name": "movie-sales", "state": "FINISHED"}])
+    home = tmp_path / "flink"
+    (home / "bin").mkdir(parents=True)
+    for script in ("jobmanager.sh", "taskmanager.sh"):
+        (home / "bin" / script).write_text(f'#!/bin/sh\necho {script} "$@" >> {tmp_path}/started\n')
+        (home / "bin" / script).chmod(0o755)
+    monkeypatch.setattr(stack, "flink_home", lambda _c: home)
+    config.log_dir.joinpath("flink").mkdir(parents=True)
+    stack.start_flink(config)
+    assert calls == ["stop", "render lib=True"]
+    assert (tmp_path / "started").read_text() == (
+        "jobmanager.sh start -D metrics.reporter.promgateway.jobName=cinestream-flink-jobmanager\n"
+        "taskmanager.sh start -D metrics.reporter.promgateway.jobName=cinestream-flink-taskmanager\n"
+    )
+
+
+def test_start_flink_keeps_a_stale_lib_while_jobs_run(
+    monkeypatch: pytest.MonkeyPatch, config: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = _stale_cluster(monkeypatch, config, [{"name": "movie-sales", "state": "RUNNING"}])
+    stack.start_flink(config)
+    assert calls == []
+    assert "1 job(s) run on it: it keeps its lib/" in capsys.readouterr().err
