@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * The dashboard's HTTP server (Javalin; docs/operations.md#dashboard): the page ({@code /}), its
  * JSON API ({@code /api/...}), the ECharts webjar ({@code /webjars/...}), {@code /metrics} in
- * Prometheus' text format and {@code /healthz}.
+ * Prometheus' text format, {@code /healthz} (the process serves) and {@code /readyz} (its first
+ * reading of the warehouse and Kafka is done, whatever its outcome).
  *
  * <p>API (all GET, JSON):
  *
@@ -64,6 +65,15 @@ public final class DashboardServer implements AutoCloseable {
               config.staticFiles.enableWebjars();
             });
     app.get("/healthz", ctx -> ctx.result("ok"));
+    app.get(
+        "/readyz",
+        ctx -> {
+          if (monitor.hasRead()) {
+            ctx.result("ok");
+          } else {
+            ctx.status(503).result("no reading yet");
+          }
+        });
     app.get("/metrics", this::metrics);
     app.get("/api/summary", ctx -> ctx.json(summary()));
     app.get("/api/sessions", ctx -> ctx.json(sessions(hours(ctx, 6))));

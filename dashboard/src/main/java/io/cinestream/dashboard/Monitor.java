@@ -59,11 +59,14 @@ public final class Monitor {
     }
   }
 
+  private static final String NOT_READ_YET = "not read yet";
+
   private final Warehouse warehouse;
   private final ConsumerLag lag;
   private final Clock clock;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private volatile Reading reading;
+  private volatile boolean read;
 
   /**
    * A monitor with an empty first reading ({@code "not read yet"}) until {@link #refresh()}.
@@ -85,7 +88,7 @@ public final class Monitor {
             Map.of(),
             Map.of(),
             List.of(),
-            "not read yet",
+            NOT_READ_YET,
             null);
     register();
   }
@@ -106,6 +109,15 @@ public final class Monitor {
    */
   public Reading reading() {
     return reading;
+  }
+
+  /**
+   * Whether a reading was made since the start (whatever its outcome).
+   *
+   * @return false until the first {@link #refresh()} ends
+   */
+  public boolean hasRead() {
+    return read;
   }
 
   /**
@@ -130,7 +142,6 @@ public final class Monitor {
       parity = warehouse.parityMismatches();
     } catch (Exception e) {
       warehouseError = "warehouse not reachable: " + e.getMessage();
-      LOG.warn(warehouseError);
     }
     List<ConsumerLag.Lag> lags = List.of();
     String kafkaError = null;
@@ -139,11 +150,23 @@ public final class Monitor {
         lags = lag.read();
       } catch (Exception e) {
         kafkaError = "Kafka not reachable: " + e.getMessage();
-        LOG.warn(kafkaError);
       }
     }
+    Reading previous = reading;
+    logChange("warehouse", previous.warehouseError(), warehouseError);
+    logChange("Kafka", previous.kafkaError(), kafkaError);
     reading = new Reading(now, newest, late, dead, raw, parity, lags, warehouseError, kafkaError);
+    read = true;
     return reading;
+  }
+
+  /** Logs a source's error when it appears or changes, and its recovery: not every few seconds. */
+  private static void logChange(String source, String before, String now) {
+    if (now != null && !now.equals(before)) {
+      LOG.warn(now);
+    } else if (now == null && before != null && !NOT_READ_YET.equals(before)) {
+      LOG.info("{} answers again", source);
+    }
   }
 
   private void register() {

@@ -7,9 +7,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +19,8 @@ import java.util.Properties;
 
 /**
  * The dashboard's and the monitor's reads of the warehouse's metric, late-event and dead-letter
- * tables (PostgreSQL, role {@code cinestream}; docs/operations.md#dashboard). Every call opens its
+ * tables (docs/operations.md#dashboard): PostgreSQL locally (role {@code cinestream}), in plain SQL
+ * that Snowflake also runs (no PostgreSQL-only syntax; tested on PostgreSQL). Every call opens its
  * own short connection, so a restarted warehouse is picked up on the next call.
  */
 public final class Warehouse {
@@ -66,9 +67,11 @@ public final class Warehouse {
 
   Connection connect() throws SQLException {
     Properties p = WarehouseConnections.properties(jdbcUrl, env);
-    // A warehouse that does not answer must not hold a reading (or a page request) for long.
-    p.putIfAbsent("connectTimeout", "5");
-    p.putIfAbsent("socketTimeout", "30");
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      // A warehouse that does not answer must not hold a reading (or a page request) for long.
+      p.putIfAbsent("connectTimeout", "5");
+      p.putIfAbsent("socketTimeout", "30");
+    }
     return DriverManager.getConnection(jdbcUrl, p);
   }
 
@@ -146,9 +149,8 @@ public final class Warehouse {
     Map<String, Map<String, Instant>> out = new LinkedHashMap<>();
     try (Connection c = connect();
         PreparedStatement st = c.prepareStatement(sql)) {
-      OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
       for (int i = 1; i <= 3; i++) {
-        st.setObject(i, at);
+        st.setTimestamp(i, Timestamp.from(now));
       }
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -252,20 +254,20 @@ public final class Warehouse {
         "SELECT engine, \"timestamp\", active_sessions_count, average_session_duration_s"
             + " FROM session_metrics WHERE"
             + ENGINE_IN
-            + " AND \"timestamp\" > (SELECT max(\"timestamp\") FROM session_metrics WHERE"
-            + ENGINE_IN
-            + ")"
-            + " - make_interval(hours => ?) ORDER BY engine, \"timestamp\"";
+            + " AND \"timestamp\" > ? ORDER BY engine, \"timestamp\"";
     List<SessionPoint> out = new ArrayList<>();
-    try (Connection c = connect();
-        PreparedStatement st = c.prepareStatement(sql)) {
-      st.setInt(1, hours);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          double avg = rs.getDouble(4);
-          out.add(
-              new SessionPoint(
-                  rs.getString(1), instant(rs, 2), rs.getLong(3), rs.wasNull() ? null : avg));
+    try (Connection c = connect()) {
+      Instant newest =
+          newest(c, "SELECT max(\"timestamp\") FROM session_metrics WHERE" + ENGINE_IN);
+      if (newest == null) {
+        return out;
+      }
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        st.setTimestamp(1, Timestamp.from(newest.minus(Duration.ofHours(hours))));
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(sessionPoint(rs));
+          }
         }
       }
     }
@@ -280,22 +282,34 @@ public final class Warehouse {
    */
   public List<SessionPoint> latestSessions() throws SQLException {
     String sql =
-        "SELECT DISTINCT ON (engine) engine, \"timestamp\", active_sessions_count,"
-            + " average_session_duration_s FROM session_metrics WHERE"
+        "SELECT s.engine, s.\"timestamp\", s.active_sessions_count, s.average_session_duration_s"
+            + " FROM session_metrics s JOIN (SELECT engine, max(\"timestamp\") AS newest"
+            + " FROM session_metrics WHERE"
             + ENGINE_IN
-            + " ORDER BY engine, \"timestamp\" DESC";
+            + " GROUP BY engine) n ON n.engine = s.engine AND n.newest = s.\"timestamp\""
+            + " ORDER BY s.engine";
     List<SessionPoint> out = new ArrayList<>();
     try (Connection c = connect();
         PreparedStatement st = c.prepareStatement(sql);
         ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
-        double avg = rs.getDouble(4);
-        out.add(
-            new SessionPoint(
-                rs.getString(1), instant(rs, 2), rs.getLong(3), rs.wasNull() ? null : avg));
+        out.add(sessionPoint(rs));
       }
     }
     return out;
+  }
+
+  private static SessionPoint sessionPoint(ResultSet rs) throws SQLException {
+    double avg = rs.getDouble(4);
+    Double average = rs.wasNull() ? null : avg;
+    return new SessionPoint(rs.getString(1), instant(rs, 2), rs.getLong(3), average);
+  }
+
+  private static Instant newest(Connection c, String sql) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql);
+        ResultSet rs = st.executeQuery()) {
+      return rs.next() ? instant(rs, 1) : null;
+    }
   }
 
   /**
@@ -311,19 +325,26 @@ public final class Warehouse {
         "SELECT engine, window_type, window_start, window_end, registration_count"
             + " FROM user_registration_metrics WHERE"
             + ENGINE_IN
-            + " AND window_start > (SELECT max(window_start) FROM user_registration_metrics WHERE"
-            + ENGINE_IN
-            + ") - make_interval(hours => ?)"
-            + " ORDER BY engine, window_type, window_start";
+            + " AND window_start > ? ORDER BY engine, window_type, window_start";
     List<RegistrationPoint> out = new ArrayList<>();
-    try (Connection c = connect();
-        PreparedStatement st = c.prepareStatement(sql)) {
-      st.setInt(1, hours);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new RegistrationPoint(
-                  rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getLong(5)));
+    try (Connection c = connect()) {
+      Instant newest =
+          newest(c, "SELECT max(window_start) FROM user_registration_metrics WHERE" + ENGINE_IN);
+      if (newest == null) {
+        return out;
+      }
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        st.setTimestamp(1, Timestamp.from(newest.minus(Duration.ofHours(hours))));
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(
+                new RegistrationPoint(
+                    rs.getString(1),
+                    rs.getString(2),
+                    instant(rs, 3),
+                    instant(rs, 4),
+                    rs.getLong(5)));
+          }
         }
       }
     }
@@ -346,7 +367,7 @@ public final class Warehouse {
         "SELECT engine, window_start, window_end FROM movie_sales_metrics WHERE"
             + ENGINE_IN
             + " AND window_type = 'daily'"
-            + " ORDER BY window_start DESC, engine = 'flink' DESC LIMIT 1";
+            + " ORDER BY window_start DESC, CASE engine WHEN 'flink' THEN 0 ELSE 1 END LIMIT 1";
     String movies =
         "SELECT m.movie_id, c.title, m.total_sales, m.units_sold"
             + " FROM movie_sales_metrics m LEFT JOIN movies_catalog c ON c.item_id = m.movie_id"
@@ -354,7 +375,7 @@ public final class Warehouse {
             + " ORDER BY m.total_sales DESC, m.movie_id LIMIT ?";
     try (Connection c = connect()) {
       String engine;
-      OffsetDateTime start;
+      Instant start;
       Instant end;
       try (PreparedStatement st = c.prepareStatement(newest);
           ResultSet rs = st.executeQuery()) {
@@ -362,13 +383,13 @@ public final class Warehouse {
           return Optional.empty();
         }
         engine = rs.getString(1);
-        start = rs.getObject(2, OffsetDateTime.class);
+        start = instant(rs, 2);
         end = instant(rs, 3);
       }
       List<MovieSales> out = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(movies)) {
         st.setString(1, engine);
-        st.setObject(2, start);
+        st.setTimestamp(2, Timestamp.from(start));
         st.setInt(3, limit);
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
@@ -378,7 +399,7 @@ public final class Warehouse {
           }
         }
       }
-      return Optional.of(new TopMovies(engine, start.toInstant(), end, out));
+      return Optional.of(new TopMovies(engine, start, end, out));
     }
   }
 
@@ -395,7 +416,7 @@ public final class Warehouse {
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    Timestamp t = rs.getTimestamp(column);
     return t == null ? null : t.toInstant();
   }
 }

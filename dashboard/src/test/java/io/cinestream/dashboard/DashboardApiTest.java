@@ -234,12 +234,16 @@ class DashboardApiTest {
         new Warehouse(
             "jdbc:postgresql://127.0.0.1:" + freePort() + "/cinestream?user=cinestream", Map.of());
     Monitor monitor = new Monitor(gone, null, KnownWarehouse.CLOCK);
-    Monitor.Reading r = monitor.refresh();
-    assertThat(r.warehouseError()).startsWith("warehouse not reachable: ");
-    assertThat(r.newestClosed()).isEmpty();
     try (DashboardServer down =
         new DashboardServer(gone, monitor, new PrometheusAlerts("http://127.0.0.1:1"))
             .start("127.0.0.1", 0)) {
+      assertThat(get(down.port(), "/healthz").statusCode()).isEqualTo(200);
+      // Not ready before the first reading, ready after it even though the warehouse is gone.
+      assertThat(get(down.port(), "/readyz").statusCode()).isEqualTo(503);
+      Monitor.Reading r = monitor.refresh();
+      assertThat(get(down.port(), "/readyz").statusCode()).isEqualTo(200);
+      assertThat(r.warehouseError()).startsWith("warehouse not reachable: ");
+      assertThat(r.newestClosed()).isEmpty();
       HttpResponse<String> metrics = get(down.port(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).doesNotContain("cinestream_metric_freshness_seconds{");
