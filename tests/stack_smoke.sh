@@ -7,7 +7,8 @@
 #   catalogue topic back through the registry
 #   with Confluent's client and compare with the table -> check the raw and metric tables -> the run
 #   report's summary.json (parity ok, figures for every engine present) and its rendering in
-#   headless Chromium -> the dbt fixture suite (its own scratch database) -> reset (refusal without
+#   headless Chromium -> the dashboard in the background, its /metrics, its page in headless Chromium
+#   (tests/dashboard_browser.py) -> the dbt fixture suite (its own scratch database) -> reset (refusal without
 #   --yes, nothing left, a second reset finds nothing) after another seed's data -> the same run
 #   again gives the same metric tables and dbt tables -> down -> no process of this stack left.
 #   During the run, tests/check_cmdline_credentials.py samples the command lines of the stack's
@@ -87,6 +88,15 @@ python3 "$ROOT/tests/check_report_summary.py" "$report/summary.json" \
   || fail "the run report's summary.json: parity not ok or empty figures ($report)"
 "$ROOT/tests/report_render.sh" "$report" "$SMOKE_HOME/report-screenshot.png" \
   || fail "the run report does not render in headless Chromium ($report)"
+# The live dashboard (docs/operations.md#dashboard) on the run's warehouse: started in the
+# background (a second start finds it), its gauges on /metrics, and its page in headless Chromium
+# (Playwright): the active sessions shown = the newest session_metrics row, no console error.
+"$P" dashboard --detach > /dev/null || fail "./pipeline dashboard --detach failed"
+"$P" dashboard --detach | grep -q "already running" || fail "a second dashboard --detach did not find the first"
+curl -sf "http://127.0.0.1:$DASHBOARD_PORT/metrics" | grep -q '^cinestream_raw_events_total{table="consumer_events"} [1-9]' \
+  || fail "the dashboard's /metrics has no cinestream_raw_events_total of the loaded consumer_events"
+"$CINESTREAM_VENVS/ops/bin/python" "$ROOT/tests/dashboard_browser.py" --url "http://127.0.0.1:$DASHBOARD_PORT/" \
+  --dsn "$DSN" --screenshot "$SMOKE_HOME/dashboard.png" || fail "the dashboard's page check in headless Chromium failed"
 DBT_VENV="$CINESTREAM_VENVS/dbt" POSTGRES_PORT="$POSTGRES_PORT" "$ROOT/dbt/ci/test.sh" \
   || fail "the dbt fixture suite failed"
 
@@ -122,6 +132,7 @@ snap compare --dsn "$DSN" --schema smoke_repeat \
 
 "$P" down
 sleep 1
+curl -s -o /dev/null "http://127.0.0.1:$DASHBOARD_PORT/healthz" && fail "the dashboard still answers after down"
 left="$(pgrep -f "$SMOKE_HOME" || true)"
 [[ -z "$left" ]] || fail "processes left after down: $(ps -o pid=,args= -p "${left//$'\n'/,}")"
-echo "smoke: 18 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"
+echo "smoke: 23 passed, 0 failed (report: ${report#"$ROOT"/}/index.html)"

@@ -124,8 +124,16 @@ def up(monitoring: bool) -> None:
 
 @cli.command()
 def down() -> None:
-    """Stop what 'up' started, and the background loader and Spark metrics (by recorded pid)."""
+    """Stop what 'up' started, the dashboard, the background loader and Spark metrics (by recorded pid)."""
     jobs.stop(load_config())
+
+
+@cli.command()
+@click.option("--detach", is_flag=True, help="in the background until 'down' (not started twice)")
+def dashboard(detach: bool) -> None:
+    """The live dashboard on 127.0.0.1:DASHBOARD_PORT: active sessions, durations, registrations, top movies,
+    freshness, consumer lag and Prometheus' alerts, refreshed every 5 s; the pipeline's gauges on /metrics."""
+    sys.exit(jobs.dashboard(load_config(), detach=detach))
 
 
 @cli.command("reset")

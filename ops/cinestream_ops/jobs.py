@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Sequence
@@ -38,7 +39,7 @@ def _env(command: launch.Launch) -> dict[str, str]:
 
 # --- build ------------------------------------------------------------------------------------------
 
-_SOURCES = ("schemas", "devstack", "verify", "spark-jobs", "flink-jobs", "generator", "bench")
+_SOURCES = ("schemas", "devstack", "verify", "spark-jobs", "flink-jobs", "generator", "bench", "dashboard")
 
 
 def _newer_sources(config: Config, stamp_file: Path) -> bool:
@@ -453,6 +454,45 @@ def run(
     )
     if down:
         stop(config)
+
+
+def dashboard(config: Config, *, detach: bool) -> int:
+    """``./pipeline dashboard``: the live dashboard on 127.0.0.1:DASHBOARD_PORT (docs/operations.md#dashboard).
+
+    :param detach: start it in the background (``down`` stops it; not started twice) and return;
+        otherwise run it in the foreground until Ctrl-C
+    :return: the exit status (0 after Ctrl-C in the foreground)
+    :raises StepFailed: when it cannot start (the port is taken, e.g. by the background one)
+    """
+    ensure_build(config)
+    url = stack.dashboard_url(config)
+    if detach:
+        stack.start_dashboard(config)
+        return 0
+    # The background one is this very process when start_dashboard started it.
+    if stack.DASHBOARD.running(config) and stack.DASHBOARD.pid(config) != os.getpid():
+        raise StepFailed("dashboard", f"it already runs in the background (pid {stack.DASHBOARD.pid(config)}): {url}")
+    step(f"Dashboard on {url} (metrics {url}metrics); Ctrl-C stops it")
+    command = launch.dashboard(config)
+    process = subprocess.Popen(command.argv, env=_env(command))
+
+    def stop(_signum: int, _frame: object) -> None:
+        process.terminate()
+
+    # SIGTERM (down, or whoever started this in the background) stops the JVM too.
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        rc = process.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reached the JVM as well (same process group): it is shutting down.
+        process.terminate()
+        rc = 0
+    finally:
+        process.wait()
+        signal.signal(signal.SIGTERM, previous)
+    if rc not in (0, -signal.SIGTERM, 128 + signal.SIGTERM, 130):
+        raise StepFailed("dashboard", f"the dashboard exited with status {rc} (its output is above)")
+    return 0
 
 
 def up(config: Config, *, monitoring: bool = False) -> None:

@@ -39,6 +39,7 @@ CATALOG_MAIN = "io.cinestream.spark.catalog.MovieCatalogJob"
 RAW_LOADER_MAIN = "io.cinestream.spark.load.RawEventLoader"
 LAKE_BACKFILL_MAIN = "io.cinestream.spark.load.LakeBackfill"
 SPARK_METRICS_MAIN = "io.cinestream.spark.metrics.MetricsSparkJob"
+DASHBOARD_MAIN = "io.cinestream.dashboard.DashboardCli"
 
 
 @dataclass(frozen=True)
@@ -477,3 +478,16 @@ def dbt(config: Config, args: Sequence[str]) -> Launch:
     """dbt of the dbt venv on the project in ``dbt/`` against the local warehouse (target postgres)."""
     argv = [str(config.venvs / "dbt/bin/dbt"), *args, "--project-dir", str(config.root / "dbt")]
     return Launch(argv, {"DBT_PROFILES_DIR": str(config.root / "dbt"), "POSTGRES_PORT": str(config.postgres_port)})
+
+
+def dashboard(config: Config) -> Launch:
+    """The live dashboard (docs/operations.md#dashboard): its page, JSON API and the pipeline's gauges on /metrics.
+
+    On 127.0.0.1:``DASHBOARD_PORT``; reads the warehouse (role cinestream, password from the
+    environment), Kafka's consumer lag and Prometheus' alerts (127.0.0.1:``PROMETHEUS_PORT``).
+    """
+    argv = ["java", "-Xmx256m", "-XX:+UseSerialGC", KAFKA_CLIENT_WARN, "-cp", str(Jars(config.root).dashboard)]
+    argv += [DASHBOARD_MAIN, "--host", "127.0.0.1", "--port", str(config.dashboard_port)]
+    argv += ["--jdbc-url", config.warehouse_jdbc_url, "--bootstrap", config.kafka_bootstrap]
+    argv += ["--prometheus-url", f"http://127.0.0.1:{config.prometheus_port}"]
+    return Launch(argv)

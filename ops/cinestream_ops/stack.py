@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -82,6 +83,9 @@ def service(name: str) -> Background:
 
 RAW_LOADER = Background("raw-loader", launch.RAW_LOADER_MAIN)
 SPARK_METRICS = Background("spark-metrics", launch.SPARK_METRICS_MAIN)
+#: The dashboard in the background: ``./pipeline dashboard`` (the Python process that runs the
+#: dashboard's JVM and stops it on SIGTERM) started by :func:`start_dashboard`.
+DASHBOARD = Background("dashboard", "cinestream_ops dashboard")
 
 
 def cmdline(pid: int) -> str:
@@ -622,6 +626,49 @@ def monitoring_running(config: Config) -> bool:
     return pushgateway(config).running(config)
 
 
+# --- the dashboard ----------------------------------------------------------------------------------
+
+
+def dashboard_url(config: Config) -> str:
+    """The dashboard's page: ``http://127.0.0.1:DASHBOARD_PORT/``."""
+    return f"http://127.0.0.1:{config.dashboard_port}/"
+
+
+def start_dashboard(config: Config, timeout_s: float = 60) -> int:
+    """Starts the dashboard in the background unless its recorded process runs, and waits until it answers.
+
+    The process is ``./pipeline dashboard`` in the foreground mode, in a session of its own (pid
+    file ``run/dashboard.pid``); its log: ``logs/dashboard.log``; ``down`` stops it (SIGTERM, which it
+    passes on to the JVM). ``live`` calls this.
+
+    :return: its pid
+    :raises StepFailed: when it exits during start-up (e.g. the port is taken) or does not answer
+        ``/healthz`` within ``timeout_s``
+    """
+    url = dashboard_url(config)
+    if DASHBOARD.running(config):
+        ok(f"dashboard already running (pid {DASHBOARD.pid(config)}): {url}")
+        return DASHBOARD.pid(config)  # type: ignore[return-value]
+    log = config.log_dir / "dashboard.log"
+    # This venv's Python straight away (not the ./pipeline shim, whose bash would not match the
+    # marker until it execs Python).
+    command = launch.Launch(
+        [sys.executable, "-m", "cinestream_ops", "dashboard"], {"CINESTREAM_ROOT": str(config.root)}
+    )
+    pid = start_background(config, DASHBOARD, command, log)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not DASHBOARD.running(config):
+            DASHBOARD.pid_file(config).unlink(missing_ok=True)
+            raise StepFailed("dashboard", "the dashboard exited during start-up", log)
+        if http_ready(f"{url}healthz"):
+            ok(f"dashboard  healthy  {url} (pid {pid}; metrics {url}metrics)")
+            return pid
+        time.sleep(0.5)
+    DASHBOARD.stop(config)
+    raise StepFailed("dashboard", f"{url}healthz not answering after {timeout_s:.0f} s: stopped", log)
+
+
 # --- the whole stack --------------------------------------------------------------------------------
 
 
@@ -650,8 +697,8 @@ def up(config: Config, *, monitoring: bool = False) -> None:
 
 
 def down(config: Config) -> None:
-    """Stops the background jobs, Flink, then the services (by recorded pid; SIGKILL after 30 s)."""
-    for proc in (RAW_LOADER, SPARK_METRICS):
+    """Stops the dashboard and the background jobs, Flink, then the services (by recorded pid; SIGKILL after 30 s)."""
+    for proc in (DASHBOARD, RAW_LOADER, SPARK_METRICS):
         pid = proc.stop(config)
         if pid is not None:
             ok(f"{proc.name} stopped (pid {pid})")
@@ -695,10 +742,26 @@ def status(config: Config) -> int:
     for proc in (RAW_LOADER, SPARK_METRICS):
         if proc.running(config):
             print(f"{proc.name:<13} pid {proc.pid(config)}")
+    rc = dashboard_status(config) or rc
     rc = monitoring_status(config) or rc
     line, disk_rc = disk.status_line(config)
     print(line)
     return rc or disk_rc
+
+
+def dashboard_status(config: Config) -> int:
+    """Prints the dashboard's process and whether it answers (a line, when it was started in the background).
+
+    :return: 1 when it was started (pid file) but is gone or not answering, else 0
+    """
+    if not DASHBOARD.pid_file(config).is_file():
+        return 0
+    url = dashboard_url(config)
+    if DASHBOARD.running(config) and http_ready(f"{url}healthz"):
+        print(f"{'dashboard':<11} healthy  {url}, pid {DASHBOARD.pid(config)}")
+        return 0
+    print(f"{'dashboard':<11} DOWN     {url}: log {config.log_dir / 'dashboard.log'}")
+    return 1
 
 
 def monitoring_status(config: Config) -> int:

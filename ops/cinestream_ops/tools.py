@@ -66,6 +66,11 @@ class Jars:
         return self.root / "verify/target/verify.jar"
 
     @property
+    def dashboard(self) -> Path:
+        """The dashboard's executable jar (its page, JSON API and /metrics)."""
+        return self.root / "dashboard/target/dashboard.jar"
+
+    @property
     def bench(self) -> Path:
         """The benchmark's jar (its dependencies in ``bench/target/lib``)."""
         return self.root / "bench/target/bench.jar"
@@ -77,7 +82,16 @@ class Jars:
         an older build (a shaded jar, no cluster-lib) is rebuilt.
         """
         devstack = self.root / "devstack/target/devstack.jar"
-        return [devstack, self.spark, self.flink, self.flink_schemas_jar(), self.generator, self.verify, self.bench]
+        return [
+            devstack,
+            self.spark,
+            self.flink,
+            self.flink_schemas_jar(),
+            self.generator,
+            self.verify,
+            self.bench,
+            self.dashboard,
+        ]
 
 
 def lock_hash(lock: Path) -> str:
@@ -179,26 +193,60 @@ def ensure_prometheus(config: Config) -> Prometheus:
     found = _prometheus_binaries()
     if found:
         return found
-    apt = shutil.which("apt-get")
-    if apt is None:
-        raise StepFailed(
-            "install prometheus",
-            "prometheus/promtool/prometheus-pushgateway are not installed and apt-get is not available: "
-            "install Prometheus (with promtool) and the Pushgateway by hand and put them on PATH",
-        )
-    if os.geteuid() != 0:
-        raise StepFailed(
-            "install prometheus",
-            f"prometheus is not installed; installing needs root: apt-get install -y {' '.join(PROMETHEUS_PACKAGES)}",
-        )
-    step(f"Installing Prometheus (Debian packages {', '.join(PROMETHEUS_PACKAGES)})")
-    log = config.log_dir / "apt-prometheus.log"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    run_logged("apt-get update", log, [apt, "update", "-qq"], env=env)
-    # --no-install-recommends: the exporters and the web console it recommends are not used.
-    install = [apt, "install", "-y", "-qq", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=600"]
-    run_logged("apt-get install prometheus", log, [*install, *PROMETHEUS_PACKAGES], env=env)
+    log = _apt_install(config, "prometheus", PROMETHEUS_PACKAGES, "Prometheus (with promtool) and the Pushgateway")
     found = _prometheus_binaries()
     if found is None:
         raise StepFailed("install prometheus", "prometheus/promtool/pushgateway not on PATH after apt-get install", log)
     return found
+
+
+def _apt_install(config: Config, name: str, packages: tuple[str, ...], what: str) -> Path:
+    """``apt-get install`` of Debian packages (root only), logged to ``logs/apt-NAME.log``.
+
+    :param name: the step's name (``install NAME``) and the log's
+    :param packages: the Debian packages
+    :param what: what they are, for the messages
+    :return: the log file
+    :raises StepFailed: when apt-get is not there, this is not root, or the install fails
+    """
+    apt = shutil.which("apt-get")
+    if apt is None:
+        raise StepFailed(
+            f"install {name}",
+            f"{what} not installed and apt-get is not available: install it by hand and put it on PATH",
+        )
+    if os.geteuid() != 0:
+        raise StepFailed(
+            f"install {name}", f"{what} not installed; installing needs root: apt-get install -y {' '.join(packages)}"
+        )
+    step(f"Installing {what} (Debian packages {', '.join(packages)})")
+    log = config.log_dir / f"apt-{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run_logged("apt-get update", log, [apt, "update", "-qq"], env=env)
+    # --no-install-recommends: what the packages recommend is not used.
+    install = [apt, "install", "-y", "-qq", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=600"]
+    run_logged(f"apt-get install {name}", log, [*install, *packages], env=env)
+    return log
+
+
+#: The Debian package of the headless browser the page tests drive (Playwright's own browser
+#: downloads are not reachable here: it is pointed at this binary).
+CHROMIUM_PACKAGES = ("chromium",)
+
+
+def ensure_chromium(config: Config) -> Path:
+    """Debian's Chromium, installed when missing (like :func:`ensure_prometheus`; idempotent).
+
+    :param config: the configuration (``log_dir`` for the apt log)
+    :return: the browser binary
+    :raises StepFailed: when it is missing and cannot be installed (see :func:`_apt_install`)
+    """
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return Path(found)
+    log = _apt_install(config, "chromium", CHROMIUM_PACKAGES, "Chromium")
+    found = shutil.which("chromium")
+    if found is None:
+        raise StepFailed("install chromium", "chromium not on PATH after apt-get install", log)
+    return Path(found)
