@@ -51,8 +51,11 @@ function lineChart(id, seriesByName, yName) {
     grid: { left: 55, right: 20, top: 30, bottom: 30 },
     xAxis: { type: "time" },
     yAxis: { type: "value", name: yName },
-    series: Object.entries(seriesByName).map(([name, data]) =>
-      ({ name, type: "line", showSymbol: data.length < 2, data })),
+    // Spark dashed over Flink: where the engines agree both lines stay visible.
+    series: Object.entries(seriesByName).map(([name, data]) => ({
+      name, type: "line", showSymbol: data.length < 2, data,
+      lineStyle: { type: name === "spark" ? "dashed" : "solid", width: name === "spark" ? 2 : 3 },
+    })),
   }, true);
 }
 
