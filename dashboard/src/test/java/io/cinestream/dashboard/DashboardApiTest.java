@@ -33,7 +33,11 @@ class DashboardApiTest {
   static void start(LocalStack stack) throws Exception {
     String jdbcUrl = stack.newWarehouseDatabase();
     KnownWarehouse.fill(jdbcUrl);
-    Warehouse warehouse = new Warehouse(jdbcUrl, Map.of());
+    // As deployed: the URL without the password, which comes from the environment.
+    Warehouse warehouse =
+        new Warehouse(
+            LocalStack.withoutPassword(jdbcUrl),
+            Map.of("CINESTREAM_JDBC_PASSWORD", stack.warehousePassword()));
     Monitor monitor = new Monitor(warehouse, null, KnownWarehouse.CLOCK);
     monitor.refresh();
     server =
