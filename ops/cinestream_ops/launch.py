@@ -484,10 +484,13 @@ def dashboard(config: Config) -> Launch:
     """The live dashboard (docs/operations.md#dashboard): its page, JSON API and the pipeline's gauges on /metrics.
 
     On 127.0.0.1:``DASHBOARD_PORT``; reads the warehouse (role cinestream, password from the
-    environment), Kafka's consumer lag and Prometheus' alerts (127.0.0.1:``PROMETHEUS_PORT``).
+    environment), Kafka's consumer lag (with the Spark queries' positions from their checkpoints
+    under ``$CINESTREAM_HOME/checkpoints``) and Prometheus' alerts (127.0.0.1:``PROMETHEUS_PORT``).
     """
     argv = ["java", "-Xmx256m", "-XX:+UseSerialGC", KAFKA_CLIENT_WARN, "-cp", str(Jars(config.root).dashboard)]
     argv += [DASHBOARD_MAIN, "--host", "127.0.0.1", "--port", str(config.dashboard_port)]
     argv += ["--jdbc-url", config.warehouse_jdbc_url, "--bootstrap", config.kafka_bootstrap]
     argv += ["--prometheus-url", f"http://127.0.0.1:{config.prometheus_port}"]
+    # The Spark queries' positions are in their checkpoints (Spark commits no group offsets).
+    argv += ["--spark-checkpoints", str(config.home / "checkpoints")]
     return Launch(argv)

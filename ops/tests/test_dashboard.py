@@ -32,6 +32,8 @@ def test_dashboard_launch_on_loopback_with_the_stack_endpoints_and_no_password(c
         "127.0.0.1:9092",
         "--prometheus-url",
         "http://127.0.0.1:9090",
+        "--spark-checkpoints",
+        f"{root}/.local/checkpoints",
     ]
     assert got.env == {}
 

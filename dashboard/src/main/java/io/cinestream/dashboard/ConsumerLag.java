@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -29,6 +28,10 @@ public final class ConsumerLag implements AutoCloseable {
 
   /** The prefix of the Flink metric jobs' consumer groups ({@code cinestream-flink-<job>}). */
   public static final String FLINK_GROUP_PREFIX = "cinestream-flink-";
+
+  /** The group label of the Spark metric queries' checkpoints ({@code <home>/checkpoints}). */
+  public static final String SPARK_METRICS_PREFIX =
+      SparkCheckpoints.GROUP_PREFIX + "spark-metrics/";
 
   /**
    * One partition's lag of one group.
@@ -61,23 +64,42 @@ public final class ConsumerLag implements AutoCloseable {
    * The engine a consumer group belongs to.
    *
    * @param group a consumer group id
-   * @return {@code flink} for the metric jobs' groups, else null (the Spark jobs keep their Kafka
-   *     positions in their checkpoints and commit no group offsets)
+   * @return {@code flink} for the Flink metric jobs' groups, {@code spark} for the Spark metric
+   *     queries' checkpoints ({@link SparkCheckpoints}), else null (e.g. the raw loader)
    */
   public static String engineOf(String group) {
-    return group.startsWith(FLINK_GROUP_PREFIX) ? "flink" : null;
+    if (group.startsWith(FLINK_GROUP_PREFIX)) {
+      return "flink";
+    }
+    return group.startsWith(SPARK_METRICS_PREFIX) ? "spark" : null;
   }
 
   /**
-   * The lag of every consumer group's committed partitions, in three requests (groups, their
-   * offsets, the log-end offsets). Partitions of topics that no longer exist are left out.
+   * The lag of every consumer group's committed partitions.
    *
-   * @return one entry per group and partition with a committed offset, by group, topic, partition
+   * @return see {@link #read(Map)}, without Spark positions
    * @throws ExecutionException when the broker refuses a request
    * @throws TimeoutException when the broker does not answer within 10 s
    * @throws InterruptedException when interrupted while waiting
    */
   public List<Lag> read() throws ExecutionException, TimeoutException, InterruptedException {
+    return read(Map.of());
+  }
+
+  /**
+   * The lag of every consumer group's committed partitions and of the given positions, in four
+   * requests (groups, their offsets, topics, the log-end offsets). Partitions of topics that no
+   * longer exist are left out.
+   *
+   * @param positions more "groups" whose positions are not in Kafka: group label to the next offset
+   *     to read per partition (the Spark queries' checkpoints, {@link SparkCheckpoints})
+   * @return one entry per group and partition with a committed offset, by group, topic, partition
+   * @throws ExecutionException when the broker refuses a request
+   * @throws TimeoutException when the broker does not answer within 10 s
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public List<Lag> read(Map<String, Map<TopicPartition, Long>> positions)
+      throws ExecutionException, TimeoutException, InterruptedException {
     Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
     for (GroupListing g :
         admin
@@ -86,11 +108,27 @@ public final class ConsumerLag implements AutoCloseable {
             .get(TIMEOUT_S, TimeUnit.SECONDS)) {
       specs.put(g.groupId(), new ListConsumerGroupOffsetsSpec());
     }
-    if (specs.isEmpty()) {
+    Map<String, Map<TopicPartition, Long>> committed = new HashMap<>(positions);
+    if (!specs.isEmpty()) {
+      admin
+          .listConsumerGroupOffsets(specs)
+          .all()
+          .get(TIMEOUT_S, TimeUnit.SECONDS)
+          .forEach(
+              (group, offsets) -> {
+                Map<TopicPartition, Long> at = new HashMap<>();
+                offsets.forEach(
+                    (tp, om) -> {
+                      if (om != null) {
+                        at.put(tp, om.offset());
+                      }
+                    });
+                committed.put(group, at);
+              });
+    }
+    if (committed.isEmpty()) {
       return List.of();
     }
-    Map<String, Map<TopicPartition, OffsetAndMetadata>> committed =
-        admin.listConsumerGroupOffsets(specs).all().get(TIMEOUT_S, TimeUnit.SECONDS);
     Set<String> topics = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     committed
@@ -98,8 +136,8 @@ public final class ConsumerLag implements AutoCloseable {
         .forEach(
             offsets ->
                 offsets.forEach(
-                    (tp, om) -> {
-                      if (om != null && topics.contains(tp.topic())) {
+                    (tp, at) -> {
+                      if (topics.contains(tp.topic())) {
                         latest.put(tp, OffsetSpec.latest());
                       }
                     }));
@@ -115,11 +153,10 @@ public final class ConsumerLag implements AutoCloseable {
     committed.forEach(
         (group, offsets) ->
             offsets.forEach(
-                (tp, om) -> {
+                (tp, at) -> {
                   Long end = ends.get(tp);
-                  if (om != null && end != null) {
-                    out.add(
-                        new Lag(group, tp.topic(), tp.partition(), Math.max(0, end - om.offset())));
+                  if (end != null) {
+                    out.add(new Lag(group, tp.topic(), tp.partition(), Math.max(0, end - at)));
                   }
                 }));
     out.sort(

@@ -1,5 +1,6 @@
 package io.cinestream.dashboard;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -49,6 +50,11 @@ public final class DashboardCli implements java.util.concurrent.Callable<Integer
   String bootstrap;
 
   @Option(
+      names = "--spark-checkpoints",
+      description = "Folder of the Spark queries' checkpoints, for their lag; none: no Spark lag.")
+  Path sparkCheckpoints;
+
+  @Option(
       names = "--refresh-seconds",
       defaultValue = "5",
       description = "Seconds between readings.")
@@ -67,7 +73,7 @@ public final class DashboardCli implements java.util.concurrent.Callable<Integer
     // from the stack's password file; a Secret in Kubernetes), never from the command line.
     Warehouse warehouse = new Warehouse(jdbcUrl, System.getenv());
     ConsumerLag lag = bootstrap == null || bootstrap.isBlank() ? null : new ConsumerLag(bootstrap);
-    Monitor monitor = new Monitor(warehouse, lag, Clock.systemUTC());
+    Monitor monitor = new Monitor(warehouse, lag, sparkCheckpoints, Clock.systemUTC());
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     timer.scheduleWithFixedDelay(monitor::refresh, 0, refreshSeconds, TimeUnit.SECONDS);
     DashboardServer server =

@@ -3,11 +3,13 @@ package io.cinestream.dashboard;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,7 @@ public final class Monitor {
 
   private final Warehouse warehouse;
   private final ConsumerLag lag;
+  private final Path sparkCheckpoints;
   private final Clock clock;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private volatile Reading reading;
@@ -76,8 +79,22 @@ public final class Monitor {
    * @param clock wall clock of the freshness figures
    */
   public Monitor(Warehouse warehouse, ConsumerLag lag, Clock clock) {
+    this(warehouse, lag, null, clock);
+  }
+
+  /**
+   * A monitor that also reads the Spark queries' positions from their checkpoints.
+   *
+   * @param warehouse the warehouse to read
+   * @param lag the lag reader, or null to export no lag (no Kafka configured)
+   * @param sparkCheckpoints the folder of the Spark checkpoints ({@link SparkCheckpoints}), or null
+   *     for none
+   * @param clock wall clock of the freshness figures
+   */
+  public Monitor(Warehouse warehouse, ConsumerLag lag, Path sparkCheckpoints, Clock clock) {
     this.warehouse = warehouse;
     this.lag = lag;
+    this.sparkCheckpoints = sparkCheckpoints;
     this.clock = clock;
     this.reading =
         new Reading(
@@ -146,8 +163,16 @@ public final class Monitor {
     List<ConsumerLag.Lag> lags = List.of();
     String kafkaError = null;
     if (lag != null) {
+      Map<String, Map<TopicPartition, Long>> spark = Map.of();
       try {
-        lags = lag.read();
+        if (sparkCheckpoints != null) {
+          spark = SparkCheckpoints.positions(sparkCheckpoints);
+        }
+      } catch (RuntimeException e) {
+        kafkaError = "Spark checkpoints not readable: " + e.getMessage();
+      }
+      try {
+        lags = lag.read(spark);
       } catch (Exception e) {
         kafkaError = "Kafka not reachable: " + e.getMessage();
       }

@@ -58,7 +58,25 @@ class ConsumerLagTest {
           .containsExactly(
               new ConsumerLag.Lag(group, topic, 0, 3), new ConsumerLag.Lag(group, topic, 1, 0));
     }
+    // A Spark query at offset 4 of partition 0 and 3 of partition 1 (its checkpoint): lag 1 and 0.
+    String spark = ConsumerLag.SPARK_METRICS_PREFIX + "session-metrics";
+    try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+      List<ConsumerLag.Lag> sparks =
+          lag
+              .read(
+                  Map.of(
+                      spark,
+                      Map.of(new TopicPartition(topic, 0), 4L, new TopicPartition(topic, 1), 3L)))
+              .stream()
+              .filter(l -> l.group().equals(spark))
+              .toList();
+      assertThat(sparks)
+          .containsExactly(
+              new ConsumerLag.Lag(spark, topic, 0, 1), new ConsumerLag.Lag(spark, topic, 1, 0));
+    }
     assertThat(ConsumerLag.engineOf(group)).isEqualTo("flink");
+    assertThat(ConsumerLag.engineOf(spark)).isEqualTo("spark");
+    assertThat(ConsumerLag.engineOf("spark:raw-loader/postgres")).isNull();
     assertThat(ConsumerLag.engineOf("spark-kafka-source-1")).isNull();
   }
 }
