@@ -65,13 +65,17 @@ public final class ConsumerLag implements AutoCloseable {
    *
    * @param group a consumer group id
    * @return {@code flink} for the Flink metric jobs' groups, {@code spark} for the Spark metric
-   *     queries' checkpoints ({@link SparkCheckpoints}), else null (e.g. the raw loader)
+   *     queries' checkpoints ({@link SparkCheckpoints}) but their late-events twins, else null
+   *     (e.g. the raw loader)
    */
   public static String engineOf(String group) {
     if (group.startsWith(FLINK_GROUP_PREFIX)) {
       return "flink";
     }
-    return group.startsWith(SPARK_METRICS_PREFIX) ? "spark" : null;
+    // A query's late-events query reads the same topics again: listed, not counted twice.
+    return group.startsWith(SPARK_METRICS_PREFIX) && !group.endsWith("-late-events")
+        ? "spark"
+        : null;
   }
 
   /**

@@ -77,6 +77,7 @@ class ConsumerLagTest {
     assertThat(ConsumerLag.engineOf(group)).isEqualTo("flink");
     assertThat(ConsumerLag.engineOf(spark)).isEqualTo("spark");
     assertThat(ConsumerLag.engineOf("spark:raw-loader/postgres")).isNull();
+    assertThat(ConsumerLag.engineOf(spark + "-late-events")).isNull();
     assertThat(ConsumerLag.engineOf("spark-kafka-source-1")).isNull();
   }
 }
