@@ -12,7 +12,7 @@
 #   - CPU (cores, averaged) and resident memory (sum over the stack's processes, peak) while live ran.
 #
 # Usage: bench/live.sh [RATE [DURATION]]   (default 200 and 60s: the resume check; the issue's
-#   benchmark is bench/live.sh 2000 10m). The stack is the configured one (CINESTREAM_HOME, ports);
+#   benchmark is bench/live.sh 2000 10m). LIVE_RUNS=1 measures one run only (no resume check). The stack is the configured one (CINESTREAM_HOME, ports);
 #   it starts from a clean state (./pipeline reset --yes), so do not point it at a stack you need.
 # Output: a Markdown table on stdout and in bench/results/live-<UTC time>.md; exit 1 when a check fails.
 set -euo pipefail
@@ -35,7 +35,9 @@ samples="$(mktemp)"
 trap 'rm -f "$samples"' EXIT
 
 runs=()
-for n in 1 2; do
+LIVE_RUNS="${LIVE_RUNS:-2}"
+[[ "$LIVE_RUNS" =~ ^[12]$ ]] || die "LIVE_RUNS must be 1 or 2, not '$LIVE_RUNS'"
+for n in $(seq 1 "$LIVE_RUNS"); do
   run_id="live-bench-$STAMP-$n"
   log "live run $n: --rate $RATE --duration $DURATION (run id $run_id)"
   "$ROOT/.local/venv/ops/bin/python" "$ROOT/bench/live_stats.py" sample --home "$home" --out "$samples" &
