@@ -74,9 +74,6 @@ SHUTDOWN_STEPS = (
     "report",
 )
 
-#: ``./pipeline dashboard`` started by live (its command line holds the package and the command).
-DASHBOARD = stack.Background("dashboard", "cinestream_ops dashboard")
-
 _GENERATED = re.compile(r"generated (\d+) events")
 _TICK_LINE = re.compile(r"^tick (\S+)/(\d+)@(\d+) at ")
 _DURATION = re.compile(r"^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
@@ -574,19 +571,16 @@ class Live:
         jobs.catalog(self.config, self.config.movies_file)
 
     def start_dashboard(self) -> None:
-        """``./pipeline dashboard`` in the background, when this checkout has that command."""
+        """The dashboard in the background (``./pipeline dashboard --detach``), when this checkout has it."""
         from . import cli
 
         if "dashboard" not in cli.cli.commands:
             return
-        if DASHBOARD.running(self.config):
-            ok(f"dashboard already running (pid {DASHBOARD.pid(self.config)})")
+        if stack.DASHBOARD.running(self.config):
+            ok(f"dashboard already running (pid {stack.DASHBOARD.pid(self.config)}): left as it is")
             return
-        log = self.config.log_dir / f"dashboard-{jobs.stamp()}.log"
-        command = launch.Launch([str(self.config.root / "pipeline"), "dashboard"])
-        pid = stack.start_background(self.config, DASHBOARD, command, log)
+        stack.start_dashboard(self.config)
         self.started_dashboard = True
-        ok(f"dashboard started (pid {pid}, log {log})")
 
     def where_to_look(self) -> None:
         """Prints the URLs, the log folder and how to stop."""
@@ -848,7 +842,7 @@ class Live:
         if not self.started_dashboard:
             ok("dashboard not started by live")
             return
-        pid = DASHBOARD.stop(self.config)
+        pid = stack.DASHBOARD.stop(self.config)
         ok(f"dashboard stopped (pid {pid})")
 
     def verify(self) -> None:

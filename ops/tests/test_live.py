@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cinestream_ops import cli, jobs, launch, live, resume, stack
+from cinestream_ops import cli, jobs, live, resume, stack
 from cinestream_ops.config import Config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -479,20 +479,20 @@ def test_a_failed_savepoint_names_the_cause(config: Config, monkeypatch: pytest.
         live.stop_with_savepoint(config, "d" * 32, sleep=lambda s: None)
 
 
-def test_the_dashboard_is_started_only_when_the_command_exists(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[list[str]] = []
-    monkeypatch.setattr(stack, "start_background", lambda config, proc, command, log: started.append(command.argv) or 7)
-    monkeypatch.setattr(stack.Background, "running", lambda self, config: False)
+def test_the_dashboard_is_started_in_the_background_unless_it_runs(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[Config] = []
+    monkeypatch.setattr(stack, "start_dashboard", lambda config: started.append(config) or 7)
+    running = {"dashboard": True}
+    monkeypatch.setattr(stack.Background, "running", lambda self, config: running.get(self.name, False))
     session = live.Live(config, live.Options())
-    if "dashboard" in cli.cli.commands:
-        session.start_dashboard()
-        assert started == [[str(config.root / "pipeline"), "dashboard"]]
-        assert session.started_dashboard
-    else:
-        session.start_dashboard()
-        assert started == []
-        assert not session.started_dashboard
-    assert launch.FLINK_JOBS  # the jobs the stop sequence savepoints
+    session.start_dashboard()  # one already runs (e.g. ./pipeline dashboard --detach): left alone
+    assert (started, session.started_dashboard) == ([], False)
+    running["dashboard"] = False
+    session.start_dashboard()
+    assert "dashboard" in cli.cli.commands
+    assert (started, session.started_dashboard) == ([config], True)
 
 
 def test_watch_starts_the_next_round_when_a_simulated_day_ends(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
