@@ -54,9 +54,20 @@ class Background:
             return None
 
     def running(self, config: Config) -> bool:
-        """True when the recorded pid is alive and still this process (its cmdline holds the marker)."""
+        """True when the recorded pid is alive and still this process (its cmdline holds the marker).
+
+        A process caught in its ``exec`` (just started: ``Popen`` returns before the new program's
+        memory is set up) shows an empty ``/proc/PID/cmdline``; it is read again for up to 2 s.
+        """
         pid = self.pid(config)
-        return pid is not None and self.marker in cmdline(pid)
+        if pid is None:
+            return False
+        line = cmdline(pid)
+        deadline = time.monotonic() + 2
+        while not line and alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+            line = cmdline(pid)
+        return self.marker in line
 
     def stop(self, config: Config, grace_s: float = 30.0) -> int | None:
         """SIGTERM, then SIGKILL after ``grace_s``; removes the pid file.

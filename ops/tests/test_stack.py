@@ -235,3 +235,19 @@ def test_start_flink_keeps_a_stale_lib_while_jobs_run(
     stack.start_flink(config)
     assert calls == []
     assert "1 job(s) run on it: it keeps its lib/" in capsys.readouterr().err
+
+
+def test_a_process_just_started_is_recognised_despite_its_exec(config: Config) -> None:
+    """Right after Popen the child's /proc cmdline is often still empty (its exec is under way)."""
+    proc = stack.Background("sleeper", "cinestream-exec-race-marker")
+    for _ in range(5):
+        pid = stack.start_background(
+            config,
+            proc,
+            launch.Launch([sys.executable, "-c", "import time; time.sleep(30)", "cinestream-exec-race-marker"]),
+            config.log_dir / "sleeper.log",
+        )
+        try:
+            assert proc.running(config)
+        finally:
+            assert proc.stop(config, grace_s=5) == pid
