@@ -660,16 +660,20 @@ def start_dashboard(config: Config, timeout_s: float = 60) -> int:
     if DASHBOARD.running(config):
         ok(f"dashboard already running (pid {DASHBOARD.pid(config)}): {url}")
         return DASHBOARD.pid(config)  # type: ignore[return-value]
+    if http_ready(f"{url}healthz"):
+        raise StepFailed("dashboard", f"another process already answers on {url} (DASHBOARD_PORT)")
     log = config.log_dir / "dashboard.log"
     # This venv's Python straight away (not the ./pipeline shim, whose bash would not match the
-    # marker until it execs Python).
-    command = launch.Launch(
-        [sys.executable, "-m", "cinestream_ops", "dashboard"], {"CINESTREAM_ROOT": str(config.root)}
+    # marker until it execs Python); unbuffered, so that its log shows an early failure.
+    env = {"CINESTREAM_ROOT": str(config.root), "PYTHONUNBUFFERED": "1"}
+    pid = start_background(
+        config, DASHBOARD, launch.Launch([sys.executable, "-m", "cinestream_ops", "dashboard"], env), log
     )
-    pid = start_background(config, DASHBOARD, command, log)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not DASHBOARD.running(config):
+        # Whether the pid is alive, not its command line: /proc/PID/cmdline reads empty while the
+        # child execs, which a loaded machine makes long enough to be seen.
+        if not alive(pid):
             DASHBOARD.pid_file(config).unlink(missing_ok=True)
             raise StepFailed("dashboard", "the dashboard exited during start-up", log)
         if http_ready(f"{url}healthz"):
