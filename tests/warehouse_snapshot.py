@@ -1,5 +1,10 @@
 """Snapshots and compares what ``./pipeline run`` computed: the metric tables and the dbt marts.
 
+``--raw`` (with snapshot and compare): the raw tables the loader writes (and ``./pipeline backfill``
+rebuilds from the bronze lake) instead: ``consumer_events``, ``item_view_events``, ``cart_events``,
+``item_rating_events``, ``dead_letter_events``, ``watermark_ticks``; their write times
+``loaded_at``/``seen_at`` are left out, and at least one raw row must exist.
+
 ``snapshot --schema S``: copies every metric table (the ``public`` tables with an ``emitted_at``
 column: the metric rows' stamp in the warehouse contract, ``OutputTable.stampColumn``) and every
 table of dbt's schema (``--dbt-schema``, default ``analytics``: its marts and intermediate tables;
@@ -28,11 +33,23 @@ from psycopg import sql
 
 # Write times, not results: the metric rows' and raw rows' stamps, and the catalogue's updated_at
 # (movies_catalog's DEFAULT now() at the first write of a product's content, carried into dim_item).
-STAMPS = ("emitted_at", "loaded_at", "updated_at")
+STAMPS = ("emitted_at", "loaded_at", "updated_at", "seen_at")
+
+#: The raw tables (RawTable.java), compared with ``--raw``.
+RAW_TABLES = (
+    "consumer_events",
+    "item_view_events",
+    "cart_events",
+    "item_rating_events",
+    "dead_letter_events",
+    "watermark_ticks",
+)
 
 
-def tables(conn, dbt_schema: str) -> list[tuple[str, str]]:
-    """(schema, table) of every metric table and every dbt table, sorted."""
+def tables(conn, dbt_schema: str, raw: bool = False) -> list[tuple[str, str]]:
+    """(schema, table) of every metric table and every dbt table (``raw``: of the raw tables), sorted."""
+    if raw:
+        return [("public", t) for t in sorted(RAW_TABLES)]
     return conn.execute(
         "select table_schema, table_name from information_schema.tables t where table_type = 'BASE TABLE' and ("
         " (table_schema = 'public' and exists (select 1 from information_schema.columns c where"
@@ -52,11 +69,11 @@ def columns(conn, schema: str, table: str) -> list[str]:
     return [r[0] for r in rows if r[0] not in STAMPS]
 
 
-def snapshot(conn, into: str, dbt_schema: str) -> None:
+def snapshot(conn, into: str, dbt_schema: str, raw: bool = False) -> None:
     """Copies the tables into schema ``into`` (dropped first)."""
     conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(into)))
     conn.execute(sql.SQL("create schema {}").format(sql.Identifier(into)))
-    for schema, table in tables(conn, dbt_schema):
+    for schema, table in tables(conn, dbt_schema, raw):
         conn.execute(
             sql.SQL("create table {}.{} as select * from {}.{}").format(
                 sql.Identifier(into), sql.Identifier(f"{schema}.{table}"), sql.Identifier(schema), sql.Identifier(table)
@@ -68,9 +85,9 @@ def snapshot(conn, into: str, dbt_schema: str) -> None:
         print(f"snapshot {schema}.{table}: {count} rows")
 
 
-def compare(conn, snap: str, dbt_schema: str) -> int:
+def compare(conn, snap: str, dbt_schema: str, raw: bool = False) -> int:
     """The number of tables that differ from the snapshot (a table missing on one side counts)."""
-    now = {f"{s}.{t}" for s, t in tables(conn, dbt_schema)}
+    now = {f"{s}.{t}" for s, t in tables(conn, dbt_schema, raw)}
     saved = {
         r[0] for r in conn.execute("select table_name from information_schema.tables where table_schema = %s", (snap,))
     }
@@ -96,7 +113,7 @@ def compare(conn, snap: str, dbt_schema: str) -> int:
             print(f"identical {name}: {count} rows")
         metric_rows += count if schema == "public" else 0
     if metric_rows == 0:
-        print("EMPTY: no metric table holds a row; an empty comparison proves nothing")
+        print(f"EMPTY: no {'raw' if raw else 'metric'} table holds a row; an empty comparison proves nothing")
         differing += 1
     return differing
 
@@ -127,6 +144,7 @@ def main() -> int:
     parser.add_argument("--schema", help="the snapshot's schema (snapshot, compare)")
     parser.add_argument("--dbt-schema", default="analytics")
     parser.add_argument("--expect-different", action="store_true")
+    parser.add_argument("--raw", action="store_true", help="the raw tables instead of the metric and dbt tables")
     args = parser.parse_args()
     if args.action != "empty" and not args.schema:
         parser.error(f"{args.action} needs --schema")
@@ -134,9 +152,9 @@ def main() -> int:
         if args.action == "empty":
             return 1 if empty(conn, args.dbt_schema) else 0
         if args.action == "snapshot":
-            snapshot(conn, args.schema, args.dbt_schema)
+            snapshot(conn, args.schema, args.dbt_schema, args.raw)
             return 0
-        differing = compare(conn, args.schema, args.dbt_schema)
+        differing = compare(conn, args.schema, args.dbt_schema, args.raw)
     if args.expect_different:
         print(f"{differing} table(s) differ (expected: at least one)")
         return 0 if differing else 1
