@@ -204,8 +204,7 @@ class MovieSalesSqlJobITCase extends MiniClusterTestBase {
       assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
       return s.metrics.values();
     } finally {
-      SourceGate.open();
-      job.cancel().get();
+      cancelGated(job);
     }
   }
 

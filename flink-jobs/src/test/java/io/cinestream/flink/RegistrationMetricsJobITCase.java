@@ -103,8 +103,7 @@ class RegistrationMetricsJobITCase extends MiniClusterTestBase {
       assertThat(late.values()).containsExactlyElementsOf(Expected.late(scenario.expectedLate()));
       assertThat(deadLetters.values()).isEmpty();
     } finally {
-      SourceGate.open();
-      job.cancel().get();
+      cancelGated(job);
     }
   }
 

@@ -79,6 +79,24 @@ public abstract class MiniClusterTestBase {
         .get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  /**
+   * Opens the {@link SourceGate}, cancels {@code job} and waits until it is gone (at most {@code
+   * JOB_TIMEOUT}). The gate is JVM-global: the source of a cancelled job that still runs keeps
+   * taking permits, and on a loaded machine it took those of the next gated job, which then paused
+   * one record early (before its last watermark tick) and produced nothing.
+   */
+  protected static void cancelGated(JobClient job) throws Exception {
+    SourceGate.open();
+    job.cancel().get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+    while (!job.getJobStatus()
+            .get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+            .isGloballyTerminalState()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
   /** The shared cluster. */
   @RegisterExtension
   protected static final MiniClusterExtension MINI_CLUSTER =
