@@ -7,7 +7,8 @@ Four parts, each selectable with ``--only`` (default: all):
   the registry's ``_schemas`` topic stays.
 * ``checkpoints``: the Spark checkpoints (``$CINESTREAM_HOME/checkpoints``) and the Flink
   checkpoints and savepoints (``execution.checkpointing.dir`` / ``savepoint-dir`` of
-  devstack/flink/config.yaml.template: ``$CINESTREAM_HOME/data/flink/{checkpoints,savepoints}``).
+  devstack/flink/config.yaml.template: ``$CINESTREAM_HOME/data/flink/{checkpoints,savepoints}``),
+  and the metric jobs' ledger of earlier job ids (``resume.ledger_path``), whose checkpoints these are.
 * ``warehouse``: every table the warehouse migrations create (``WarehouseDdl.tableNames``),
   emptied with TRUNCATE so that the schema and Flyway's history stay consistent, and dbt's schema
   (``DBT_SCHEMA``, default ``analytics``) with its ``analytics_*`` custom schemas, dropped (dbt
@@ -96,6 +97,13 @@ def folder_items(dirs: Iterable[Path], part: str = "checkpoints") -> list[Item]:
 _DEVSTACK_KINDS = {"topic": ("topics", "records"), "group": ("topics", ""), "table": ("warehouse", "rows")}
 
 
+def ledger_items(config: Config) -> list[Item]:
+    """The Flink metric jobs' ledger (``$CINESTREAM_HOME/run/flink-job-ledger.json``) when it
+    records at least one job id: one ``file`` item, e.g. ``ledger ... (3 job ids)``."""
+    count = sum(len(resume.job_ids(config, job)) for job in resume.ledger_jobs(config))
+    return [Item("checkpoints", "file", str(resume.ledger_path(config)), f"{count} job ids")] if count else []
+
+
 def parse_devstack(text: str) -> list[Item]:
     """The items of ``devstack reset``'s output (``kind<TAB>name[<TAB>size]`` lines); other lines
     (devstack's log lines) are skipped.
@@ -173,6 +181,7 @@ def plan(config: Config, parts: Sequence[str], remote: Callable[[Sequence[str]],
     items = running_jobs(config) + remote(parts)
     if "checkpoints" in parts:
         items += folder_items(checkpoint_dirs(config))
+        items += ledger_items(config)
     if "lake" in parts and config.local_lake_dir is not None:
         items += folder_items([config.local_lake_dir], "lake")
     order = {p: i for i, p in enumerate(("jobs", *PARTS))}
@@ -230,8 +239,8 @@ def reset(
     """Lists what a reset of ``only`` removes, asks (see :func:`confirm`), then removes it.
 
     Order: running jobs stopped, consumer groups and topics deleted (topics created again empty),
-    warehouse tables truncated and dbt schemas dropped, checkpoint folders deleted, the local lake
-    folder deleted.
+    warehouse tables truncated and dbt schemas dropped, checkpoint folders and the job-id ledger
+    deleted, the local lake folder deleted.
 
     :param only: parts (empty: all of :data:`PARTS`)
     :param yes: do not ask
@@ -281,6 +290,8 @@ def reset(
             shutil.rmtree(folder, ignore_errors=True)
             if folder.exists():
                 raise StepFailed("reset", f"cannot delete {folder}")
+        # Its job ids name checkpoints that are gone: a later start must not look for them.
+        resume.ledger_path(config).unlink(missing_ok=True)
     lake = config.local_lake_dir
     if "lake" in parts and lake is not None:
         shutil.rmtree(lake, ignore_errors=True)

@@ -119,6 +119,11 @@ def record_job_id(config: Config, job: str, job_id: str) -> None:
     _write_ledger(config, ledger)
 
 
+def ledger_jobs(config: Config) -> list[str]:
+    """The job names the ledger records ids for (e.g. ``registration-metrics``), sorted."""
+    return sorted(_read_ledger(config))
+
+
 def job_ids(config: Config, job: str) -> list[str]:
     """The recorded job ids of ``job``, oldest first."""
     return list(_read_ledger(config).get(job, []))

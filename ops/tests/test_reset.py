@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cinestream_ops import cli, reset, stack
+from cinestream_ops import cli, reset, resume, stack
 from cinestream_ops.config import Config
 
 DEVSTACK_OUTPUT = {
@@ -174,6 +174,20 @@ def test_a_second_reset_finds_nothing_says_so_and_needs_no_yes(
     assert reset.reset(home, (), yes=False, ask=lambda _q: False, interactive=False, remote=fake) == []
     assert "nothing to remove: already clean" in capsys.readouterr().out
     assert fake.calls[-1] == (reset.PARTS, False)
+
+
+def test_checkpoints_take_the_job_id_ledger_with_them(home: Config) -> None:
+    resume.record_job_id(home, "session-metrics", "a" * 32)
+    resume.record_job_id(home, "session-metrics", "b" * 32)
+    resume.record_job_id(home, "registration-metrics", "c" * 32)
+    ledger = resume.ledger_path(home)
+    removed = reset.reset(home, ("checkpoints",), yes=True, ask=lambda _q: False, interactive=False, remote=FakeStack())
+    assert removed[-1] == reset.Item("checkpoints", "file", str(ledger), "3 job ids")
+    assert not ledger.exists()
+    assert resume.job_ids(home, "session-metrics") == []
+    resume.record_job_id(home, "session-metrics", "d" * 32)
+    reset.reset(home, ("warehouse",), yes=True, ask=lambda _q: False, interactive=False, remote=FakeStack())
+    assert resume.job_ids(home, "session-metrics") == ["d" * 32]
 
 
 def test_empty_checkpoint_folders_are_not_listed(config: Config) -> None:
