@@ -17,7 +17,7 @@ import click
 
 from . import bench_launch, credentials, jobs, ops_commands, reset, tick_key
 from .config import Config, ConfigError
-from .console import StepFailed, failure
+from .console import StepFailed, failure, step
 
 PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
 
@@ -302,10 +302,27 @@ def live(
     live_mode.live(load_config(), options)
 
 
+def _closed_by(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return value if value == "watermarks" else _iso_utc(ctx, param, value)
+
+
 @cli.command()
-def verify() -> None:
+@click.option(
+    "--closed-by",
+    callback=_closed_by,
+    help="ISO UTC time, or 'watermarks' (while streaming: the engines' lowest watermark);"
+    " compare only the ticks and windows closed by then",
+)
+def verify(closed_by: str | None) -> None:
     """Reference metrics from the raw tables, then flink/spark/reference compared."""
-    jobs.verify(load_config())
+    config = load_config()
+    if closed_by == "watermarks":
+        from . import horizon
+
+        found = horizon.engines_horizon(config)
+        step(f"Verify while streaming: {found.describe()}")
+        closed_by = found.iso
+    jobs.verify(config, closed_by=closed_by)
 
 
 @cli.command(context_settings=PASS_THROUGH)

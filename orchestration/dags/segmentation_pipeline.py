@@ -31,8 +31,11 @@ per metric job watched until its job runs, Jobs for the Spark metrics, verify an
    every metric job not running (found by name) is submitted
    with `./pipeline flink run -d`, resumed from its newest retained checkpoint or savepoint.
 3. **run_spark_metrics**: `./pipeline metrics --engine spark` (the comparison engine).
-4. **verify_parity**: `./pipeline verify`: Flink and Spark against the reference; a difference
-   exits non-zero and fails the run (no retries: a parity difference needs a person).
+4. **verify_parity**: `./pipeline verify --closed-by watermarks`: Flink and Spark against the
+   reference on the ticks and windows both engines have closed and the loader has loaded (the
+   engines stream on while it runs); a difference exits non-zero and fails the run (no retries: a
+   parity difference needs a person). With the kubernetes runner the verify Job compares every
+   row (no horizon there yet: docs/operations.md#verify-while-streaming).
 5. **dbt_build**: `./pipeline dbt build`; the 00:00 UTC run (or the `full_refresh` param) adds
    `--full-refresh`.
 """
@@ -90,14 +93,14 @@ def segmentation_pipeline():
 
     @task(retries=0, execution_timeout=timedelta(minutes=15))
     def verify_parity(run_id: str | None = None) -> None:
-        """``./pipeline verify``; its non-zero exit on an engine/reference difference fails the run."""
+        """``./pipeline verify --closed-by watermarks``; a non-zero exit (a difference) fails the run."""
         if runner_name() == "kubernetes":
             from cinestream import k8s_tasks
 
             print(k8s_tasks.verify(run_id or "manual", timedelta(minutes=14).total_seconds()))
             return
         settings = Settings.load()
-        run_pipeline(settings.pipeline, ["verify"], settings.pipeline_env())
+        run_pipeline(settings.pipeline, segmentation.VERIFY_ARGS, settings.pipeline_env())
 
     @task(outlets=[SEGMENTS], execution_timeout=timedelta(minutes=30))
     def dbt_build(params: dict | None = None, logical_date=None, run_id: str | None = None) -> list[str]:

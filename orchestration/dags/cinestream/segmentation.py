@@ -43,6 +43,10 @@ def raw_loader_args(mode: str) -> list[str]:
 #: ops package's rule (:mod:`cinestream_ops.resume`).
 FLINK_METRICS_ARGS = ("metrics", "--engine", "flink")
 
+#: verify_parity's command: only the ticks and windows that both streaming engines have closed and
+#: the loader has loaded are judged (ops ``horizon``; docs/operations.md#verify-while-streaming).
+VERIFY_ARGS = ["verify", "--closed-by", "watermarks"]
+
 
 def ensure_flink_jobs(
     settings: Settings,
