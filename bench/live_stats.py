@@ -6,7 +6,8 @@ daemons, the streaming Spark jobs, live itself and its generator), until killed.
 
 ``report --home H --samples FILE RUN_DIR...``: a Markdown table from the runs' ``live.json`` and
 ``timings.json``, the warehouse and Prometheus (docs/operations.md#live): freshness p50/p99 per
-engine, events produced vs raw rows (no loss), duplicate event ids (none), the Flink jobs' lag when
+engine, the alerts that fired while every part ran (a healthy run: none), events produced vs raw
+rows (no loss), duplicate event ids (none), the Flink jobs' lag when
 the generator stopped, the time each stop step took, CPU cores and peak memory while the generator
 ran. Exit status 1 when an event is lost or duplicated.
 """
@@ -93,6 +94,11 @@ def _prometheus(port: int, query: str, at: float) -> list[dict]:
         return []
 
 
+def _where(labels: dict) -> str:
+    where = labels.get("engine") or labels.get("job_name") or labels.get("job") or ""
+    return f"{{{where}}}" if where else ""
+
+
 def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
     """Prints the Markdown table; returns 1 when an event was lost or duplicated."""
     config = cli.load_config()
@@ -124,8 +130,16 @@ def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
             stop.timestamp(),
         )
         lag_text = ", ".join(f"{r['metric'].get('job_name')} {float(r['value'][1]):.0f}" for r in lag) or "not scraped"
+        span = max(1, int(stop.timestamp() - start.timestamp()))
+        fired = _prometheus(
+            config.prometheus_port, f'max_over_time(ALERTS{{alertstate="firing"}}[{span}s])', stop.timestamp()
+        )
+        fired_text = (
+            ", ".join(sorted({r["metric"].get("alertname", "?") + _where(r["metric"]) for r in fired})) or "none"
+        )
         lines += [
             "",
+            f"Alerts firing at any time while every part ran: {fired_text}.",
             f"Flink pendingRecords when the generator stopped: {lag_text}.",
             "Stop: "
             + ", ".join(f"{name} {steps[name]:.0f} s" for name in live.SHUTDOWN_STEPS if name in steps)
