@@ -43,6 +43,8 @@ from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 
+import live_stats  # bench/, beside this script
+
 from cinestream_ops import cli, launch, live, stack
 from cinestream_ops.config import Config
 
@@ -70,13 +72,8 @@ def alerts(config: Config) -> list[dict]:
 
 def firing(config: Config) -> list[str]:
     """The firing alerts as ``name{engine=...}`` (engine or job label when present), sorted."""
-    names = []
-    for a in alerts(config):
-        if a.get("state") == "firing":
-            labels = a.get("labels", {})
-            where = labels.get("engine") or labels.get("job_name") or labels.get("job") or ""
-            names.append(labels.get("alertname", "?") + (f"{{{where}}}" if where else ""))
-    return sorted(set(names))
+    labels = [a.get("labels", {}) for a in alerts(config) if a.get("state") == "firing"]
+    return sorted({ls.get("alertname", "?") + live_stats.alert_where(ls) for ls in labels})
 
 
 def stale_flink_firing(config: Config) -> bool:
@@ -140,18 +137,19 @@ def healthy_for(config: Config, seconds: float, timeout_s: float) -> float:
     :return: seconds waited in all
     :raises FaultTestFailed: when that never lasts ``seconds`` within ``timeout_s``
     """
-    since: list[float | None] = [None]
+    since: float | None = None
 
     def ready() -> bool:
+        nonlocal since
         ok = jobs_running(config) and fresh_ticks(config)
         fired = firing(config)
         if fired:
             log(f"not healthy yet: firing {', '.join(fired)}")
         if not ok or fired:
-            since[0] = None
+            since = None
             return False
-        since[0] = since[0] or time.monotonic()
-        return time.monotonic() - since[0] >= seconds
+        since = since or time.monotonic()
+        return time.monotonic() - since >= seconds
 
     return wait(f"{seconds:.0f} s healthy with no alert firing", ready, timeout_s)
 
@@ -301,9 +299,6 @@ def main(argv: list[str]) -> int:
         lines.append(f"| {name} | {secs:.0f} | {after} | {detail} |")
     rc = 1 if failure else 0
     if run_dir is not None:
-        sys.path.insert(0, str(ROOT / "bench"))
-        import live_stats
-
         text = io.StringIO()
         with redirect_stdout(text):
             rc = live_stats.report(config.home, Path("/nonexistent"), [run_dir], "live fault test")

@@ -23,9 +23,9 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-from cinestream_ops import cli, live, timing
+from cinestream_ops import cli, horizon, live, timing
 
-RAW_TABLES = ("consumer_events", "item_view_events", "cart_events", "item_rating_events")
+RAW_TABLES = horizon.RAW_EVENT_TABLES
 PAGE = 4096
 
 
@@ -94,7 +94,8 @@ def _prometheus(port: int, query: str, at: float) -> list[dict]:
         return []
 
 
-def _where(labels: dict) -> str:
+def alert_where(labels: dict) -> str:
+    """``{engine}`` (or job) of an alert's labels, for ``AlertName{where}``; empty without one."""
     where = labels.get("engine") or labels.get("job_name") or labels.get("job") or ""
     return f"{{{where}}}" if where else ""
 
@@ -135,7 +136,7 @@ def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
             config.prometheus_port, f'max_over_time(ALERTS{{alertstate="firing"}}[{span}s])', stop.timestamp()
         )
         fired_text = (
-            ", ".join(sorted({r["metric"].get("alertname", "?") + _where(r["metric"]) for r in fired})) or "none"
+            ", ".join(sorted({r["metric"].get("alertname", "?") + alert_where(r["metric"]) for r in fired})) or "none"
         )
         lines += [
             "",

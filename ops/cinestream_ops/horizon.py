@@ -20,7 +20,6 @@ that lowest watermark + 1 ms, cut to whole seconds (``verify --closed-by`` takes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from . import launch, live, stack
 from .config import Config
@@ -44,7 +43,7 @@ class Horizon:
     @property
     def iso(self) -> str:
         """``closed_by_ms`` as ISO UTC seconds (``2026-12-05T10:14:00Z``), verify's ``--closed-by``."""
-        return datetime.fromtimestamp(self.closed_by_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return live._iso(self.closed_by_ms)
 
     def describe(self) -> str:
         """One line: the horizon and the watermark that set it."""

@@ -100,7 +100,7 @@ _DEVSTACK_KINDS = {"topic": ("topics", "records"), "group": ("topics", ""), "tab
 def ledger_items(config: Config) -> list[Item]:
     """The Flink metric jobs' ledger (``$CINESTREAM_HOME/run/flink-job-ledger.json``) when it
     records at least one job id: one ``file`` item, e.g. ``ledger ... (3 job ids)``."""
-    count = sum(len(resume.job_ids(config, job)) for job in resume.ledger_jobs(config))
+    count = sum(len(ids) for ids in resume.recorded_job_ids(config).values())
     return [Item("checkpoints", "file", str(resume.ledger_path(config)), f"{count} job ids")] if count else []
 
 

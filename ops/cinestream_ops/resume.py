@@ -119,9 +119,9 @@ def record_job_id(config: Config, job: str, job_id: str) -> None:
     _write_ledger(config, ledger)
 
 
-def ledger_jobs(config: Config) -> list[str]:
-    """The job names the ledger records ids for (e.g. ``registration-metrics``), sorted."""
-    return sorted(_read_ledger(config))
+def recorded_job_ids(config: Config) -> dict[str, list[str]]:
+    """The whole ledger: job name (e.g. ``registration-metrics``) -> its recorded job ids, oldest first."""
+    return _read_ledger(config)
 
 
 def job_ids(config: Config, job: str) -> list[str]:
