@@ -117,13 +117,15 @@ def wait(what: str, ready: Callable[[], bool], timeout_s: float, every_s: float 
     """Polls ``ready`` until true; errors while polling (a service restarting) count as not ready.
 
     :return: seconds waited
-    :raises FaultTestFailed: after ``timeout_s``
+    :raises FaultTestFailed: after ``timeout_s``, or at once when ``ready`` raises it (``live`` exited)
     """
     begin = time.monotonic()
     while True:
         try:
             if ready():
                 return time.monotonic() - begin
+        except FaultTestFailed:
+            raise
         except Exception as e:  # noqa: BLE001 - a REST or SQL error while a part restarts: try again
             log(f"{what}: not yet ({type(e).__name__}: {str(e)[:120]})")
         if time.monotonic() - begin > timeout_s:
@@ -297,14 +299,14 @@ def main(argv: list[str]) -> int:
     for name, secs, detail in steps:
         after = f"{secs - kill:.0f}" if kill is not None and secs >= kill else "-"
         lines.append(f"| {name} | {secs:.0f} | {after} | {detail} |")
-    rc = 1 if failure else 0
     if run_dir is not None:
         text = io.StringIO()
         with redirect_stdout(text):
             rc = live_stats.report(config.home, Path("/nonexistent"), [run_dir], "live fault test")
         lines += ["", text.getvalue().split("\n", 2)[2] if text.getvalue().count("\n") >= 2 else text.getvalue()]
         if rc:
-            failure = "an event was lost or duplicated in the raw tables"
+            lost = "an event was lost or duplicated in the raw tables"
+            failure = f"{failure}; {lost}" if failure else lost
     lines += ["", f"RESULT: {'FAILED: ' + failure if failure else 'OK'}"]
     out = ROOT / "bench/results" / f"live-fault-{stamp}.md"
     out.parent.mkdir(parents=True, exist_ok=True)

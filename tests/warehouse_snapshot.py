@@ -11,6 +11,10 @@ table of dbt's schema (``--dbt-schema``, default ``analytics``: its marts and in
 staging models are views) into schema S, as ``S."<schema>.<table>"``. S is not a schema that
 ``./pipeline reset`` touches.
 
+``restore --schema S``: the engines' rows (every ``engine`` but ``reference``) of the snapshot's
+metric tables inserted into the now empty ``public`` metric tables, so that ``./pipeline verify``
+judges them against a reference computed afresh from the raw tables (after a backfill, say).
+
 ``empty``: after ``./pipeline reset``, every ``public`` table but Flyway's history is empty and
 dbt's schema is gone.
 
@@ -118,6 +122,33 @@ def compare(conn, snap: str, dbt_schema: str, raw: bool = False) -> int:
     return differing
 
 
+def restore(conn, snap: str, dbt_schema: str) -> int:
+    """Inserts the snapshot's non-reference metric rows into the empty public metric tables.
+
+    :return: the number of problems (a public metric table not empty, or no row restored); each printed
+    """
+    problems = restored = 0
+    for schema, table in tables(conn, dbt_schema):
+        if schema != "public":
+            continue
+        target = sql.SQL("public.{}").format(sql.Identifier(table))
+        if conn.execute(sql.SQL("select count(*) from {}").format(target)).fetchone()[0]:
+            print(f"NOT EMPTY public.{table}: restore needs the emptied table")
+            problems += 1
+            continue
+        cur = conn.execute(
+            sql.SQL("insert into {} select * from {}.{} where engine <> 'reference'").format(
+                target, sql.Identifier(snap), sql.Identifier(f"public.{table}")
+            )
+        )
+        print(f"restored public.{table}: {cur.rowcount} engine rows")
+        restored += cur.rowcount
+    if restored == 0:
+        print("EMPTY: no engine row restored; verify would have nothing to judge")
+        problems += 1
+    return problems
+
+
 def empty(conn, dbt_schema: str) -> int:
     """The number of problems after a reset: a ``public`` table with rows (Flyway's history
     excepted) or dbt's schema still there; prints each."""
@@ -139,9 +170,9 @@ def empty(conn, dbt_schema: str) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("action", choices=["snapshot", "compare", "empty"])
+    parser.add_argument("action", choices=["snapshot", "compare", "restore", "empty"])
     parser.add_argument("--dsn", required=True, help="libpq connection string of the warehouse")
-    parser.add_argument("--schema", help="the snapshot's schema (snapshot, compare)")
+    parser.add_argument("--schema", help="the snapshot's schema (snapshot, compare, restore)")
     parser.add_argument("--dbt-schema", default="analytics")
     parser.add_argument("--expect-different", action="store_true")
     parser.add_argument("--raw", action="store_true", help="the raw tables instead of the metric and dbt tables")
@@ -154,6 +185,8 @@ def main() -> int:
         if args.action == "snapshot":
             snapshot(conn, args.schema, args.dbt_schema, args.raw)
             return 0
+        if args.action == "restore":
+            return 1 if restore(conn, args.schema, args.dbt_schema) else 0
         differing = compare(conn, args.schema, args.dbt_schema, args.raw)
     if args.expect_different:
         print(f"{differing} table(s) differ (expected: at least one)")

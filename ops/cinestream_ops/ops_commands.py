@@ -94,6 +94,7 @@ def chaos(config: Config, args: Sequence[str]) -> None:
         config = config.with_port_prefix(int(prefix))
     jobs.ensure_build(config)
     interop = ensure_venv(config, "interop")
+    ensure_venv(config, "dbt")  # DuckDB, for tests/check_lake.py
     if stack.health(config).returncode == 0:
         raise StepFailed(
             "chaos", "a stack already answers on these ports; stop it (./pipeline down) or set CHAOS_PORT_PREFIX"

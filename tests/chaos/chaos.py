@@ -27,7 +27,9 @@ For each fault, on the stack that `./pipeline chaos` started in a home of its ow
   6. checks: Kafka read back (every record decoded with the registry's schema, the generator's
      summary cross-checked) is the oracle for the raw tables: every distinct event_id loaded once
      (0 lost, 0 duplicated, 0 unexpected) and every undecodable record in dead_letter_events;
-     `./pipeline verify` (reference from the raw tables, compare) for the Flink metric tables.
+     `./pipeline verify` (reference from the raw tables, compare) for the Flink metric tables;
+     the bronze lake against the raw tables (tests/check_lake.py: each Kafka record once, under
+     its UTC event date, exactly the raw tables' event ids; its event folders are emptied in 1).
      "poison" also checks that each hostile record is in dead_letter_events exactly once with its
      expected reason (the error's text before the first colon) and that no Flink job failed.
 
@@ -81,6 +83,9 @@ PASSWORD_FILE = DATA_DIR / "postgres.password"
 LOADER_CHECKPOINT = HOME / "checkpoints" / "raw-loader"
 FLINK_CHECKPOINTS = DATA_DIR / "flink" / "checkpoints"
 FLINK_SAVEPOINTS = DATA_DIR / "flink" / "savepoints"
+#: The bronze lake's folders of the event topics (docs/architecture.md#bronze-lake), emptied between
+#: faults with the raw tables; the catalogue's quarantine folder stays, like the catalogue.
+LAKE_EVENT_AREAS = ("bronze", "dead_letters", "watermark_ticks")
 
 # docs/architecture.md#topics-and-schemas and docs/architecture.md#warehouse-tables: event topic -> raw table.
 TOPIC_TABLE = {
@@ -973,6 +978,7 @@ class FaultRun:
                 "late_events_flink": sql("SELECT count(*) FROM late_events WHERE engine = 'flink'")[0][0],
             }
         )
+        self.result["lake_problems"] = check_lake(self.logs)
         if self.fault == "poison":
             wrong = check_poison(self.poison)
             self.result["poison_records"] = len(self.poison)
@@ -997,13 +1003,38 @@ class FaultRun:
         self.result["verify_exit"] = out.returncode
 
 
+def check_lake(logs):
+    """The bronze lake against the raw tables (tests/check_lake.py: every Kafka record once, under its
+    UTC event date, exactly the raw tables' event ids); its output in ``logs/lake.log``.
+
+    :return: the number of failed checks (0 when the lake is off)
+    """
+    lake = CONFIG.local_lake_dir
+    if lake is None:
+        return 0
+    python = Path(ENV["CINESTREAM_VENVS"]) / "dbt" / "bin" / "python"
+    out = subprocess.run(
+        [str(python), str(ROOT / "tests" / "check_lake.py"), "--lake", str(lake), "--dsn", DSN],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=ENV,
+    )
+    (logs / "lake.log").write_text(out.stdout + out.stderr)
+    found = re.search(r"^lake: (\d+) problem", out.stdout, re.MULTILINE)
+    if found is None:
+        raise ChaosError(f"tests/check_lake.py did not run (exit {out.returncode}), see {logs / 'lake.log'}")
+    return int(found.group(1))
+
+
 def reset(flink):
     """An empty pipeline on the running stack: the catalogue (topic and table) stays."""
     pipeline("up", timeout=300)  # a fault that did not recover must not break the next one
     flink.cancel_all()
     reset_topics()
     sql("TRUNCATE " + ", ".join(TRUNCATED), fetch=False)
-    for d in (LOADER_CHECKPOINT, FLINK_CHECKPOINTS, FLINK_SAVEPOINTS):
+    lake = [CONFIG.local_lake_dir / area for area in LAKE_EVENT_AREAS] if CONFIG.local_lake_dir else []
+    for d in (LOADER_CHECKPOINT, FLINK_CHECKPOINTS, FLINK_SAVEPOINTS, *lake):
         subprocess.run(["rm", "-rf", str(d)], check=True)
 
 
@@ -1056,20 +1087,21 @@ def _is_spark_metrics(proc_dir):
 
 
 # --- report -------------------------------------------------------------------------------------------
-COLUMNS = ["fault", "recovery s", "raw rows lost", "raw rows duplicated", "metric rows different"]
+COLUMNS = ["fault", "recovery s", "raw rows lost", "raw rows duplicated", "metric rows different", "lake problems"]
 
 
 def row(r):
     if "skipped" in r:
-        return [r["fault"], "skipped", "-", "-", r["skipped"]]
+        return [r["fault"], "skipped", "-", "-", r["skipped"], "-"]
     if "error" in r:
-        return [r["fault"], "FAILED", "-", "-", r["error"].splitlines()[0][:120]]
+        return [r["fault"], "FAILED", "-", "-", r["error"].splitlines()[0][:120], "-"]
     return [
         r["fault"],
         f"{r['recovery_s']:.1f}",
         str(r["raw_lost"]),
         str(r["raw_duplicated"]),
         str(r["metric_different"]),
+        str(r.get("lake_problems", 0)),
     ]
 
 
@@ -1173,7 +1205,8 @@ def main():
         if "error" not in result:
             log(
                 f"{fault}: recovery {result['recovery_s']} s, lost {result['raw_lost']}, duplicated"
-                f" {result['raw_duplicated']}, metric rows different {result['metric_different']}"
+                f" {result['raw_duplicated']}, metric rows different {result['metric_different']},"
+                f" lake problems {result.get('lake_problems', 0)}"
                 f" ({time.time() - t0:.0f} s)"
             )
     text, path = report(results, args, started)
@@ -1181,7 +1214,11 @@ def main():
     bad = [
         r
         for r in results
-        if "error" in r or ("recovery_s" in r and (r["raw_lost"] or r["raw_duplicated"] or r["metric_different"]))
+        if "error" in r
+        or (
+            "recovery_s" in r
+            and (r["raw_lost"] or r["raw_duplicated"] or r["metric_different"] or r.get("lake_problems"))
+        )
     ]
     return 1 if bad else 0
 

@@ -51,8 +51,9 @@ import picocli.CommandLine;
  * DecodedEvents#decode}).
  *
  * <p><b>Bronze lake.</b> With {@code --lake URI} each micro-batch is also written to the {@link
- * BronzeLake} (before the warehouse, decoded once and persisted for both writes), exactly once per
- * Kafka record: its files are named after the query id and batch id, so a replay replaces them.
+ * BronzeLake} (before the warehouse, decoded once and persisted for both writes, with {@link
+ * BronzeLake#WRITE_SETTINGS} on the session), exactly once per Kafka record: its files are named
+ * after the query id and batch id, so a replay replaces them.
  *
  * <p><b>Watermark ticks</b> ({@link io.cinestream.schemas.WatermarkTick}, written at the end of a
  * bounded run for the metric jobs) are no events: each goes to {@code watermark_ticks} (its Kafka
@@ -186,6 +187,9 @@ public final class RawEventLoader {
     Integer writeTasks = options.writeTasks();
     java.time.Duration maxEventTimeAhead = options.maxEventTimeAhead();
     BronzeLake lake = options.lake() != null ? new BronzeLake(options.lake()) : null;
+    if (lake != null) {
+      BronzeLake.applyWriteSettings(spark);
+    }
     VoidFunction2<Dataset<Row>, Long> writeBatch =
         (batch, batchId) -> {
           Dataset<Row> slices = writeTasks != null ? batch.coalesce(writeTasks) : batch;

@@ -127,6 +127,18 @@ class BronzeLakeTest {
   }
 
   @Test
+  void writeSettingsFillWhatTheSessionLeavesUnsetAndKeepWhatItSets() {
+    SparkSession spark = SparkTestSession.get().newSession();
+    spark.conf().set("spark.sql.maxConcurrentOutputFileWriters", "5");
+    BronzeLake.applyWriteSettings(spark);
+    assertThat(spark.conf().get("spark.sql.maxConcurrentOutputFileWriters")).isEqualTo("5");
+    assertThat(spark.conf().get("spark.sql.inMemoryColumnarStorage.compressed")).isEqualTo("false");
+    SparkSession fresh = SparkTestSession.get().newSession();
+    BronzeLake.applyWriteSettings(fresh);
+    assertThat(fresh.conf().get("spark.sql.maxConcurrentOutputFileWriters")).isEqualTo("32");
+  }
+
+  @Test
   void destinationDropsTheSparkJobIdAndTheDateOfRecordsWithoutOne() {
     assertThat(
             BronzeLake.destination(
