@@ -13,9 +13,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Builds the execution environment of a job from its {@link JobOptions}: parallelism, exactly-once
  * checkpoints every {@code --checkpoint-interval} (retained on cancellation, so a job can be
  * resumed from its last checkpoint as well as from a savepoint), the {@code hashmap} or {@code
- * rocksdb} state backend (RocksDB with incremental checkpoints), a fixed-delay restart strategy,
- * object reuse between chained operators (every record type is immutable), and no Kryo fallback
- * (every type the jobs ship between operators has a Flink serializer).
+ * rocksdb} state backend (RocksDB with incremental checkpoints), the restart strategy of {@code
+ * --restart-strategy}, object reuse between chained operators (every record type is immutable), and
+ * no Kryo fallback (every type the jobs ship between operators has a Flink serializer).
  */
 public final class JobEnvironment {
 
@@ -40,10 +40,17 @@ public final class JobEnvironment {
     if (options.checkpointDir() != null) {
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
     }
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts());
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, options.restartDelay());
+    // A job set here overrides the cluster's restart strategy, so the choice is made per run mode
+    // (docs/operations.md#restart-strategy): an unbounded job retries without limit, backing off,
+    // because a TaskManager may be gone for minutes (a pod rescheduled, a host restarted) and a job
+    // that gives up after a fixed budget stays FAILED until someone resubmits it; a bounded replay
+    // gives up after a few attempts so that a real fault ends the run with an error.
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, options.restartStrategy());
+    if ("fixed-delay".equals(options.restartStrategy())) {
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts());
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, options.restartDelay());
+    }
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     // Object reuse: chained operators hand records over without a serializer copy. Safe here
     // because every record type shipped between operators is immutable (Java records, String,

@@ -22,8 +22,13 @@ import org.apache.flink.util.ParameterTool;
  *   <li>{@code --checkpoint-interval} (default 30 s; 0 disables checkpointing)
  *   <li>{@code --checkpoint-dir} checkpoint storage URI (default: the cluster's configuration)
  *   <li>{@code --state-backend} {@code hashmap} (default) or {@code rocksdb}
- *   <li>{@code --restart-attempts} / {@code --restart-delay} fixed-delay restart strategy (default
- *       3 attempts, 10 s)
+ *   <li>{@code --restart-strategy} {@code exponential-delay}, {@code fixed-delay} or {@code none}
+ *       (default {@code fixed-delay} with {@code --bounded}, else {@code exponential-delay}:
+ *       docs/operations.md#restart-strategy)
+ *   <li>{@code --restart-attempts} / {@code --restart-delay} attempts and delay of {@code
+ *       fixed-delay} (default 3 attempts, 10 s); {@code exponential-delay} retries without limit
+ *       with Flink's default backoff (1 s, times 1.5 per failure, at most 1 min; reset after an
+ *       hour of running)
  *   <li>{@code --max-out-of-orderness} watermark delay (default 2 min, docs/metrics.md#watermark)
  *   <li>{@code --idleness} a source split without records for this long stops holding the watermark
  *       back (default 1 min; 0 = never)
@@ -49,8 +54,9 @@ import org.apache.flink.util.ParameterTool;
  * @param checkpointInterval checkpoint interval; zero disables checkpointing
  * @param checkpointDir checkpoint storage URI, or null
  * @param stateBackend {@code hashmap} or {@code rocksdb}
+ * @param restartStrategy {@code exponential-delay}, {@code fixed-delay} or {@code none}
  * @param restartAttempts fixed-delay restart attempts
- * @param restartDelay delay between restart attempts
+ * @param restartDelay fixed-delay delay between restart attempts
  * @param maxOutOfOrderness watermark = max event time - this
  * @param idleness source idleness timeout; zero disables
  * @param catalogIdleness idleness of the catalogue source (sales job)
@@ -70,6 +76,7 @@ public record JobOptions(
     Duration checkpointInterval,
     String checkpointDir,
     String stateBackend,
+    String restartStrategy,
     int restartAttempts,
     Duration restartDelay,
     Duration maxOutOfOrderness,
@@ -80,6 +87,10 @@ public record JobOptions(
     Duration maxEventTimeAhead,
     boolean punctuatedWatermarks) {
 
+  /** The values {@code --restart-strategy} accepts (Flink's {@code restart-strategy.type}). */
+  public static final java.util.List<String> RESTART_STRATEGIES =
+      java.util.List.of("exponential-delay", "fixed-delay", "none");
+
   /** Validates the values. */
   public JobOptions {
     if (parallelism < 1) {
@@ -89,6 +100,14 @@ public record JobOptions(
       throw new IllegalArgumentException("--source-parallelism must be >= 0");
     }
     stateBackend = stateBackend.toLowerCase(Locale.ROOT);
+    restartStrategy = restartStrategy.toLowerCase(Locale.ROOT);
+    if (!RESTART_STRATEGIES.contains(restartStrategy)) {
+      throw new IllegalArgumentException(
+          "--restart-strategy must be one of " + RESTART_STRATEGIES + ", got " + restartStrategy);
+    }
+    if (restartAttempts < 0) {
+      throw new IllegalArgumentException("--restart-attempts must be >= 0, got " + restartAttempts);
+    }
     if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
       throw new IllegalArgumentException(
           "--state-backend must be hashmap or rocksdb, got " + stateBackend);
@@ -134,6 +153,7 @@ public record JobOptions(
         duration(p, "checkpoint-interval", "30 s"),
         p.get("checkpoint-dir", null),
         p.get("state-backend", "hashmap"),
+        p.get("restart-strategy", flag(p, "bounded") ? "fixed-delay" : "exponential-delay"),
         p.getInt("restart-attempts", 3),
         duration(p, "restart-delay", "10 s"),
         duration(p, "max-out-of-orderness", "2 min"),
@@ -217,6 +237,7 @@ public record JobOptions(
         checkpointInterval,
         checkpointDir,
         stateBackend,
+        restartStrategy,
         restartAttempts,
         restartDelay,
         maxOutOfOrderness,
@@ -241,6 +262,7 @@ public record JobOptions(
         checkpointInterval,
         checkpointDir,
         stateBackend,
+        restartStrategy,
         restartAttempts,
         restartDelay,
         maxOutOfOrderness,
@@ -265,6 +287,7 @@ public record JobOptions(
         checkpointInterval,
         checkpointDir,
         stateBackend,
+        restartStrategy,
         restartAttempts,
         restartDelay,
         maxOutOfOrderness,
@@ -289,6 +312,7 @@ public record JobOptions(
         checkpointInterval,
         checkpointDir,
         stateBackend,
+        restartStrategy,
         restartAttempts,
         restartDelay,
         maxOutOfOrderness,

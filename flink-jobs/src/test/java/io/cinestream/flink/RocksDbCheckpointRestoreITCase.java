@@ -107,7 +107,7 @@ class RocksDbCheckpointRestoreITCase extends MiniClusterTestBase {
               "--checkpoint-interval", "200 ms",
               "--checkpoint-dir", checkpoints.toUri().toString(),
               "--state-backend", "rocksdb",
-              "--restart-attempts", "0"
+              "--restart-strategy", "none"
             })
         .withPunctuatedWatermarks()
         .withSourceParallelism(1);

@@ -109,7 +109,7 @@ public abstract class MiniClusterTestBase {
   /** Job options for tests: the defaults, punctuated watermarks, source parallelism 1. */
   protected static JobOptions testOptions() {
     return JobOptions.fromArgs(
-            new String[] {"--checkpoint-interval", "0", "--restart-attempts", "0"})
+            new String[] {"--checkpoint-interval", "0", "--restart-strategy", "none"})
         .withPunctuatedWatermarks()
         .withSourceParallelism(1);
   }
