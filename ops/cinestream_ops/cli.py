@@ -313,13 +313,23 @@ def _closed_by(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="ISO UTC time, or 'watermarks' (while streaming: the engines' lowest watermark);"
     " compare only the ticks and windows closed by then",
 )
-def verify(closed_by: str | None) -> None:
+# 180 s: a source's idleness (1 min), Flink's REST metrics refresh (10 s) and a restart's backoff
+# (at most 1 min, docs/operations.md#restart-strategy), with room to spare.
+@click.option(
+    "--wait",
+    "wait_s",
+    type=click.IntRange(min=0),
+    default=180,
+    show_default=True,
+    help="with --closed-by watermarks: seconds to wait for a restarting job or a first watermark",
+)
+def verify(closed_by: str | None, wait_s: int) -> None:
     """Reference metrics from the raw tables, then flink/spark/reference compared."""
     config = load_config()
     if closed_by == "watermarks":
         from . import horizon
 
-        found = horizon.engines_horizon(config)
+        found = horizon.engines_horizon(config, wait_s=wait_s)
         step(f"Verify while streaming: {found.describe()}")
         closed_by = found.iso
     jobs.verify(config, closed_by=closed_by)

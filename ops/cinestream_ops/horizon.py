@@ -15,15 +15,27 @@ every tick and window is closed in both engines and loaded for the reference: th
 
 A window ``[start, end)`` is closed when the watermark reaches ``end - 1 ms``, so the horizon is
 that lowest watermark + 1 ms, cut to whole seconds (``verify --closed-by`` takes seconds).
+
+A Flink job that is restarting (its restart strategy after a lost TaskManager), or has just started,
+has no watermark until its sources have read records or marked themselves idle (``--idleness``,
+1 min); a Spark query has none before its first micro-batches. Those are states that pass by
+themselves, so :func:`engines_horizon` waits for them (``wait_s``) instead of failing at once.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import launch, live, stack
 from .config import Config
-from .console import StepFailed
+from .console import StepFailed, ok
+
+
+class NotYet(StepFailed):
+    """A horizon that cannot be taken yet but will be: a job restarting or without a watermark yet."""
+
 
 #: The raw tables of events (RawTable.java): their newest ``event_time`` bounds the reference.
 RAW_EVENT_TABLES = ("consumer_events", "item_view_events", "cart_events", "item_rating_events")
@@ -65,19 +77,19 @@ def lowest(marks: list[tuple[str, int]]) -> Horizon:
 def flink_marks(config: Config) -> list[tuple[str, int]]:
     """Each running Flink metric job's last-operator watermarks.
 
-    :raises StepFailed: when a metric job is not running or has no watermark yet
+    :raises NotYet: when a metric job is not running or has no watermark yet
     """
     marks = []
     running = stack.flink_jobs(config)
     for name in launch.FLINK_JOBS:
         job = stack.running_flink_job(running, name)
         if job is None:
-            raise StepFailed(
+            raise NotYet(
                 "verify", f"flink {name} is not running: no watermark to judge by (after a bounded run: verify alone)"
             )
         for vertex, mark in live.flink_watermarks(config, str(job["jid"])).items():
             if mark is None:
-                raise StepFailed("verify", f"flink {name} {vertex} has no watermark yet: try again once it has data")
+                raise NotYet("verify", f"flink {name} {vertex} has no watermark yet: try again once it has data")
             marks.append((f"flink {name} {vertex}", mark))
     return marks
 
@@ -85,14 +97,15 @@ def flink_marks(config: Config) -> list[tuple[str, int]]:
 def spark_marks(config: Config) -> list[tuple[str, int]]:
     """Each Spark metric query's committed watermark (its checkpoint under ``checkpoints/spark-metrics``).
 
-    :raises StepFailed: when there is no query checkpoint, or a query has no watermark yet
+    :raises StepFailed: when there is no query checkpoint
+    :raises NotYet: when a query has no watermark yet
     """
     queries = live.spark_queries(config.home / "checkpoints/spark-metrics")
     if not queries:
         raise StepFailed("verify", "no Spark metric query has a checkpoint: start ./pipeline metrics --engine spark")
     for q in queries:
         if not q.watermark_ms:
-            raise StepFailed("verify", f"spark {q.name} has no watermark yet: try again after its first micro-batches")
+            raise NotYet("verify", f"spark {q.name} has no watermark yet: try again after its first micro-batches")
     return [(f"spark {q.name}", q.watermark_ms) for q in queries]
 
 
@@ -108,9 +121,28 @@ def raw_mark(config: Config) -> list[tuple[str, int]]:
     return [("the raw tables", int(newest.timestamp() * 1000) - live.BOUND_S * 1000 - 1)]
 
 
-def engines_horizon(config: Config) -> Horizon:
-    """The horizon of now (module docstring).
+def engines_horizon(
+    config: Config,
+    wait_s: float = 0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> Horizon:
+    """The horizon of now (module docstring), waiting up to ``wait_s`` seconds for every watermark.
 
-    :raises StepFailed: when an engine has no watermark yet or a metric job is not running
+    :param wait_s: how long to keep asking while a job is not running or has no watermark yet (0: ask
+        once); each new reason is printed once, and asking again is every 5 s
+    :raises NotYet: when a job is still not running or without a watermark after ``wait_s``
+    :raises StepFailed: when there is nothing to judge by (no Spark checkpoint, empty raw tables)
     """
-    return lowest(flink_marks(config) + spark_marks(config) + raw_mark(config))
+    deadline = clock() + wait_s
+    said = ""
+    while True:
+        try:
+            return lowest(flink_marks(config) + spark_marks(config) + raw_mark(config))
+        except NotYet as e:
+            if clock() >= deadline:
+                raise NotYet(e.step, f"{e.cause} (waited {wait_s:.0f} s)") from None
+            if e.cause != said:
+                ok(f"waiting: {e.cause}")
+                said = e.cause
+            sleep(5)

@@ -109,3 +109,46 @@ def test_a_spark_query_without_a_watermark_or_checkpoint_gives_no_horizon(config
 def test_closed_by_takes_an_iso_time_or_watermarks_only(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["verify", "--closed-by", value]) == 2
     assert f"'{value}' is not an ISO UTC time like 2026-01-06T01:02:01Z" in capsys.readouterr().err
+
+
+def test_a_restarting_job_is_waited_for_until_it_has_a_watermark(
+    config: Config, streaming: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The session job is not there (being resubmitted), then runs without a watermark, then has one.
+    running = [{"jid": f"id-{name}", "name": name, "state": "RUNNING"} for name in launch.FLINK_JOBS]
+    resubmitting = [job for job in running if job["name"] != "session-metrics"]
+    states = iter([resubmitting, resubmitting, running, running])
+    monkeypatch.setattr(stack, "flink_jobs", lambda _config: next(states))
+    streaming["session-metrics"] = None
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+        if len(slept) == 3:
+            streaming["session-metrics"] = T + 5_000
+
+    found = horizon.engines_horizon(config, wait_s=60, sleep=sleep, clock=lambda: now[0])
+
+    assert found.closed_by_ms == T + 5_000
+    assert slept == [5, 5, 5]
+    out = capsys.readouterr().out
+    # Each reason once, in order.
+    assert out.count("waiting: flink session-metrics is not running") == 1
+    assert out.count("waiting: flink session-metrics Sink: upsert has no watermark yet") == 1
+    assert out.index("is not running") < out.index("has no watermark yet")
+
+
+def test_a_job_still_without_a_watermark_after_the_wait_fails_naming_it_and_the_wait(
+    config: Config, streaming: dict
+) -> None:
+    streaming["movie-sales"] = None
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with pytest.raises(horizon.NotYet, match=r"flink movie-sales Sink: upsert has no watermark yet.*\(waited 12 s\)"):
+        horizon.engines_horizon(config, wait_s=12, sleep=sleep, clock=lambda: now[0])
+    assert now[0] == 15  # asked at 0, 5, 10 and 15 s: the first ask past the deadline fails

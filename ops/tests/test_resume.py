@@ -94,7 +94,12 @@ def test_from_scratch_deletes_the_groups_and_the_checkpoints_together(
 
 @pytest.fixture
 def cluster(config: Config, monkeypatch: pytest.MonkeyPatch, root: Path) -> list[list[str]]:
-    """No build, a healthy cluster running nothing; records the flink run command lines."""
+    """No build, a healthy cluster running nothing; records the flink run command lines.
+
+    The CLI reads the test root's configuration, not the checkout's: a checkout whose stack holds
+    savepoints (after a live run) would otherwise make every job resume from them.
+    """
+    monkeypatch.setenv("CINESTREAM_ROOT", str(root))
     monkeypatch.setattr(jobs, "ensure_build", lambda config: None)
     monkeypatch.setattr(jobs, "flink_home", lambda config: Path("/flink"))
     monkeypatch.setattr(stack, "require_stack", lambda config, step: None)
