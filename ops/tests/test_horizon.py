@@ -152,3 +152,17 @@ def test_a_job_still_without_a_watermark_after_the_wait_fails_naming_it_and_the_
     with pytest.raises(horizon.NotYet, match=r"flink movie-sales Sink: upsert has no watermark yet.*\(waited 12 s\)"):
         horizon.engines_horizon(config, wait_s=12, sleep=sleep, clock=lambda: now[0])
     assert now[0] == 15  # asked at 0, 5, 10 and 15 s: the first ask past the deadline fails
+
+
+def test_the_late_events_queries_without_a_watermark_are_left_out(config: Config, streaming: dict) -> None:
+    # As on a live stack: each metric query has a <query>-late-events query beside it whose
+    # micro-batches carry batchWatermarkMs 0 (LateEvents keeps its watermark in state).
+    spark = config.home / "checkpoints/spark-metrics"
+    _batch(spark / "registration-metrics-late-events", 74, 0)
+    _batch(spark / "session-metrics-late-events", 74, 0)
+
+    assert horizon.spark_marks(config) == [
+        ("spark registration-metrics", T + 40_000),
+        ("spark session-metrics", T + 20_000),
+    ]
+    assert horizon.engines_horizon(config).closed_by_ms == T + 5_000
