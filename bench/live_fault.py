@@ -302,7 +302,7 @@ def main(argv: list[str]) -> int:
     if run_dir is not None:
         text = io.StringIO()
         with redirect_stdout(text):
-            rc = live_stats.report(config.home, Path("/nonexistent"), [run_dir], "live fault test")
+            rc = live_stats.report(config.home, None, [run_dir], "live fault test")
         lines += ["", text.getvalue().split("\n", 2)[2] if text.getvalue().count("\n") >= 2 else text.getvalue()]
         if rc:
             lost = "an event was lost or duplicated in the raw tables"

@@ -100,8 +100,12 @@ def alert_where(labels: dict) -> str:
     return f"{{{where}}}" if where else ""
 
 
-def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
-    """Prints the Markdown table; returns 1 when an event was lost or duplicated."""
+def report(home: Path, samples: Path | None, runs: list[Path], command: str) -> int:
+    """Prints the Markdown table; returns 1 when an event was lost or duplicated.
+
+    ``samples`` is the sampler's JSON-lines file; ``None`` (a run without the sampler, such as the
+    fault test) leaves the CPU and memory line out rather than printing an empty figure.
+    """
     config = cli.load_config()
     lines = [f"# Live mode: `{command}`", ""]
     produced = 0
@@ -153,7 +157,7 @@ def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
         count, distinct = live.query(config, f"SELECT count(*), count(DISTINCT event_id) FROM {table}")[0]
         raw += count
         duplicates += count - distinct
-    cpu = [json.loads(x) for x in samples.read_text().splitlines()] if samples.is_file() else []
+    cpu = [json.loads(x) for x in samples.read_text().splitlines()] if samples and samples.is_file() else []
     busy = [s for s in cpu if any(a <= s["t"] <= b for a, b in windows)]  # while every part ran
     cores = "n/a"
     if len(busy) >= 2:
@@ -167,9 +171,12 @@ def report(home: Path, samples: Path, runs: list[Path], command: str) -> int:
         "",
         f"- events produced {produced:,}, rows in the raw tables {raw:,} (lost: {lost}),"
         f" duplicate event ids {duplicates}",
-        f"- CPU while the generator ran: {cores} cores (the stack's processes; 2-core machine),"
-        f" peak RSS {peak:.2f} GiB",
     ]
+    if samples is not None:
+        lines.append(
+            f"- CPU while the generator ran: {cores} cores (the stack's processes; 2-core machine),"
+            f" peak RSS {peak:.2f} GiB"
+        )
     print("\n".join(lines))
     return 1 if lost != 0 or duplicates != 0 else 0
 
