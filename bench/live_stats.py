@@ -95,8 +95,12 @@ def _prometheus(port: int, query: str, at: float) -> list[dict]:
 
 
 def alert_where(labels: dict) -> str:
-    """``{engine}`` (or job) of an alert's labels, for ``AlertName{where}``; empty without one."""
+    """``{engine}`` (or job, with the scrape target for a target's own alert) of an alert's labels,
+    for ``AlertName{where}``; empty without one. ``{spark 127.0.0.1:4041}`` tells the streaming
+    loader's driver from the metric queries' one."""
     where = labels.get("engine") or labels.get("job_name") or labels.get("job") or ""
+    if where and "engine" not in labels and "job_name" not in labels and labels.get("instance"):
+        where = f"{where} {labels['instance']}"
     return f"{{{where}}}" if where else ""
 
 
