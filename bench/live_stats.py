@@ -7,7 +7,7 @@ daemons, the streaming Spark jobs, live itself and its generator), until killed.
 ``report --home H --samples FILE RUN_DIR...``: a Markdown table from the runs' ``live.json`` and
 ``timings.json``, the warehouse and Prometheus (docs/operations.md#live): freshness p50/p99 per
 engine, the alerts that fired while every part ran (a healthy run: none), events produced vs raw
-rows (no loss), duplicate event ids (none), the Flink jobs' lag when
+rows (no loss), duplicate event ids (none), the Flink jobs' lag and every consumer group's lag when
 the generator stopped, the time each stop step took, CPU cores and peak memory while the generator
 ran. Exit status 1 when an event is lost or duplicated.
 """
@@ -139,6 +139,14 @@ def report(home: Path, samples: Path | None, runs: list[Path], command: str) -> 
             stop.timestamp(),
         )
         lag_text = ", ".join(f"{r['metric'].get('job_name')} {float(r['value'][1]):.0f}" for r in lag) or "not scraped"
+        groups = _prometheus(config.prometheus_port, "cinestream:consumer_lag_records:sum_by_group", stop.timestamp())
+        groups_text = (
+            ", ".join(
+                f"{r['metric'].get('group')} {float(r['value'][1]):,.0f}"
+                for r in sorted(groups, key=lambda r: r["metric"].get("group", ""))
+            )
+            or "not scraped"
+        )
         span = max(1, int(stop.timestamp() - start.timestamp()))
         fired = _prometheus(
             config.prometheus_port, f'max_over_time(ALERTS{{alertstate="firing"}}[{span}s])', stop.timestamp()
@@ -150,6 +158,8 @@ def report(home: Path, samples: Path | None, runs: list[Path], command: str) -> 
             "",
             f"Alerts firing at any time while every part ran: {fired_text}.",
             f"Flink pendingRecords when the generator stopped: {lag_text}.",
+            "Consumer lag per group when the generator stopped (committed offsets; Flink commits on"
+            f" checkpoints, Spark's are its checkpoints' offset logs): {groups_text}.",
             "Stop: "
             + ", ".join(f"{name} {steps[name]:.0f} s" for name in live.SHUTDOWN_STEPS if name in steps)
             + f"; start {steps.get('start', 0):.0f} s.",
