@@ -790,11 +790,24 @@ class Live:
         return late
 
     def await_windows_closed(self, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
-        """Waits until :meth:`behind` is empty (every window ending by T - bound closed in both engines)."""
+        """Waits until :meth:`behind` is empty (every window ending by T - bound closed in both engines).
+
+        :raises StepFailed: after ``timeout_s``, naming what is behind; at once when the Spark
+            metric queries' application has exited while a query is behind (nothing would close
+            its windows; its log names the cause, e.g. an ``OutOfMemoryError``)
+        """
         target = _ms(self._target_ms())
         deadline = time.monotonic() + timeout_s
         late = self.behind()
         while late and time.monotonic() < deadline:
+            spark_behind = [x for x in late if x.startswith("spark ")]
+            if spark_behind and not stack.SPARK_METRICS.running(self.config):
+                log = self.config.log_dir / f"{stack.SPARK_METRICS.name}.log"
+                raise StepFailed(
+                    "windows closed",
+                    f"the Spark metric queries exited with {spark_behind[0]}: see {log}",
+                    log,
+                )
             time.sleep(3)
             late = self.behind()
         if late:

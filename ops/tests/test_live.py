@@ -426,6 +426,21 @@ def test_windows_not_closed_in_time_name_what_is_behind(config: Config, faked: l
     )
 
 
+def test_windows_wait_ends_at_once_when_the_spark_application_exited(
+    config: Config, faked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = _session(config, faked)
+    session.tick_at = TICK_AT
+    _batch(config.home / "checkpoints/spark-metrics/session-metrics", 3, TARGET_MS - 60_000, committed=True)
+    monkeypatch.setattr(stack.Background, "running", lambda self, config: self.name != "spark-metrics")
+    with pytest.raises(live.StepFailed) as failed:
+        session.await_windows_closed(timeout_s=3600)
+    assert failed.value.cause == (
+        "the Spark metric queries exited with spark session-metrics: watermark 2026-12-05T07:33:47.999Z:"
+        f" see {config.log_dir / 'spark-metrics.log'}"
+    )
+
+
 def test_flink_watermarks_judge_the_last_vertices_only(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
     nodes = [
         {"id": "src", "description": "Source: events"},
