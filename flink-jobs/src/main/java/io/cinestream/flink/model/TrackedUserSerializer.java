@@ -1,0 +1,118 @@
+package io.cinestream.flink.model;
+
+import io.cinestream.flink.logic.SeenEventIds;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The state format of {@link TrackedUser}: open sign_in (8 bytes), timer (8), the number of seen id
+ * longs (4) and the longs, the number of pending events (4) and each in {@link EventSerializer}'s
+ * format. No reflection, no Kryo.
+ */
+public final class TrackedUserSerializer extends TypeSerializerSingleton<TrackedUser> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The serializer (stateless). */
+  public static final TrackedUserSerializer INSTANCE = new TrackedUserSerializer();
+
+  @Override
+  public boolean isImmutableType() {
+    return false;
+  }
+
+  @Override
+  public TrackedUser createInstance() {
+    return new TrackedUser();
+  }
+
+  @Override
+  public TrackedUser copy(TrackedUser from) {
+    return from.copy();
+  }
+
+  @Override
+  public TrackedUser copy(TrackedUser from, TrackedUser reuse) {
+    return from.copy();
+  }
+
+  @Override
+  public int getLength() {
+    return -1;
+  }
+
+  @Override
+  public void serialize(TrackedUser u, DataOutputView out) throws IOException {
+    out.writeLong(u.openSignInMs);
+    out.writeLong(u.timerAtMs);
+    out.writeInt(u.seenIds.length);
+    for (long v : u.seenIds) {
+      out.writeLong(v);
+    }
+    out.writeInt(u.pending.length);
+    for (Event e : u.pending) {
+      EventSerializer.INSTANCE.serialize(e, out);
+    }
+  }
+
+  /**
+   * @throws IOException when reading fails or a length is negative (not this format)
+   */
+  @Override
+  public TrackedUser deserialize(DataInputView in) throws IOException {
+    TrackedUser u = new TrackedUser();
+    u.openSignInMs = in.readLong();
+    u.timerAtMs = in.readLong();
+    int ids = in.readInt();
+    if (ids < 0 || ids % 3 != 0) {
+      throw new IOException("corrupt TrackedUser state: " + ids + " seen-id longs");
+    }
+    if (ids > 0) {
+      u.seenIds = new long[ids];
+      for (int i = 0; i < ids; i++) {
+        u.seenIds[i] = in.readLong();
+      }
+    } else {
+      u.seenIds = SeenEventIds.NONE;
+    }
+    int events = in.readInt();
+    if (events < 0) {
+      throw new IOException("corrupt TrackedUser state: " + events + " pending events");
+    }
+    if (events > 0) {
+      u.pending = new Event[events];
+      for (int i = 0; i < events; i++) {
+        u.pending[i] = EventSerializer.INSTANCE.deserialize(in);
+      }
+    }
+    return u;
+  }
+
+  @Override
+  public TrackedUser deserialize(TrackedUser reuse, DataInputView in) throws IOException {
+    return deserialize(in);
+  }
+
+  @Override
+  public void copy(DataInputView in, DataOutputView out) throws IOException {
+    serialize(deserialize(in), out);
+  }
+
+  @Override
+  public TypeSerializerSnapshot<TrackedUser> snapshotConfiguration() {
+    return new TrackedUserSerializerSnapshot();
+  }
+
+  /** Restores {@link TrackedUserSerializer} from checkpoints and savepoints (format version 1). */
+  public static final class TrackedUserSerializerSnapshot
+      extends SimpleTypeSerializerSnapshot<TrackedUser> {
+    /** Used by Flink when it reads a snapshot. */
+    public TrackedUserSerializerSnapshot() {
+      super(() -> INSTANCE);
+    }
+  }
+}
