@@ -4,15 +4,14 @@ import io.cinestream.flink.logic.SeenEventIds;
 import io.cinestream.flink.logic.SessionRules;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.SessionChange;
-import io.cinestream.flink.model.TrackedUser;
-import io.cinestream.flink.model.TrackedUserSerializer;
+import io.cinestream.flink.model.UserState;
+import io.cinestream.flink.model.UserStateSerializer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,7 +43,7 @@ import org.apache.flink.util.Collector;
  * (the watermark trails that max by more than a millisecond) and its minute bucket may already have
  * been sent on.
  *
- * <p>State per user: ONE {@link TrackedUser} value (read once and written once per event and per
+ * <p>State per user: ONE {@link UserState} value (read once and written once per event and per
  * timer; docs/benchmark.md#where-the-flink-jobs-time-goes-now): the open session's sign_in (cleared
  * on close/expiry), the pending events (removed when applied), the seen ids (for the dedup
  * retention, 24 h rounded up to the hour) and the pending timer's instant. With no open session,
@@ -57,7 +56,7 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
   private final String jobName;
   private final long timeoutMs;
   private final Duration retention;
-  private transient ValueState<TrackedUser> user;
+  private transient ValueState<UserState> user;
   private transient EventIdDedup dedup;
 
   /**
@@ -75,7 +74,7 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
   public void open(OpenContext openContext) {
     user =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("tracked-user", TrackedUserSerializer.INSTANCE));
+            .getState(new ValueStateDescriptor<>("user-state", UserStateSerializer.INSTANCE));
     dedup = EventIdDedup.withCallerState(getRuntimeContext(), jobName, retention);
   }
 
@@ -89,7 +88,7 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
       }
       return;
     }
-    TrackedUser u = user.value();
+    UserState u = user.value();
     switch (dedup.judge(u == null ? SeenEventIds.NONE : u.seenIds, event, watermark)) {
       case DUPLICATE:
         return;
@@ -101,27 +100,27 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
         break;
     }
     if (u == null) {
-      u = new TrackedUser();
+      u = new UserState();
     }
     u.seenIds = SeenEventIds.with(u.seenIds, event.idHi(), event.idLo(), dedup.forgetAt(event));
     u.addPending(event);
     // The event is on time (after the watermark) and the id's expiry is a day later, so the
     // event's instant is the earliest new need of this key.
-    if (u.timerAtMs == TrackedUser.NONE || event.eventTimeMs() < u.timerAtMs) {
-      moveTimer(ctx.timerService(), u, event.eventTimeMs());
+    if (u.timerAtMs == UserState.NONE || event.eventTimeMs() < u.timerAtMs) {
+      UserState.moveTimer(ctx.timerService(), u, event.eventTimeMs());
     }
     user.update(u);
   }
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
-    TrackedUser u = user.value();
+    UserState u = user.value();
     if (u == null) {
       return; // not ours: every timer of this function is set together with its state
     }
-    u.timerAtMs = TrackedUser.NONE; // the timer that fired is no longer pending
+    u.timerAtMs = UserState.NONE; // the timer that fired is no longer pending
     Event[] atT = u.takePendingUpTo(t);
-    Long before = u.openSignInMs == TrackedUser.NONE ? null : u.openSignInMs;
+    Long before = u.openSignInMs == UserState.NONE ? null : u.openSignInMs;
     if (atT.length > 0 || (before != null && before + timeoutMs <= t)) {
       List<Event> events = atT.length == 0 ? List.of() : Arrays.asList(atT);
       SessionRules.Step step = SessionRules.at(ctx.getCurrentKey(), t, before, timeoutMs, events);
@@ -129,32 +128,16 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
         out.collect(change);
       }
       Long after = step.openSignInMs();
-      u.openSignInMs = after == null ? TrackedUser.NONE : after;
+      u.openSignInMs = after == null ? UserState.NONE : after;
     }
     u.seenIds = SeenEventIds.remainingAt(u.seenIds, t);
     if (u.isEmpty()) {
       user.clear();
       return;
     }
-    long expiry = u.openSignInMs == TrackedUser.NONE ? Long.MAX_VALUE : u.openSignInMs + timeoutMs;
+    long expiry = u.openSignInMs == UserState.NONE ? Long.MAX_VALUE : u.openSignInMs + timeoutMs;
     long next = Math.min(u.nextPendingMs(), Math.min(expiry, SeenEventIds.nextForgetAt(u.seenIds)));
-    moveTimer(ctx.timerService(), u, next);
+    UserState.moveTimer(ctx.timerService(), u, next);
     user.update(u);
-  }
-
-  /** Makes {@code atMs} (UTC ms; {@link Long#MAX_VALUE}: none) the user's one pending timer. */
-  private static void moveTimer(TimerService timers, TrackedUser u, long atMs) {
-    if (u.timerAtMs == atMs) {
-      return;
-    }
-    if (u.timerAtMs != TrackedUser.NONE) {
-      timers.deleteEventTimeTimer(u.timerAtMs);
-    }
-    if (atMs == Long.MAX_VALUE) {
-      u.timerAtMs = TrackedUser.NONE;
-    } else {
-      timers.registerEventTimeTimer(atMs);
-      u.timerAtMs = atMs;
-    }
   }
 }

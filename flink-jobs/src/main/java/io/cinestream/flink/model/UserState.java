@@ -2,27 +2,33 @@ package io.cinestream.flink.model;
 
 import io.cinestream.flink.logic.SeenEventIds;
 import java.util.Arrays;
+import org.apache.flink.streaming.api.TimerService;
 
 /**
- * Everything the session tracker keeps for one user, in ONE keyed value
+ * Everything a per-user keyed step keeps for one user, in ONE keyed value
  * (docs/benchmark.md#where-the-flink-jobs-time-goes-now): each event then costs one state lookup
- * and one write instead of one per concern (the seen ids, the pending events, the open session and
- * the pending timer were four states, read about fifteen times per event: with a million users each
- * read is a cache miss in its own map).
+ * and one write instead of one per concern. The session tracker had four states (seen ids, pending
+ * events, open session, pending timer) read about fifteen times per event, the registration step
+ * three (seen ids, counted slots, pending timer) read about eight times: with a million users each
+ * read is a cache miss in its own map.
  *
- * <p>Mutable on purpose: the tracker reads it, changes it in place and writes it back (the heap
- * backend copies it through {@link TrackedUserSerializer} while a snapshot needs the old version;
- * RocksDB serializes on the write). Fields:
+ * <p>Mutable on purpose: the owning function reads it, changes it in place and writes it back (the
+ * heap backend copies it through {@link UserStateSerializer} while a snapshot needs the old
+ * version; RocksDB serializes on the write). Fields, each used by the step named:
  *
  * <ul>
- *   <li>{@code openSignInMs}: sign_in time of the open session, UTC ms; {@link #NONE} when closed;
- *   <li>{@code seenIds}: the ids seen within the dedup retention, as {@link SeenEventIds} triples;
- *   <li>{@code pending}: the on-time events the watermark has not yet passed, in arrival order;
- *   <li>{@code timerAtMs}: the user's one pending event-time timer, UTC ms; {@link #NONE} when
- *       none.
+ *   <li>{@code seenIds} (both): the ids seen within the dedup retention, {@link SeenEventIds}
+ *       triples;
+ *   <li>{@code timerAtMs} (both): the user's one pending event-time timer, UTC ms; {@link #NONE}
+ *       when none;
+ *   <li>{@code openSignInMs} (sessions): sign_in time of the open session, UTC ms; {@link #NONE}
+ *       when closed;
+ *   <li>{@code pending} (sessions): the on-time events the watermark has not yet passed, in arrival
+ *       order;
+ *   <li>{@code slots} (registrations): the 15-minute slots the user was counted in.
  * </ul>
  */
-public final class TrackedUser {
+public final class UserState {
 
   /** The value of "none" for {@link #openSignInMs} and {@link #timerAtMs}. */
   public static final long NONE = Long.MIN_VALUE;
@@ -37,6 +43,9 @@ public final class TrackedUser {
 
   /** Pending on-time events, arrival order; never null. */
   public Event[] pending = NO_EVENTS;
+
+  /** Counted 15-minute slots ({@code RegistrationWindows.slotOf}); never null. */
+  public long[] slots = SeenEventIds.NONE;
 
   /** The pending timer's instant (UTC ms) or {@link #NONE}. */
   public long timerAtMs = NONE;
@@ -91,28 +100,30 @@ public final class TrackedUser {
     return min;
   }
 
-  /** True when nothing is left to keep: no open session, no pending event, no seen id. */
+  /** True when nothing is left to keep: no open session, pending event, seen id or slot. */
   public boolean isEmpty() {
-    return openSignInMs == NONE && pending.length == 0 && seenIds.length == 0;
+    return openSignInMs == NONE && pending.length == 0 && seenIds.length == 0 && slots.length == 0;
   }
 
   /** A copy that shares nothing mutable with this one (events are immutable). */
-  public TrackedUser copy() {
-    TrackedUser c = new TrackedUser();
+  public UserState copy() {
+    UserState c = new UserState();
     c.openSignInMs = openSignInMs;
     c.seenIds = seenIds.length == 0 ? SeenEventIds.NONE : seenIds.clone();
     c.pending = pending.length == 0 ? NO_EVENTS : pending.clone();
+    c.slots = slots.length == 0 ? SeenEventIds.NONE : slots.clone();
     c.timerAtMs = timerAtMs;
     return c;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TrackedUser u
+    return o instanceof UserState u
         && openSignInMs == u.openSignInMs
         && timerAtMs == u.timerAtMs
         && Arrays.equals(seenIds, u.seenIds)
-        && Arrays.equals(pending, u.pending);
+        && Arrays.equals(pending, u.pending)
+        && Arrays.equals(slots, u.slots);
   }
 
   @Override
@@ -122,14 +133,40 @@ public final class TrackedUser {
 
   @Override
   public String toString() {
-    return "TrackedUser{open="
+    return "UserState{open="
         + openSignInMs
         + ", ids="
         + seenIds.length / 3
         + ", pending="
         + Arrays.toString(pending)
+        + ", slots="
+        + Arrays.toString(slots)
         + ", timer="
         + timerAtMs
         + "}";
+  }
+
+  /**
+   * Makes {@code atMs} (UTC ms; {@link Long#MAX_VALUE}: none) the user's one pending event-time
+   * timer: deletes the pending one, registers the new one and records it in {@code u.timerAtMs}
+   * (the caller writes {@code u} back).
+   *
+   * @param timers the current key's timer service
+   * @param u the current key's value
+   * @param atMs event time, UTC ms
+   */
+  public static void moveTimer(TimerService timers, UserState u, long atMs) {
+    if (u.timerAtMs == atMs) {
+      return;
+    }
+    if (u.timerAtMs != NONE) {
+      timers.deleteEventTimeTimer(u.timerAtMs);
+    }
+    if (atMs == Long.MAX_VALUE) {
+      u.timerAtMs = NONE;
+    } else {
+      timers.registerEventTimeTimer(atMs);
+      u.timerAtMs = atMs;
+    }
   }
 }

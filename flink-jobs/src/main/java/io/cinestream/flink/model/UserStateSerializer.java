@@ -1,6 +1,5 @@
 package io.cinestream.flink.model;
 
-import io.cinestream.flink.logic.SeenEventIds;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -9,16 +8,16 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * The state format of {@link TrackedUser}: open sign_in (8 bytes), timer (8), the number of seen id
+ * The state format of {@link UserState}: open sign_in (8 bytes), timer (8), the number of seen id
  * longs (4) and the longs, the number of pending events (4) and each in {@link EventSerializer}'s
  * format. No reflection, no Kryo.
  */
-public final class TrackedUserSerializer extends TypeSerializerSingleton<TrackedUser> {
+public final class UserStateSerializer extends TypeSerializerSingleton<UserState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The serializer (stateless). */
-  public static final TrackedUserSerializer INSTANCE = new TrackedUserSerializer();
+  public static final UserStateSerializer INSTANCE = new UserStateSerializer();
 
   @Override
   public boolean isImmutableType() {
@@ -26,17 +25,17 @@ public final class TrackedUserSerializer extends TypeSerializerSingleton<Tracked
   }
 
   @Override
-  public TrackedUser createInstance() {
-    return new TrackedUser();
+  public UserState createInstance() {
+    return new UserState();
   }
 
   @Override
-  public TrackedUser copy(TrackedUser from) {
+  public UserState copy(UserState from) {
     return from.copy();
   }
 
   @Override
-  public TrackedUser copy(TrackedUser from, TrackedUser reuse) {
+  public UserState copy(UserState from, UserState reuse) {
     return from.copy();
   }
 
@@ -46,11 +45,15 @@ public final class TrackedUserSerializer extends TypeSerializerSingleton<Tracked
   }
 
   @Override
-  public void serialize(TrackedUser u, DataOutputView out) throws IOException {
+  public void serialize(UserState u, DataOutputView out) throws IOException {
     out.writeLong(u.openSignInMs);
     out.writeLong(u.timerAtMs);
     out.writeInt(u.seenIds.length);
     for (long v : u.seenIds) {
+      out.writeLong(v);
+    }
+    out.writeInt(u.slots.length);
+    for (long v : u.slots) {
       out.writeLong(v);
     }
     out.writeInt(u.pending.length);
@@ -63,25 +66,33 @@ public final class TrackedUserSerializer extends TypeSerializerSingleton<Tracked
    * @throws IOException when reading fails or a length is negative (not this format)
    */
   @Override
-  public TrackedUser deserialize(DataInputView in) throws IOException {
-    TrackedUser u = new TrackedUser();
+  public UserState deserialize(DataInputView in) throws IOException {
+    UserState u = new UserState();
     u.openSignInMs = in.readLong();
     u.timerAtMs = in.readLong();
     int ids = in.readInt();
     if (ids < 0 || ids % 3 != 0) {
-      throw new IOException("corrupt TrackedUser state: " + ids + " seen-id longs");
+      throw new IOException("corrupt UserState: " + ids + " seen-id longs");
     }
     if (ids > 0) {
       u.seenIds = new long[ids];
       for (int i = 0; i < ids; i++) {
         u.seenIds[i] = in.readLong();
       }
-    } else {
-      u.seenIds = SeenEventIds.NONE;
+    }
+    int slots = in.readInt();
+    if (slots < 0) {
+      throw new IOException("corrupt UserState: " + slots + " slots");
+    }
+    if (slots > 0) {
+      u.slots = new long[slots];
+      for (int i = 0; i < slots; i++) {
+        u.slots[i] = in.readLong();
+      }
     }
     int events = in.readInt();
     if (events < 0) {
-      throw new IOException("corrupt TrackedUser state: " + events + " pending events");
+      throw new IOException("corrupt UserState: " + events + " pending events");
     }
     if (events > 0) {
       u.pending = new Event[events];
@@ -93,7 +104,7 @@ public final class TrackedUserSerializer extends TypeSerializerSingleton<Tracked
   }
 
   @Override
-  public TrackedUser deserialize(TrackedUser reuse, DataInputView in) throws IOException {
+  public UserState deserialize(UserState reuse, DataInputView in) throws IOException {
     return deserialize(in);
   }
 
@@ -103,15 +114,15 @@ public final class TrackedUserSerializer extends TypeSerializerSingleton<Tracked
   }
 
   @Override
-  public TypeSerializerSnapshot<TrackedUser> snapshotConfiguration() {
-    return new TrackedUserSerializerSnapshot();
+  public TypeSerializerSnapshot<UserState> snapshotConfiguration() {
+    return new UserStateSerializerSnapshot();
   }
 
-  /** Restores {@link TrackedUserSerializer} from checkpoints and savepoints (format version 1). */
-  public static final class TrackedUserSerializerSnapshot
-      extends SimpleTypeSerializerSnapshot<TrackedUser> {
+  /** Restores {@link UserStateSerializer} from checkpoints and savepoints (format version 1). */
+  public static final class UserStateSerializerSnapshot
+      extends SimpleTypeSerializerSnapshot<UserState> {
     /** Used by Flink when it reads a snapshot. */
-    public TrackedUserSerializerSnapshot() {
+    public UserStateSerializerSnapshot() {
       super(() -> INSTANCE);
     }
   }

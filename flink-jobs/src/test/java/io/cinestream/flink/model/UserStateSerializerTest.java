@@ -8,55 +8,57 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-class TrackedUserSerializerTest {
+class UserStateSerializerTest {
 
   private static final String A = "00000000-0000-4000-8000-000000000001";
   private static final String B = "00000000-0000-4000-8000-000000000002";
 
-  private static byte[] write(TrackedUser u) throws IOException {
+  private static byte[] write(UserState u) throws IOException {
     DataOutputSerializer out = new DataOutputSerializer(64);
-    TrackedUserSerializer.INSTANCE.serialize(u, out);
+    UserStateSerializer.INSTANCE.serialize(u, out);
     return out.getCopyOfBuffer();
   }
 
-  private static TrackedUser sample() {
-    TrackedUser u = new TrackedUser();
+  private static UserState sample() {
+    UserState u = new UserState();
     u.openSignInMs = 60_000L;
     u.timerAtMs = 120_000L;
     Event in = Event.signIn(A, 60_000L, 9);
     Event out = Event.signOut(B, 120_000L, 9);
     u.seenIds = new long[] {in.idHi(), in.idLo(), 90_000_000L, out.idHi(), out.idLo(), 90_000_000L};
     u.addPending(out);
+    u.slots = new long[] {4L, 5L};
     return u;
   }
 
   @Test
   void roundTripsEveryField() throws IOException {
-    TrackedUser u = sample();
-    TrackedUser back =
-        TrackedUserSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(u)));
+    UserState u = sample();
+    UserState back = UserStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(u)));
     assertThat(back).isEqualTo(u);
     assertThat(back.pending).containsExactly(Event.signOut(B, 120_000L, 9));
-    // open 8 + timer 8 + id count 4 + 6 longs 48 + event count 4 + one sign_out 30
-    assertThat(write(u)).hasSize(102);
-    TrackedUser empty = new TrackedUser();
-    assertThat(TrackedUserSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(empty))))
+    // open 8 + timer 8 + id count 4 + 6 longs 48 + slot count 4 + 2 slots 16 + event count 4
+    // + one sign_out 30
+    assertThat(write(u)).hasSize(122);
+    UserState empty = new UserState();
+    assertThat(UserStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(write(empty))))
         .isEqualTo(empty);
   }
 
   @Test
   void copiesShareNothingMutable() {
-    TrackedUser u = sample();
-    TrackedUser c = TrackedUserSerializer.INSTANCE.copy(u);
+    UserState u = sample();
+    UserState c = UserStateSerializer.INSTANCE.copy(u);
     u.seenIds[2] = 1L;
+    u.slots[0] = 99L;
     u.addPending(Event.signIn(A, 180_000L, 9));
-    u.openSignInMs = TrackedUser.NONE;
+    u.openSignInMs = UserState.NONE;
     assertThat(c).isEqualTo(sample());
   }
 
   @Test
   void takesThePendingEventsUpToAnInstantAndKeepsTheRestInArrivalOrder() {
-    TrackedUser u = new TrackedUser();
+    UserState u = new UserState();
     Event e3 = Event.signIn(A, 3L, 1);
     Event e1 = Event.signOut(B, 1L, 1);
     Event e5 = Event.signOut(A, 5L, 1);
@@ -75,12 +77,12 @@ class TrackedUserSerializerTest {
   @Test
   void rejectsACorruptIdCount() throws IOException {
     DataOutputSerializer out = new DataOutputSerializer(32);
-    out.writeLong(TrackedUser.NONE);
-    out.writeLong(TrackedUser.NONE);
+    out.writeLong(UserState.NONE);
+    out.writeLong(UserState.NONE);
     out.writeInt(4); // not a multiple of 3
     assertThatThrownBy(
             () ->
-                TrackedUserSerializer.INSTANCE.deserialize(
+                UserStateSerializer.INSTANCE.deserialize(
                     new DataInputDeserializer(out.getCopyOfBuffer())))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("4 seen-id longs");
