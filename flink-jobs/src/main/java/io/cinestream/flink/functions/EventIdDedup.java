@@ -48,14 +48,57 @@ final class EventIdDedup {
    * @param retention how long (event time) a seen id is remembered at least; DESIGN: 24 h
    */
   EventIdDedup(RuntimeContext ctx, String jobName, Duration retention) {
+    this(ctx, jobName, retention, true);
+  }
+
+  private EventIdDedup(RuntimeContext ctx, String jobName, Duration retention, boolean ownState) {
     this.jobName = jobName;
     this.retentionMs = retention.toMillis();
     this.seen =
-        ctx.getState(
-            new ValueStateDescriptor<>(
-                "seen-event-ids", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        ownState
+            ? ctx.getState(
+                new ValueStateDescriptor<>(
+                    "seen-event-ids", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))
+            : null;
     this.duplicates = ctx.getMetricGroup().counter("duplicateEvents");
     this.late = ctx.getMetricGroup().counter("lateEvents");
+  }
+
+  /**
+   * A dedup whose caller keeps the seen ids in its own keyed value (one state per key instead of
+   * two): use {@link #judge} and {@link #forgetAt}; {@link #admit}, {@link #expire} and {@link
+   * #nextForgetAt} then throw {@link IllegalStateException}.
+   */
+  static EventIdDedup withCallerState(RuntimeContext ctx, String jobName, Duration retention) {
+    return new EventIdDedup(ctx, jobName, retention, false);
+  }
+
+  /**
+   * Decides what happens to {@code event} given the key's seen ids, and counts duplicates and late
+   * events; remembers nothing (the caller adds the id with {@link SeenEventIds#with} and {@link
+   * #forgetAt} when the verdict is {@link Verdict#ON_TIME}).
+   *
+   * @param ids the key's seen ids ({@link SeenEventIds} layout, never null)
+   * @param event a deduplication candidate of the current key
+   * @param watermark the operator's current watermark ({@link Long#MIN_VALUE} before the first)
+   */
+  Verdict judge(long[] ids, Event event, long watermark) {
+    if (SeenEventIds.contains(ids, event.idHi(), event.idLo())) {
+      duplicates.inc();
+      return Verdict.DUPLICATE;
+    }
+    if (watermark != Long.MIN_VALUE && event.eventTimeMs() <= watermark) {
+      late.inc();
+      return Verdict.LATE;
+    }
+    return Verdict.ON_TIME;
+  }
+
+  private ValueState<long[]> own() {
+    if (seen == null) {
+      throw new IllegalStateException("this dedup's ids are kept by its caller");
+    }
+    return seen;
   }
 
   /** What {@link #admit} decided. */
@@ -75,19 +118,15 @@ final class EventIdDedup {
    * @param watermark the operator's current watermark ({@link Long#MIN_VALUE} before the first)
    */
   Verdict admit(Event event, long watermark) throws Exception {
-    long[] ids = seen.value();
-    if (ids != null && SeenEventIds.contains(ids, event.idHi(), event.idLo())) {
-      duplicates.inc();
-      return Verdict.DUPLICATE;
+    long[] ids = own().value();
+    if (ids == null) {
+      ids = SeenEventIds.NONE;
     }
-    if (watermark != Long.MIN_VALUE && event.eventTimeMs() <= watermark) {
-      late.inc();
-      return Verdict.LATE;
+    Verdict verdict = judge(ids, event, watermark);
+    if (verdict == Verdict.ON_TIME) {
+      seen.update(SeenEventIds.with(ids, event.idHi(), event.idLo(), forgetAt(event)));
     }
-    seen.update(
-        SeenEventIds.with(
-            ids == null ? SeenEventIds.NONE : ids, event.idHi(), event.idLo(), forgetAt(event)));
-    return Verdict.ON_TIME;
+    return verdict;
   }
 
   /** When the id of {@code event} may be forgotten, UTC ms (see {@link SeenEventIds#forgetAt}). */
@@ -106,7 +145,7 @@ final class EventIdDedup {
    * left.
    */
   void expire(long nowMs) throws Exception {
-    long[] ids = seen.value();
+    long[] ids = own().value();
     if (ids == null) {
       return;
     }
@@ -122,7 +161,7 @@ final class EventIdDedup {
    * When the next id may be forgotten (event time, ms), {@link Long#MAX_VALUE} when none is held.
    */
   long nextForgetAt() throws Exception {
-    long[] ids = seen.value();
+    long[] ids = own().value();
     return ids == null ? Long.MAX_VALUE : SeenEventIds.nextForgetAt(ids);
   }
 }

@@ -2,14 +2,16 @@ package io.cinestream.flink.functions;
 
 import io.cinestream.flink.RegistrationMetricsJob;
 import io.cinestream.flink.logic.RegistrationWindows;
+import io.cinestream.flink.logic.SeenEventIds;
 import io.cinestream.flink.model.Event;
+import io.cinestream.flink.model.UserState;
+import io.cinestream.flink.model.UserStateSerializer;
 import io.cinestream.flink.model.WindowPresence;
 import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -24,11 +26,12 @@ import org.apache.flink.util.Collector;
  * Summing these per window ({@link SumWindowPresence}) counts each user once per window. Duplicates
  * are dropped; late registrations go to {@link DeduplicateAndFlagLate#LATE} and leave no state.
  *
- * <p>State per user: the 15-minute slots the user was counted in ({@code long[]}), until the last
- * window containing a slot has ended; the seen event ids ({@code long[]}, three longs per id) for
- * the dedup retention (24 h, rounded up to the hour); and the instant of the user's one pending
- * event-time timer ({@link SingleTimer}), at the earliest instant a slot or an id may be forgotten.
- * All of it is cleared when everything has been forgotten.
+ * <p>State per user: ONE {@link UserState} value (read once and written at most once per event and
+ * per timer; docs/benchmark.md#where-the-flink-jobs-time-goes-now) holding the 15-minute slots the
+ * user was counted in, until the last window containing a slot has ended; the seen event ids (three
+ * longs per id) for the dedup retention (24 h, rounded up to the hour); and the instant of the
+ * user's one pending event-time timer, at the earliest instant a slot or an id may be forgotten.
+ * The value is cleared when everything has been forgotten.
  *
  * <p>Output: presences emitted as soon as the registration is seen, with the event's timestamp; the
  * second stage holds them until the watermark passes the window's end.
@@ -36,13 +39,11 @@ import org.apache.flink.util.Collector;
 public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event, WindowPresence> {
 
   private static final long serialVersionUID = 1L;
-  private static final long[] NONE = new long[0];
 
   private final String jobName;
   private final Duration retention;
-  private transient ValueState<long[]> seenSlots;
+  private transient ValueState<UserState> user;
   private transient EventIdDedup dedup;
-  private transient SingleTimer timer;
 
   /**
    * @param jobName the {@code job} column of late events, e.g. {@code registration-metrics}
@@ -55,20 +56,18 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
 
   @Override
   public void open(OpenContext openContext) {
-    seenSlots =
+    user =
         getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(
-                    "seen-slots", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-    dedup = new EventIdDedup(getRuntimeContext(), jobName, retention);
-    timer = new SingleTimer(getRuntimeContext());
+            .getState(new ValueStateDescriptor<>("user-state", UserStateSerializer.INSTANCE));
+    dedup = EventIdDedup.withCallerState(getRuntimeContext(), jobName, retention);
   }
 
   @Override
   public void processElement(Event event, Context ctx, Collector<WindowPresence> out)
       throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    switch (dedup.admit(event, watermark)) {
+    UserState u = user.value();
+    switch (dedup.judge(u == null ? SeenEventIds.NONE : u.seenIds, event, watermark)) {
       case DUPLICATE:
         return;
       case LATE:
@@ -78,57 +77,66 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
       default:
         break;
     }
-    timer.setIfEarlier(ctx.timerService(), dedup.forgetAt(event));
+    if (u == null) {
+      u = new UserState();
+    }
+    long forgetAt = dedup.forgetAt(event);
+    u.seenIds = SeenEventIds.with(u.seenIds, event.idHi(), event.idLo(), forgetAt);
+    long next = forgetAt;
     long slot = RegistrationWindows.slotOf(event.eventTimeMs());
-    long[] seen = seenSlots.value();
-    if (seen == null) {
-      seen = NONE;
-    }
-    int mask = RegistrationWindows.newWindows(slot, seen);
-    if (mask == 0) {
-      // Every window of this slot already counts the user: nothing to emit or remember.
-      return;
-    }
-    for (int bit = 0; bit < 5; bit++) {
-      if ((mask & (1 << bit)) != 0) {
-        long start = RegistrationWindows.windowStartMs(slot, bit);
-        out.collect(
-            new WindowPresence(
-                bit == RegistrationWindows.TUMBLING
-                    ? RegistrationMetricsJob.TUMBLING_1H
-                    : RegistrationMetricsJob.SLIDING_1H_15M,
-                start,
-                start + RegistrationWindows.WINDOW_MS,
-                1L));
+    int mask = RegistrationWindows.newWindows(slot, u.slots);
+    // mask 0: every window of this slot already counts the user: nothing to emit or remember.
+    if (mask != 0) {
+      for (int bit = 0; bit < 5; bit++) {
+        if ((mask & (1 << bit)) != 0) {
+          long start = RegistrationWindows.windowStartMs(slot, bit);
+          out.collect(
+              new WindowPresence(
+                  bit == RegistrationWindows.TUMBLING
+                      ? RegistrationMetricsJob.TUMBLING_1H
+                      : RegistrationMetricsJob.SLIDING_1H_15M,
+                  start,
+                  start + RegistrationWindows.WINDOW_MS,
+                  1L));
+        }
       }
+      long[] slots = Arrays.copyOf(u.slots, u.slots.length + 1);
+      slots[u.slots.length] = slot;
+      u.slots = slots;
+      next = Math.min(next, RegistrationWindows.lastWindowEndMs(slot));
     }
-    long[] updated = Arrays.copyOf(seen, seen.length + 1);
-    updated[seen.length] = slot;
-    seenSlots.update(updated);
-    timer.setIfEarlier(ctx.timerService(), RegistrationWindows.lastWindowEndMs(slot));
+    if (u.timerAtMs == UserState.NONE || next < u.timerAtMs) {
+      UserState.moveTimer(ctx.timerService(), u, next);
+    }
+    user.update(u);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowPresence> out)
       throws Exception {
-    timer.fired();
+    UserState u = user.value();
+    if (u == null) {
+      return; // not ours: every timer of this function is set together with its state
+    }
+    u.timerAtMs = UserState.NONE; // the timer that fired is no longer pending
     long next = Long.MAX_VALUE;
-    long[] seen = seenSlots.value();
-    if (seen != null) {
-      long[] kept =
-          Arrays.stream(seen)
-              .filter(s -> RegistrationWindows.lastWindowEndMs(s) > timestamp)
-              .toArray();
-      if (kept.length == 0) {
-        seenSlots.clear();
-      } else {
-        seenSlots.update(kept);
-        for (long s : kept) {
-          next = Math.min(next, RegistrationWindows.lastWindowEndMs(s));
-        }
+    int kept = 0;
+    long[] slots = new long[u.slots.length];
+    for (long s : u.slots) {
+      long end = RegistrationWindows.lastWindowEndMs(s);
+      if (end > timestamp) {
+        slots[kept++] = s;
+        next = Math.min(next, end);
       }
     }
-    dedup.expire(timestamp);
-    timer.set(ctx.timerService(), Math.min(next, dedup.nextForgetAt()));
+    u.slots = kept == 0 ? SeenEventIds.NONE : Arrays.copyOf(slots, kept);
+    u.seenIds = SeenEventIds.remainingAt(u.seenIds, timestamp);
+    if (u.isEmpty()) {
+      user.clear();
+      return;
+    }
+    UserState.moveTimer(
+        ctx.timerService(), u, Math.min(next, SeenEventIds.nextForgetAt(u.seenIds)));
+    user.update(u);
   }
 }

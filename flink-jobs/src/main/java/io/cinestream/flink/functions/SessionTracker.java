@@ -1,18 +1,17 @@
 package io.cinestream.flink.functions;
 
+import io.cinestream.flink.logic.SeenEventIds;
 import io.cinestream.flink.logic.SessionRules;
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.SessionChange;
+import io.cinestream.flink.model.UserState;
+import io.cinestream.flink.model.UserStateSerializer;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -23,15 +22,14 @@ import org.apache.flink.util.Collector;
  *
  * <p>Input: sign_in/sign_out {@link Event}s, possibly out of order and repeated. Duplicates are
  * dropped, late events go to {@link DeduplicateAndFlagLate#LATE} and leave no state. Each on-time
- * event is appended to the user's pending list (an append: no list is read or copied per event);
- * when the watermark passes an instant, every pending event of the user at that instant is applied
- * in {@link SessionRules#SAME_INSTANT_ORDER}, so arrival order never matters. The open session
- * expires at sign_in + timeout.
+ * event is appended to the user's pending events; when the watermark passes an instant, every
+ * pending event of the user at that instant is applied in {@link SessionRules#SAME_INSTANT_ORDER},
+ * so arrival order never matters. The open session expires at sign_in + timeout.
  *
- * <p>Timers: ONE pending event-time timer per user ({@link SingleTimer}), at the earliest of: the
- * earliest pending event's instant, the open session's expiry, the instant the oldest seen id may
- * be forgotten. Each firing handles exactly its instant (its events, the expiry, the ids) and sets
- * the next, so every change is emitted with its own instant as timestamp.
+ * <p>Timers: ONE pending event-time timer per user, at the earliest of: the earliest pending
+ * event's instant, the open session's expiry, the instant the oldest seen id may be forgotten. Each
+ * firing handles exactly its instant (its events, the expiry, the ids) and sets the next, so every
+ * change is emitted with its own instant as timestamp.
  *
  * <p>Output: one {@link SessionChange} per event (OPENED, IGNORED_SIGN_IN, CLOSED, ORPHAN_SIGN_OUT)
  * plus EXPIRED at sign_in + timeout, each timestamped with its instant.
@@ -45,10 +43,11 @@ import org.apache.flink.util.Collector;
  * (the watermark trails that max by more than a millisecond) and its minute bucket may already have
  * been sent on.
  *
- * <p>State per user: the open session's sign_in (cleared on close/expiry), the pending events
- * (cleared when applied), the seen ids (for the dedup retention, 24 h rounded up to the hour) and
- * the pending timer's instant. With no open session, nothing pending and every id forgotten, the
- * key holds no state and no timer.
+ * <p>State per user: ONE {@link UserState} value (read once and written once per event and per
+ * timer; docs/benchmark.md#where-the-flink-jobs-time-goes-now): the open session's sign_in (cleared
+ * on close/expiry), the pending events (removed when applied), the seen ids (for the dedup
+ * retention, 24 h rounded up to the hour) and the pending timer's instant. With no open session,
+ * nothing pending and every id forgotten, the key holds no state and no timer.
  */
 public class SessionTracker extends KeyedProcessFunction<Integer, Event, SessionChange> {
 
@@ -57,10 +56,8 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
   private final String jobName;
   private final long timeoutMs;
   private final Duration retention;
-  private transient ValueState<Long> openSignIn;
-  private transient ListState<Event> pending;
+  private transient ValueState<UserState> user;
   private transient EventIdDedup dedup;
-  private transient SingleTimer timer;
 
   /**
    * @param jobName the {@code job} column of late events, e.g. {@code session-metrics}
@@ -75,14 +72,10 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
 
   @Override
   public void open(OpenContext openContext) {
-    openSignIn =
-        getRuntimeContext().getState(new ValueStateDescriptor<>("open-sign-in", Types.LONG));
-    pending =
+    user =
         getRuntimeContext()
-            .getListState(
-                new ListStateDescriptor<>("pending-events", TypeInformation.of(Event.class)));
-    dedup = new EventIdDedup(getRuntimeContext(), jobName, retention);
-    timer = new SingleTimer(getRuntimeContext());
+            .getState(new ValueStateDescriptor<>("user-state", UserStateSerializer.INSTANCE));
+    dedup = EventIdDedup.withCallerState(getRuntimeContext(), jobName, retention);
   }
 
   @Override
@@ -95,7 +88,8 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
       }
       return;
     }
-    switch (dedup.admit(event, watermark)) {
+    UserState u = user.value();
+    switch (dedup.judge(u == null ? SeenEventIds.NONE : u.seenIds, event, watermark)) {
       case DUPLICATE:
         return;
       case LATE:
@@ -105,52 +99,45 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
       default:
         break;
     }
-    pending.add(event);
+    if (u == null) {
+      u = new UserState();
+    }
+    u.seenIds = SeenEventIds.with(u.seenIds, event.idHi(), event.idLo(), dedup.forgetAt(event));
+    u.addPending(event);
     // The event is on time (after the watermark) and the id's expiry is a day later, so the
     // event's instant is the earliest new need of this key.
-    timer.setIfEarlier(ctx.timerService(), event.eventTimeMs());
+    if (u.timerAtMs == UserState.NONE || event.eventTimeMs() < u.timerAtMs) {
+      UserState.moveTimer(ctx.timerService(), u, event.eventTimeMs());
+    }
+    user.update(u);
   }
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
-    timer.fired();
-    List<Event> atT = new ArrayList<>();
-    List<Event> later = new ArrayList<>();
-    long nextPending = Long.MAX_VALUE;
-    Iterable<Event> all = pending.get();
-    if (all != null) {
-      for (Event e : all) {
-        if (e.eventTimeMs() <= t) {
-          atT.add(e);
-        } else {
-          later.add(e);
-          nextPending = Math.min(nextPending, e.eventTimeMs());
-        }
-      }
+    UserState u = user.value();
+    if (u == null) {
+      return; // not ours: every timer of this function is set together with its state
     }
-    if (!atT.isEmpty()) {
-      if (later.isEmpty()) {
-        pending.clear();
-      } else {
-        pending.update(later);
-      }
-    }
-    Long before = openSignIn.value();
-    if (!atT.isEmpty() || (before != null && before + timeoutMs <= t)) {
-      SessionRules.Step step = SessionRules.at(ctx.getCurrentKey(), t, before, timeoutMs, atT);
+    u.timerAtMs = UserState.NONE; // the timer that fired is no longer pending
+    Event[] atT = u.takePendingUpTo(t);
+    Long before = u.openSignInMs == UserState.NONE ? null : u.openSignInMs;
+    if (atT.length > 0 || (before != null && before + timeoutMs <= t)) {
+      List<Event> events = atT.length == 0 ? List.of() : Arrays.asList(atT);
+      SessionRules.Step step = SessionRules.at(ctx.getCurrentKey(), t, before, timeoutMs, events);
       for (SessionChange change : step.changes()) {
         out.collect(change);
       }
       Long after = step.openSignInMs();
-      if (after == null) {
-        openSignIn.clear();
-      } else if (!after.equals(before)) {
-        openSignIn.update(after);
-      }
-      before = after;
+      u.openSignInMs = after == null ? UserState.NONE : after;
     }
-    dedup.expire(t);
-    long expiry = before == null ? Long.MAX_VALUE : before + timeoutMs;
-    timer.set(ctx.timerService(), Math.min(nextPending, Math.min(expiry, dedup.nextForgetAt())));
+    u.seenIds = SeenEventIds.remainingAt(u.seenIds, t);
+    if (u.isEmpty()) {
+      user.clear();
+      return;
+    }
+    long expiry = u.openSignInMs == UserState.NONE ? Long.MAX_VALUE : u.openSignInMs + timeoutMs;
+    long next = Math.min(u.nextPendingMs(), Math.min(expiry, SeenEventIds.nextForgetAt(u.seenIds)));
+    UserState.moveTimer(ctx.timerService(), u, next);
+    user.update(u);
   }
 }

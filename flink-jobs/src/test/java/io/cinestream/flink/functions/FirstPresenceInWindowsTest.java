@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cinestream.flink.model.Event;
 import io.cinestream.flink.model.LateEvent;
+import io.cinestream.flink.model.UserState;
+import io.cinestream.flink.model.UserStateSerializer;
 import io.cinestream.flink.model.WindowPresence;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -19,6 +25,24 @@ class FirstPresenceInWindowsTest {
 
   private static String id(int n) {
     return String.format("00000000-0000-4000-8000-%012d", n);
+  }
+
+  private static final long SLOT = 15 * 60_000L;
+
+  /** The keyed value of {@code userId} (read through the operator's keyed state backend). */
+  private static UserState stateOf(
+      KeyedOneInputStreamOperatorTestHarness<Integer, Event, WindowPresence> harness, int userId)
+      throws Exception {
+    KeyedStateBackend<Integer> backend = harness.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey(userId);
+    UserState u =
+        backend
+            .getPartitionedState(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>("user-state", UserStateSerializer.INSTANCE))
+            .value();
+    return u == null ? new UserState() : u;
   }
 
   private static long at(String utc) {
@@ -66,23 +90,31 @@ class FirstPresenceInWindowsTest {
               sliding("2026-11-20T10:30:00Z"),
               sliding("2026-11-20T10:45:00Z"),
               tumbling("2026-11-20T10:00:00Z"));
-      // Per user: seen slots, seen event ids, the instant of its one pending timer.
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(2 * 3);
+      // One value per user: seen slots, seen event ids, the instant of its one pending timer.
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
       assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+      long slot1020 = at("2026-11-20T10:15:00Z") / SLOT;
+      long slot1050 = at("2026-11-20T10:45:00Z") / SLOT;
+      assertThat(stateOf(harness, 7).slots).containsExactly(slot1020, slot1050);
+      assertThat(stateOf(harness, 7).seenIds).hasSize(3 * 3);
+      // The timer: the end of the first slot's last window [10:15, 11:15).
+      assertThat(stateOf(harness, 7).timerAtMs).isEqualTo(at("2026-11-20T11:15:00Z") - 1);
 
       // The first slot's last window [10:15, 11:15) ends: user 8's slots are forgotten, user 7
       // keeps slot 10:45 until [10:45, 11:45) ends.
       harness.processWatermark(at("2026-11-20T11:15:00Z") - 1);
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(3 + 2);
+      assertThat(stateOf(harness, 7).slots).containsExactly(slot1050);
+      assertThat(stateOf(harness, 8).slots).isEmpty();
       assertThat(harness.numEventTimeTimers()).isEqualTo(2);
       harness.processWatermark(at("2026-11-20T11:45:00Z") - 1);
-      assertThat(harness.numKeyedStateEntries())
-          .as("only the seen ids and their timers")
-          .isEqualTo(4);
+      assertThat(stateOf(harness, 7).slots).as("only the seen ids and their timers").isEmpty();
+      assertThat(stateOf(harness, 7).timerAtMs).isEqualTo(at("2026-11-21T11:00:00Z"));
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
       assertThat(harness.numEventTimeTimers()).isEqualTo(2);
       // The ids (10:20 to 10:50) are kept 24 h, rounded up to the hour: until the next day 11:00.
       harness.processWatermark(at("2026-11-21T11:00:00Z") - 1);
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(4);
+      assertThat(stateOf(harness, 7).seenIds).hasSize(3 * 3);
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
       harness.processWatermark(at("2026-11-21T11:00:00Z"));
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
@@ -113,7 +145,7 @@ class FirstPresenceInWindowsTest {
       assertThat(harness.extractOutputValues()).hasSize(5);
       assertThat(harness.numKeyedStateEntries())
           .as("user 7: its seen id and timer; user 9 (late only): nothing")
-          .isEqualTo(2);
+          .isEqualTo(1);
       harness.processWatermark(at("2026-11-21T11:00:00Z"));
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();

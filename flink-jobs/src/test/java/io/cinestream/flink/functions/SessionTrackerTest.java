@@ -63,11 +63,11 @@ class SessionTrackerTest {
             new SessionChange(Kind.IGNORED_SIGN_IN, 1, 2 * MIN, 1 * MIN),
             new SessionChange(Kind.CLOSED, 1, 5 * MIN, 1 * MIN));
     assertThat(harness.numKeyedStateEntries())
-        .as("no session, nothing pending: only the seen ids and the timer that forgets them")
-        .isEqualTo(2);
+        .as("no session, nothing pending: one value holding the seen ids and the cleanup instant")
+        .isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).as("no expiry timer, one cleanup timer").isEqualTo(1);
     harness.processWatermark(HOUR * 25 - 1);
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     harness.processWatermark(HOUR * 25);
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
@@ -107,8 +107,8 @@ class SessionTrackerTest {
     harness.processWatermark(5 * MIN);
 
     assertThat(harness.numKeyedStateEntries())
-        .as("open sign_in, seen ids, pending timer instant")
-        .isEqualTo(3);
+        .as("one value per user: open sign_in, seen ids, pending timer instant")
+        .isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).as("one timer per user").isEqualTo(1);
     harness.processWatermark(11 * MIN);
     assertThat(harness.extractOutputValues())
@@ -148,7 +148,7 @@ class SessionTrackerTest {
                 "sign_in",
                 8 * MIN,
                 8 * MIN + 1));
-    assertThat(harness.numKeyedStateEntries()).as("user 6 (late only) has none").isEqualTo(2);
+    assertThat(harness.numKeyedStateEntries()).as("user 6 (late only) has none").isEqualTo(1);
     harness.processWatermark(HOUR * 25);
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
