@@ -225,30 +225,21 @@ def lake_backfill(
     return spark_submit(config, spark_home, LAKE_BACKFILL_MAIN, args, master=config.spark_loader_master)
 
 
-#: The unbounded metric queries keep their state (open sessions, seen event ids, window counts) in
-#: Spark's RocksDB state store, off the driver's heap: the default HDFS-backed store holds every
-#: key's state on the heap and ran out of a 2 GiB driver at 20,000 events/s
-#: (docs/benchmark.md#live-mode). A checkpoint records its provider, so a query restored from an
-#: older checkpoint keeps the provider it was started with.
-SPARK_STREAMING_STATE_CONF = (
-    "spark.sql.streaming.stateStore.providerClass="
-    "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
-)
-
-
 def spark_metrics(config: Config, spark_home: Path, *, bounded: bool) -> Launch:
     """MetricsSparkJob: the three Spark metric queries.
 
     :param bounded: True: available-now trigger (what the topics hold now), then stop; False:
         processing-time trigger, runs until stopped, with its Prometheus endpoint
-        (:func:`spark_prometheus_conf` on ``SPARK_METRICS_UI_PORT``) and its state in RocksDB
-        (:data:`SPARK_STREAMING_STATE_CONF`)
+        (:func:`spark_prometheus_conf` on ``SPARK_METRICS_UI_PORT``)
     """
     args = [*_endpoints(config), "--checkpoint-dir", str(config.home / "checkpoints/spark-metrics")]
     if bounded:
         return spark_submit(config, spark_home, SPARK_METRICS_MAIN, [*args, "--once"])
-    conf = [*spark_prometheus_conf(config.spark_metrics_ui_port), *SPARK_STREAMING_STATE_CONF]
-    return _ui_on_loopback(spark_submit(config, spark_home, SPARK_METRICS_MAIN, args, conf=conf))
+    return _ui_on_loopback(
+        spark_submit(
+            config, spark_home, SPARK_METRICS_MAIN, args, conf=spark_prometheus_conf(config.spark_metrics_ui_port)
+        )
+    )
 
 
 def flink_cli(config: Config, flink_home: Path, args: Sequence[str]) -> Launch:

@@ -119,9 +119,7 @@ def test_spark_metrics(config: Config, root: Path, bounded: bool) -> None:
     got = launch.spark_metrics(config, SPARK, bounded=bounded)
     prefix = spark_prefix(root, "local[2]", log4j(root))
     if not bounded:  # streaming: its UI and Prometheus endpoint on SPARK_METRICS_UI_PORT (4040)
-        rocksdb = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
-        state = ["--conf", f"spark.sql.streaming.stateStore.providerClass={rocksdb}"]
-        prefix = [*prefix[:11], *prometheus_conf(4040), *state, *prefix[11:]]
+        prefix = [*prefix[:11], *prometheus_conf(4040), *prefix[11:]]
     assert got.argv == [
         *prefix,
         "--class",
