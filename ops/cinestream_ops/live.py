@@ -805,7 +805,7 @@ class Live:
                 log = self.config.log_dir / f"{stack.SPARK_METRICS.name}.log"
                 raise StepFailed(
                     "windows closed",
-                    f"the Spark metric queries exited with {spark_behind[0]}: see {log}",
+                    f"the Spark metric queries' application exited with {spark_behind[0]}",
                     log,
                 )
             time.sleep(3)
