@@ -72,8 +72,7 @@ def alerts(config: Config) -> list[dict]:
 
 def firing(config: Config) -> list[str]:
     """The firing alerts as ``name{engine=...}`` (engine or job label when present), sorted."""
-    labels = [a.get("labels", {}) for a in alerts(config) if a.get("state") == "firing"]
-    return sorted({ls.get("alertname", "?") + live_stats.alert_where(ls) for ls in labels})
+    return live_stats.alert_names(a.get("labels", {}) for a in alerts(config) if a.get("state") == "firing")
 
 
 def stale_flink_firing(config: Config) -> bool:

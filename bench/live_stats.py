@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -98,8 +99,13 @@ ALERT_GRACE_S = 60
 """Seconds after every part of live runs before an alert counts as fired while running."""
 
 
+def alert_names(labels: Iterable[dict]) -> list[str]:
+    """``AlertName{where}`` (:func:`alert_where`) of each alert's labels, sorted, each once."""
+    return sorted({ls.get("alertname", "?") + alert_where(ls) for ls in labels})
+
+
 def _alert_names(results: list[dict]) -> str:
-    return ", ".join(sorted({r["metric"].get("alertname", "?") + alert_where(r["metric"]) for r in results}))
+    return ", ".join(alert_names(r["metric"] for r in results))
 
 
 def alert_where(labels: dict) -> str:
