@@ -66,8 +66,8 @@ final class EventIdDedup {
 
   /**
    * A dedup whose caller keeps the seen ids in its own keyed value (one state per key instead of
-   * two): use {@link #judge} and {@link #forgetAt}; {@link #admit}, {@link #expire} and {@link
-   * #nextForgetAt} then throw {@link IllegalStateException}.
+   * two): use {@link #judge}, {@link #remember} and {@link #forgetAt}; {@link #admit}, {@link
+   * #expire} and {@link #nextForgetAt} then throw {@link IllegalStateException}.
    */
   static EventIdDedup withCallerState(RuntimeContext ctx, String jobName, Duration retention) {
     return new EventIdDedup(ctx, jobName, retention, false);
@@ -75,8 +75,8 @@ final class EventIdDedup {
 
   /**
    * Decides what happens to {@code event} given the key's seen ids, and counts duplicates and late
-   * events; remembers nothing (the caller adds the id with {@link SeenEventIds#with} and {@link
-   * #forgetAt} when the verdict is {@link Verdict#ON_TIME}).
+   * events; remembers nothing (the caller adds the id with {@link #remember} when the verdict is
+   * {@link Verdict#ON_TIME}).
    *
    * @param ids the key's seen ids ({@link SeenEventIds} layout, never null)
    * @param event a deduplication candidate of the current key
@@ -124,9 +124,19 @@ final class EventIdDedup {
     }
     Verdict verdict = judge(ids, event, watermark);
     if (verdict == Verdict.ON_TIME) {
-      seen.update(SeenEventIds.with(ids, event.idHi(), event.idLo(), forgetAt(event)));
+      seen.update(remember(ids, event));
     }
     return verdict;
+  }
+
+  /**
+   * {@code ids} with the id of {@code event} added, to be forgotten at {@link #forgetAt}: what to
+   * keep after an {@link Verdict#ON_TIME} verdict.
+   *
+   * @param ids the key's seen ids ({@link SeenEventIds} layout, never null); not modified
+   */
+  long[] remember(long[] ids, Event event) {
+    return SeenEventIds.with(ids, event.idHi(), event.idLo(), forgetAt(event));
   }
 
   /** When the id of {@code event} may be forgotten, UTC ms (see {@link SeenEventIds#forgetAt}). */

@@ -80,9 +80,8 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
     if (u == null) {
       u = new UserState();
     }
-    long forgetAt = dedup.forgetAt(event);
-    u.seenIds = SeenEventIds.with(u.seenIds, event.idHi(), event.idLo(), forgetAt);
-    long next = forgetAt;
+    u.seenIds = dedup.remember(u.seenIds, event);
+    long next = dedup.forgetAt(event);
     long slot = RegistrationWindows.slotOf(event.eventTimeMs());
     int mask = RegistrationWindows.newWindows(slot, u.slots);
     // mask 0: every window of this slot already counts the user: nothing to emit or remember.

@@ -102,7 +102,7 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
     if (u == null) {
       u = new UserState();
     }
-    u.seenIds = SeenEventIds.with(u.seenIds, event.idHi(), event.idLo(), dedup.forgetAt(event));
+    u.seenIds = dedup.remember(u.seenIds, event);
     u.addPending(event);
     // The event is on time (after the watermark) and the id's expiry is a day later, so the
     // event's instant is the earliest new need of this key.
