@@ -9,8 +9,8 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * The state format of {@link UserState}: open sign_in (8 bytes), timer (8), the number of seen id
- * longs (4) and the longs, the number of pending events (4) and each in {@link EventSerializer}'s
- * format. No reflection, no Kryo.
+ * longs (4) and the longs, the number of slots (4) and the slots, the number of pending events (4)
+ * and each in {@link EventSerializer}'s format. No reflection, no Kryo.
  */
 public final class UserStateSerializer extends TypeSerializerSingleton<UserState> {
 
@@ -70,25 +70,13 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     UserState u = new UserState();
     u.openSignInMs = in.readLong();
     u.timerAtMs = in.readLong();
-    int ids = in.readInt();
-    if (ids < 0 || ids % 3 != 0) {
-      throw new IOException("corrupt UserState: " + ids + " seen-id longs");
+    long[] ids = readLongs(in, 3, "seen-id longs");
+    if (ids.length > 0) {
+      u.seenIds = ids;
     }
-    if (ids > 0) {
-      u.seenIds = new long[ids];
-      for (int i = 0; i < ids; i++) {
-        u.seenIds[i] = in.readLong();
-      }
-    }
-    int slots = in.readInt();
-    if (slots < 0) {
-      throw new IOException("corrupt UserState: " + slots + " slots");
-    }
-    if (slots > 0) {
-      u.slots = new long[slots];
-      for (int i = 0; i < slots; i++) {
-        u.slots[i] = in.readLong();
-      }
+    long[] slots = readLongs(in, 1, "slots");
+    if (slots.length > 0) {
+      u.slots = slots;
     }
     int events = in.readInt();
     if (events < 0) {
@@ -101,6 +89,25 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
       }
     }
     return u;
+  }
+
+  /**
+   * A count (4 bytes) and that many longs.
+   *
+   * @throws IOException when the count is negative or not a multiple of {@code multipleOf} (named
+   *     {@code what} in the message, checked before any long is read), or reading fails
+   */
+  private static long[] readLongs(DataInputView in, int multipleOf, String what)
+      throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n % multipleOf != 0) {
+      throw new IOException("corrupt UserState: " + n + " " + what);
+    }
+    long[] values = new long[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = in.readLong();
+    }
+    return values;
   }
 
   @Override
