@@ -28,10 +28,14 @@ import org.apache.flink.util.Collector;
  *
  * <p>State per user: ONE {@link UserState} value (read once and written at most once per event and
  * per timer; docs/benchmark.md#where-the-flink-jobs-time-goes-now) holding the 15-minute slots the
- * user was counted in, until the last window containing a slot has ended; the seen event ids (three
- * longs per id) for the dedup retention (24 h, rounded up to the hour); and the instant of the
- * user's one pending event-time timer, at the earliest instant a slot or an id may be forgotten.
- * The value is cleared when everything has been forgotten.
+ * user was counted in, at least until the last window containing a slot has ended; the seen event
+ * ids (three longs per id) for the dedup retention (24 h, rounded up to the hour); and the instant
+ * of the user's one pending event-time timer. That timer is a cleanup timer, set when the first
+ * registration is seen at the instant everything it added may be dropped (its id's forget-at, a day
+ * later, or its slot's last window end if later), and never moved later: when it fires it drops
+ * what is due and re-arms at the next id's forget-at (docs/benchmark.md#lazy-cleanup-timers). A
+ * registration costs one timer registration and one firing, instead of two of each. The value is
+ * cleared when everything has been forgotten.
  *
  * <p>Output: presences emitted as soon as the registration is seen, with the event's timestamp; the
  * second stage holds them until the watermark passes the window's end.
@@ -81,6 +85,8 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
       u = new UserState();
     }
     u.seenIds = dedup.remember(u.seenIds, event);
+    // The one cleanup timer: when everything this event added may be dropped (normally its id's
+    // forget-at, a day later; its slot's windows end within 75 minutes).
     long next = dedup.forgetAt(event);
     long slot = RegistrationWindows.slotOf(event.eventTimeMs());
     int mask = RegistrationWindows.newWindows(slot, u.slots);
@@ -102,8 +108,10 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
       long[] slots = Arrays.copyOf(u.slots, u.slots.length + 1);
       slots[u.slots.length] = slot;
       u.slots = slots;
-      next = Math.min(next, RegistrationWindows.lastWindowEndMs(slot));
+      next = Math.max(next, RegistrationWindows.lastWindowEndMs(slot));
     }
+    // A pending timer at or before `next` stays: when it fires it re-arms for what is left
+    // (moving it to every event's own deadline cost a timer deletion and registration each).
     if (u.timerAtMs == UserState.NONE || next < u.timerAtMs) {
       UserState.moveTimer(ctx.timerService(), u, next);
     }
@@ -134,8 +142,11 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
       user.clear();
       return;
     }
+    // Re-armed at the next id's forget-at; slots outliving every id (a retention shorter than a
+    // window) at the earliest slot end. A slot kept past its end is harmless: no on-time event can
+    // share a window with it (see RegistrationWindows#lastWindowEndMs).
     UserState.moveTimer(
-        ctx.timerService(), u, Math.min(next, SeenEventIds.nextForgetAt(u.seenIds)));
+        ctx.timerService(), u, u.seenIds.length > 0 ? SeenEventIds.nextForgetAt(u.seenIds) : next);
     user.update(u);
   }
 }

@@ -9,6 +9,7 @@ import io.cinestream.flink.model.UserStateSerializer;
 import io.cinestream.flink.model.WindowPresence;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -97,25 +98,44 @@ class FirstPresenceInWindowsTest {
       long slot1050 = at("2026-11-20T10:45:00Z") / SLOT;
       assertThat(stateOf(harness, 7).slots).containsExactly(slot1020, slot1050);
       assertThat(stateOf(harness, 7).seenIds).hasSize(3 * 3);
-      // The timer: the end of the first slot's last window [10:15, 11:15).
-      assertThat(stateOf(harness, 7).timerAtMs).isEqualTo(at("2026-11-20T11:15:00Z") - 1);
-
-      // The first slot's last window [10:15, 11:15) ends: user 8's slots are forgotten, user 7
-      // keeps slot 10:45 until [10:45, 11:45) ends.
-      harness.processWatermark(at("2026-11-20T11:15:00Z") - 1);
-      assertThat(stateOf(harness, 7).slots).containsExactly(slot1050);
-      assertThat(stateOf(harness, 8).slots).isEmpty();
-      assertThat(harness.numEventTimeTimers()).isEqualTo(2);
-      harness.processWatermark(at("2026-11-20T11:45:00Z") - 1);
-      assertThat(stateOf(harness, 7).slots).as("only the seen ids and their timers").isEmpty();
+      // The one cleanup timer: when the first registration's id may be forgotten (24 h after
+      // 10:20, rounded up to the hour); the later registrations do not move it.
       assertThat(stateOf(harness, 7).timerAtMs).isEqualTo(at("2026-11-21T11:00:00Z"));
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+      assertThat(stateOf(harness, 8).timerAtMs).isEqualTo(at("2026-11-21T11:00:00Z"));
+
+      // Both slots' windows end ([10:45, 11:45) is the last): nothing fires, the slots stay
+      // until the cleanup, and a stale slot does not hide a window from a later registration.
+      harness.processWatermark(at("2026-11-20T11:45:00Z") - 1);
+      assertThat(stateOf(harness, 7).slots).containsExactly(slot1020, slot1050);
+      long later = at("2026-11-20T12:05:00Z");
+      harness.processElement(Event.registration(id(5), later, 7), later);
+      assertThat(harness.extractOutputValues())
+          .hasSize(5 + 2 + 5 + 5)
+          .endsWith(
+              tumbling("2026-11-20T12:00:00Z"),
+              sliding("2026-11-20T11:15:00Z"),
+              sliding("2026-11-20T11:30:00Z"),
+              sliding("2026-11-20T11:45:00Z"),
+              sliding("2026-11-20T12:00:00Z"));
+      assertThat(stateOf(harness, 7).timerAtMs).isEqualTo(at("2026-11-21T11:00:00Z"));
       assertThat(harness.numEventTimeTimers()).isEqualTo(2);
-      // The ids (10:20 to 10:50) are kept 24 h, rounded up to the hour: until the next day 11:00.
+
+      // The ids of 10:20 to 10:50 are kept 24 h, rounded up to the hour: until the next day 11:00.
       harness.processWatermark(at("2026-11-21T11:00:00Z") - 1);
-      assertThat(stateOf(harness, 7).seenIds).hasSize(3 * 3);
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+      assertThat(stateOf(harness, 7).seenIds).hasSize(4 * 3);
       harness.processWatermark(at("2026-11-21T11:00:00Z"));
+      // User 8 is gone; user 7 keeps the 12:05 id (no slot: its windows have ended) and re-arms
+      // at its forget-at.
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+      assertThat(stateOf(harness, 7).slots).isEmpty();
+      assertThat(stateOf(harness, 7).seenIds)
+          .containsExactly(
+              UUID.fromString(id(5)).getMostSignificantBits(),
+              UUID.fromString(id(5)).getLeastSignificantBits(),
+              at("2026-11-21T13:00:00Z"));
+      assertThat(stateOf(harness, 7).timerAtMs).isEqualTo(at("2026-11-21T13:00:00Z"));
+      assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+      harness.processWatermark(at("2026-11-21T13:00:00Z"));
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
     }
