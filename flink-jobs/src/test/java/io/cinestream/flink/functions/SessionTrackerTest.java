@@ -102,6 +102,40 @@ class SessionTrackerTest {
   }
 
   @Test
+  void appliesEveryInstantOneWatermarkPassedInOneFiringEachChangeTimestampedWithItsInstant()
+      throws Exception {
+    in(0, 4);
+    out(3 * MIN, 4);
+    in(5 * MIN, 4); // opens a session that expires at 15 min
+    out(30 * MIN, 4); // after the expiry: an orphan
+    assertThat(harness.numEventTimeTimers()).as("one timer, at the earliest instant").isEqualTo(1);
+
+    harness.processWatermark(40 * MIN);
+
+    assertThat(harness.extractOutputStreamRecords())
+        .extracting(
+            r ->
+                r.getValue().kind()
+                    + "@"
+                    + r.getValue().timeMs() / MIN
+                    + "/"
+                    + r.getTimestamp() / MIN)
+        .containsExactly(
+            "OPENED@0/0", "CLOSED@3/3", "OPENED@5/5", "EXPIRED@15/15", "ORPHAN_SIGN_OUT@30/30");
+    assertThat(harness.extractOutputValues())
+        .containsExactly(
+            new SessionChange(Kind.OPENED, 4, 0, 0L),
+            new SessionChange(Kind.CLOSED, 4, 3 * MIN, 0L),
+            new SessionChange(Kind.OPENED, 4, 5 * MIN, 5 * MIN),
+            new SessionChange(Kind.EXPIRED, 4, 15 * MIN, 5 * MIN),
+            new SessionChange(Kind.ORPHAN_SIGN_OUT, 4, 30 * MIN, null));
+    assertThat(harness.numEventTimeTimers()).as("only the ids' cleanup timer").isEqualTo(1);
+    harness.processWatermark(HOUR * 25);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
   void keepsTheOpenSessionAndItsExpiryTimerUntilTheWatermarkPassesIt() throws Exception {
     in(MIN, 2);
     harness.processWatermark(5 * MIN);
