@@ -30,8 +30,8 @@ final class CommonSteps {
   /**
    * Reads a job's events: the source with watermarks assigned at the source, undecodable records to
    * the dead-letter sink, watermark ticks dropped (all chained to the source). Not yet
-   * deduplicated: a per-user job does that in its per-user step ({@code EventIdDedup}), the others
-   * through {@link #onTimeEvents}.
+   * deduplicated: a DataStream job does that in its first keyed step ({@code EventIdDedup}, per
+   * user or per cart), the Flink SQL peers through {@link #onTimeEvents}.
    *
    * @param env the environment to add the steps to
    * @param options watermark delay, idleness, source parallelism

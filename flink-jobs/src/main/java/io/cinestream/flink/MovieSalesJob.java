@@ -2,6 +2,7 @@ package io.cinestream.flink;
 
 import io.cinestream.flink.functions.CheckoutCartJoin;
 import io.cinestream.flink.functions.CumulativeSales;
+import io.cinestream.flink.functions.DeduplicateAndFlagLate;
 import io.cinestream.flink.functions.EmitSalesWindow;
 import io.cinestream.flink.functions.PriceSaleItems;
 import io.cinestream.flink.functions.SplitDecoded;
@@ -22,12 +23,9 @@ import io.cinestream.schemas.warehouse.MetricJob;
 import io.cinestream.schemas.warehouse.WindowType;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -39,9 +37,9 @@ import org.apache.flink.types.Either;
  * units.
  *
  * <p>Pipeline: {@code added_to_cart} + {@code checkout_to_cart} source -> dead letters out -> keyed
- * by cart_id: duplicate event ids dropped / late events out -> (same partitioning) interval join of
- * each checkout with the adds of its cart_id in [checkout - 24 h, checkout] (one unit per add, at
- * the checkout's time) -> keyed by item_id, connected with the catalogue ({@code
+ * by cart_id, {@link CheckoutCartJoin}: duplicate event ids dropped, late events out, each checkout
+ * joined with the adds of its cart in [checkout - 24 h, checkout] (one unit per add, at the
+ * checkout's time) -> keyed by item_id, connected with the catalogue ({@code
  * movies_catalog_enriched}) and priced in keyed state -> daily and weekly tumbling windows (weekly
  * offset 4 days: the epoch was a Thursday) -> cumulative totals per movie from the daily rows.
  * Carts never checked out, and checkouts of carts without adds, produce nothing. Units of a product
@@ -100,12 +98,15 @@ public final class MovieSalesJob {
 
   /** Adds the job's operators to {@code env}. */
   public void build(StreamExecutionEnvironment env) {
-    // Deduplicated by cart (every copy of an event carries its cart id), so the join by cart below
-    // reuses that partitioning: each event crosses the network once.
-    CommonSteps.OnTime input =
-        CommonSteps.onTimeEvents(
-            env, options, NAME, cartEvents, deadLetters, Event::cartId, "cart");
-    CommonSteps.sinkLate(NAME, input.late(), lateEvents);
+    // One step keyed by cart: duplicates dropped, late events out, adds joined to their checkout
+    // (every copy of an event carries its cart id, so the cart's key sees every copy).
+    SingleOutputStreamOperator<SaleItem> items =
+        CommonSteps.events(env, options, NAME, cartEvents, deadLetters)
+            .keyBy(Event::cartId)
+            .process(new CheckoutCartJoin(NAME, CART_LOOKBACK, options.dedupRetention()))
+            .uid("cart-dedup-checkout-join")
+            .name("cart-dedup-checkout-join");
+    CommonSteps.sinkLate(NAME, items.getSideOutput(DeduplicateAndFlagLate.LATE), lateEvents);
 
     DataStreamSource<Either<DeadLetter, CatalogPrice>> rawCatalog =
         env.fromSource(catalog, EventWatermarks.forCatalog(options), NAME + "-catalog");
@@ -125,18 +126,6 @@ public final class MovieSalesJob {
         .uid(NAME + "-catalog-dead-letter-sink")
         .name("catalog-dead-letter-sink");
 
-    DataStream<Event> events = input.events();
-    DataStream<Event> checkouts =
-        events.filter(e -> e.is(Topic.CHECKOUT_TO_CART)).name("checkouts");
-    DataStream<Event> adds = events.filter(e -> e.is(Topic.ADDED_TO_CART)).name("adds");
-    SingleOutputStreamOperator<SaleItem> items =
-        DataStreamUtils.reinterpretAsKeyedStream(checkouts, Event::cartId, Types.STRING)
-            .intervalJoin(
-                DataStreamUtils.reinterpretAsKeyedStream(adds, Event::cartId, Types.STRING))
-            .between(CART_LOOKBACK.negated(), Duration.ZERO)
-            .process(new CheckoutCartJoin())
-            .uid("checkout-cart-join-v2")
-            .name("checkout-cart-join");
     SingleOutputStreamOperator<PricedSale> priced =
         items
             .keyBy(SaleItem::itemId)

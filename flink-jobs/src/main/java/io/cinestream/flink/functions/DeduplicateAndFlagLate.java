@@ -9,11 +9,12 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The first step of a job whose next keyed step is not per user (docs/metrics.md#deduplication),
- * keyed by any field every copy of an event shares (the movie-sales job: the cart id, its next
- * step's key): drops repeated events and diverts events behind the watermark ({@link
- * EventIdDedup}). The per-user jobs (registrations, sessions) do the same inside their per-user
- * function instead, saving this shuffle.
+ * The first step of a job whose next step is not a keyed function of ours
+ * (docs/metrics.md#deduplication: the Flink SQL peers, before the table bridge), keyed by any field
+ * every copy of an event shares: drops repeated events and diverts events behind the watermark
+ * ({@link EventIdDedup}). The DataStream jobs do the same inside their first keyed function ({@code
+ * FirstPresenceInWindows}, {@code SessionTracker}, {@code CheckoutCartJoin}) instead, saving this
+ * step's state and timers.
  *
  * <p>State per key: the seen ids ({@code long[]}, three longs per id). Timers per key: one per hour
  * of event time the key was active in, at the hour the ids of that hour may be forgotten (Flink

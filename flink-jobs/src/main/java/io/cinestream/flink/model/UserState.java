@@ -156,17 +156,29 @@ public final class UserState {
    * @param atMs event time, UTC ms
    */
   public static void moveTimer(TimerService timers, UserState u, long atMs) {
-    if (u.timerAtMs == atMs) {
-      return;
+    u.timerAtMs = moveTimer(timers, u.timerAtMs, atMs);
+  }
+
+  /**
+   * Makes {@code atMs} the current key's one pending event-time timer in place of {@code
+   * pendingAtMs}.
+   *
+   * @param timers the current key's timer service
+   * @param pendingAtMs the pending timer's instant, UTC ms, or {@link #NONE}
+   * @param atMs the new instant, UTC ms; {@link Long#MAX_VALUE}: none
+   * @return the pending timer's instant now: {@code atMs}, or {@link #NONE} for none
+   */
+  public static long moveTimer(TimerService timers, long pendingAtMs, long atMs) {
+    if (pendingAtMs == atMs) {
+      return pendingAtMs;
     }
-    if (u.timerAtMs != NONE) {
-      timers.deleteEventTimeTimer(u.timerAtMs);
+    if (pendingAtMs != NONE) {
+      timers.deleteEventTimeTimer(pendingAtMs);
     }
     if (atMs == Long.MAX_VALUE) {
-      u.timerAtMs = NONE;
-    } else {
-      timers.registerEventTimeTimer(atMs);
-      u.timerAtMs = atMs;
+      return NONE;
     }
+    timers.registerEventTimeTimer(atMs);
+    return atMs;
   }
 }

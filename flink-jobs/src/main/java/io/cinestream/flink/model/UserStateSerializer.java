@@ -48,18 +48,9 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
   public void serialize(UserState u, DataOutputView out) throws IOException {
     out.writeLong(u.openSignInMs);
     out.writeLong(u.timerAtMs);
-    out.writeInt(u.seenIds.length);
-    for (long v : u.seenIds) {
-      out.writeLong(v);
-    }
-    out.writeInt(u.slots.length);
-    for (long v : u.slots) {
-      out.writeLong(v);
-    }
-    out.writeInt(u.pending.length);
-    for (Event e : u.pending) {
-      EventSerializer.INSTANCE.serialize(e, out);
-    }
+    StateFormat.writeLongs(out, u.seenIds);
+    StateFormat.writeLongs(out, u.slots);
+    StateFormat.writeEvents(out, u.pending);
   }
 
   /**
@@ -70,44 +61,19 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     UserState u = new UserState();
     u.openSignInMs = in.readLong();
     u.timerAtMs = in.readLong();
-    long[] ids = readLongs(in, 3, "seen-id longs");
+    long[] ids = StateFormat.readLongs(in, 3, "UserState", "seen-id longs");
     if (ids.length > 0) {
       u.seenIds = ids;
     }
-    long[] slots = readLongs(in, 1, "slots");
+    long[] slots = StateFormat.readLongs(in, 1, "UserState", "slots");
     if (slots.length > 0) {
       u.slots = slots;
     }
-    int events = in.readInt();
-    if (events < 0) {
-      throw new IOException("corrupt UserState: " + events + " pending events");
-    }
-    if (events > 0) {
-      u.pending = new Event[events];
-      for (int i = 0; i < events; i++) {
-        u.pending[i] = EventSerializer.INSTANCE.deserialize(in);
-      }
+    Event[] pending = StateFormat.readEvents(in, "UserState", "pending events");
+    if (pending != null) {
+      u.pending = pending;
     }
     return u;
-  }
-
-  /**
-   * A count (4 bytes) and that many longs.
-   *
-   * @throws IOException when the count is negative or not a multiple of {@code multipleOf} (named
-   *     {@code what} in the message, checked before any long is read), or reading fails
-   */
-  private static long[] readLongs(DataInputView in, int multipleOf, String what)
-      throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n % multipleOf != 0) {
-      throw new IOException("corrupt UserState: " + n + " " + what);
-    }
-    long[] values = new long[n];
-    for (int i = 0; i < n; i++) {
-      values[i] = in.readLong();
-    }
-    return values;
   }
 
   @Override
