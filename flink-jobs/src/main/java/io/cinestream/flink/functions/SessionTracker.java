@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
@@ -28,13 +29,16 @@ import org.apache.flink.util.Collector;
  * pending event of the user at that instant is applied in {@link SessionRules#SAME_INSTANT_ORDER},
  * so arrival order never matters. The open session expires at sign_in + timeout.
  *
- * <p>Timers: ONE pending event-time timer per user, at the earliest of: the earliest pending
- * event's instant, the open session's expiry, the instant the oldest seen id may be forgotten. A
- * firing handles every instant the current watermark has passed, in event-time order (the pending
- * events of each instant, an expiry before or at it, the ids), then sets the next timer; each
- * change is emitted with its own instant as timestamp. So a user's events of one watermark step
- * cost one firing, and a session whose sign_out is already pending when its sign_in is applied
- * never gets an expiry timer.
+ * <p>Timers: at most two per user (docs/benchmark.md#lazy-cleanup-timers). The work timer ({@code
+ * UserState.timerAtMs}) is at the earliest pending event's instant or the open session's expiry,
+ * whichever is first. A firing handles every instant the current watermark has passed, in
+ * event-time order (the pending events of each instant, an expiry before or at it, the ids), then
+ * sets the next work timer; each change is emitted with its own instant as timestamp. So a user's
+ * events of one watermark step cost one firing, and a session whose sign_out is already pending
+ * when its sign_in is applied never gets an expiry timer. The cleanup timer is at the instant the
+ * oldest seen id may be forgotten: set with the first id, never moved later and re-armed when it
+ * fires, so a returning user's new events neither delete nor re-register it (an out-of-order id
+ * forgotten earlier adds an earlier one; the later one then fires and changes nothing).
  *
  * <p>Output: one {@link SessionChange} per event (OPENED, IGNORED_SIGN_IN, CLOSED, ORPHAN_SIGN_OUT)
  * plus EXPIRED at sign_in + timeout, each timestamped with its instant.
@@ -51,8 +55,9 @@ import org.apache.flink.util.Collector;
  * <p>State per user: ONE {@link UserState} value (read once and written once per event and per
  * timer; docs/benchmark.md#where-the-flink-jobs-time-goes-now): the open session's sign_in (cleared
  * on close/expiry), the pending events (removed when applied), the seen ids (for the dedup
- * retention, 24 h rounded up to the hour) and the pending timer's instant. With no open session,
- * nothing pending and every id forgotten, the key holds no state and no timer.
+ * retention, 24 h rounded up to the hour) and the work timer's instant. With no open session,
+ * nothing pending and every id forgotten, the key holds no state and no timer (a cleanup timer left
+ * behind by an out-of-order id fires into no state).
  */
 public class SessionTracker extends KeyedProcessFunction<Integer, Event, SessionChange> {
 
@@ -109,12 +114,18 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
     if (u == null) {
       u = new UserState();
     }
+    long cleanupBefore = SeenEventIds.nextForgetAt(u.seenIds);
     u.seenIds = dedup.remember(u.seenIds, event);
+    long cleanup = SeenEventIds.nextForgetAt(u.seenIds);
+    if (cleanup < cleanupBefore) {
+      // The first id (or one forgotten earlier than the others, when out of order): the cleanup
+      // timer. One set earlier stays; it fires, finds nothing due and changes nothing.
+      ctx.timerService().registerEventTimeTimer(cleanup);
+    }
     u.addPending(event);
-    // The event is on time (after the watermark) and the id's expiry is a day later, so the
-    // event's instant is the earliest new need of this key.
+    // The event is on time (after the watermark), so its instant is the earliest work of the key.
     if (u.timerAtMs == UserState.NONE || event.eventTimeMs() < u.timerAtMs) {
-      UserState.moveTimer(ctx.timerService(), u, event.eventTimeMs());
+      moveWorkTimer(ctx.timerService(), u, event.eventTimeMs());
     }
     user.update(u);
   }
@@ -123,9 +134,8 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
   public void onTimer(long t, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
     UserState u = user.value();
     if (u == null) {
-      return; // not ours: every timer of this function is set together with its state
+      return; // a cleanup timer left behind when the key was cleared
     }
-    u.timerAtMs = UserState.NONE; // the timer that fired is no longer pending
     // Everything the watermark has passed is due, not only instant t: during a catch-up one
     // watermark step covers many minutes of event time, and a user's sign_in, sign_out and expiry
     // are handled in one firing instead of one each (docs/benchmark.md#one-firing-per-watermark).
@@ -148,15 +158,36 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
       open = emit(timed, SessionRules.at(userId, open + timeoutMs, open, timeoutMs, List.of()));
     }
     u.openSignInMs = open == null ? UserState.NONE : open;
+    boolean cleanupDue = SeenEventIds.nextForgetAt(u.seenIds) <= now;
     u.seenIds = SeenEventIds.remainingAt(u.seenIds, now);
+    if (u.timerAtMs <= now) {
+      u.timerAtMs =
+          UserState.NONE; // the work timer has fired (this one or earlier in this advance)
+    }
     if (u.isEmpty()) {
       user.clear();
       return;
     }
-    long expiry = open == null ? Long.MAX_VALUE : open + timeoutMs;
-    long next = Math.min(u.nextPendingMs(), Math.min(expiry, SeenEventIds.nextForgetAt(u.seenIds)));
-    UserState.moveTimer(ctx.timerService(), u, next);
+    if (cleanupDue && u.seenIds.length > 0) {
+      ctx.timerService().registerEventTimeTimer(SeenEventIds.nextForgetAt(u.seenIds));
+    }
+    long work = Math.min(u.nextPendingMs(), open == null ? Long.MAX_VALUE : open + timeoutMs);
+    if (work != Long.MAX_VALUE && (u.timerAtMs == UserState.NONE || work < u.timerAtMs)) {
+      moveWorkTimer(ctx.timerService(), u, work);
+    }
     user.update(u);
+  }
+
+  /**
+   * Makes {@code atMs} the user's work timer ({@code u.timerAtMs}): deletes the pending one unless
+   * it is also the cleanup timer (the same instant is one Flink timer), registers the new one.
+   */
+  private static void moveWorkTimer(TimerService timers, UserState u, long atMs) {
+    if (u.timerAtMs != UserState.NONE && u.timerAtMs != SeenEventIds.nextForgetAt(u.seenIds)) {
+      timers.deleteEventTimeTimer(u.timerAtMs);
+    }
+    timers.registerEventTimeTimer(atMs);
+    u.timerAtMs = atMs;
   }
 
   /** {@code due[from, to)}: the events of one instant. */

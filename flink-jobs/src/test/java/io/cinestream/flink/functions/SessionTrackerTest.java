@@ -108,7 +108,9 @@ class SessionTrackerTest {
     out(3 * MIN, 4);
     in(5 * MIN, 4); // opens a session that expires at 15 min
     out(30 * MIN, 4); // after the expiry: an orphan
-    assertThat(harness.numEventTimeTimers()).as("one timer, at the earliest instant").isEqualTo(1);
+    assertThat(harness.numEventTimeTimers())
+        .as("the work timer at the earliest instant and the cleanup timer")
+        .isEqualTo(2);
 
     harness.processWatermark(40 * MIN);
 
@@ -136,6 +138,32 @@ class SessionTrackerTest {
   }
 
   @Test
+  void keepsOneCleanupTimerForAReturningUserAndAddsAnEarlierOneForAnOutOfOrderId()
+      throws Exception {
+    in(10 * MIN, 7);
+    out(20 * MIN, 7);
+    harness.processWatermark(30 * MIN);
+    assertThat(harness.numEventTimeTimers()).as("closed: the cleanup timer (25 h)").isEqualTo(1);
+    in(40 * MIN, 7); // returning: a work timer, the cleanup timer is kept as it is
+    assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+
+    in(70 * MIN, 8); // ids forgotten at 26 h
+    out(50 * MIN, 8); // arrives later, forgotten at 25 h: an earlier cleanup timer
+    assertThat(harness.numEventTimeTimers()).as("user 7: 2; user 8: work, 25 h, 26 h").isEqualTo(5);
+    harness.processWatermark(80 * MIN);
+    assertThat(harness.extractOutputValues())
+        .containsSubsequence(
+            new SessionChange(Kind.ORPHAN_SIGN_OUT, 8, 50 * MIN, null),
+            new SessionChange(Kind.OPENED, 8, 70 * MIN, 70 * MIN),
+            new SessionChange(Kind.EXPIRED, 8, 80 * MIN, 70 * MIN));
+    harness.processWatermark(HOUR * 25);
+    assertThat(harness.numKeyedStateEntries()).as("user 8's 70 min id is kept").isEqualTo(1);
+    harness.processWatermark(HOUR * 26);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
   void keepsTheOpenSessionAndItsExpiryTimerUntilTheWatermarkPassesIt() throws Exception {
     in(MIN, 2);
     harness.processWatermark(5 * MIN);
@@ -143,7 +171,9 @@ class SessionTrackerTest {
     assertThat(harness.numKeyedStateEntries())
         .as("one value per user: open sign_in, seen ids, pending timer instant")
         .isEqualTo(1);
-    assertThat(harness.numEventTimeTimers()).as("one timer per user").isEqualTo(1);
+    assertThat(harness.numEventTimeTimers())
+        .as("the work timer (the expiry) and the cleanup timer")
+        .isEqualTo(2);
     harness.processWatermark(11 * MIN);
     assertThat(harness.extractOutputValues())
         .containsExactly(
@@ -153,7 +183,7 @@ class SessionTrackerTest {
   }
 
   @Test
-  void dropsDuplicatesSendsLateEventsAwayAndKeepsOneTimerPerUserWhateverTheEventCount()
+  void dropsDuplicatesSendsLateEventsAwayAndKeepsTwoTimersPerUserWhateverTheEventCount()
       throws Exception {
     Event signIn = Event.signIn(id(), 3 * MIN, 5);
     harness.processElement(signIn, signIn.eventTimeMs());
@@ -161,7 +191,9 @@ class SessionTrackerTest {
     out(9 * MIN, 5);
     in(7 * MIN, 5);
     in(4 * MIN, 5);
-    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    assertThat(harness.numEventTimeTimers())
+        .as("the work timer at 3 min and the cleanup timer, whatever the event count")
+        .isEqualTo(2);
 
     harness.processWatermark(8 * MIN);
     in(8 * MIN, 6); // late: at the watermark
