@@ -4,15 +4,16 @@ import io.cinestream.flink.model.CatalogPrice;
 import io.cinestream.flink.model.PricedSale;
 import io.cinestream.flink.model.SaleItem;
 import io.cinestream.flink.time.EventTime;
+import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Input 1: {@link SaleItem}s; input 2: {@link CatalogPrice}s from {@code
  * movies_catalog_enriched} (latest wins; a null price forgets the product's price).
  *
- * <p>Units are buffered per checkout instant and priced when the watermark passes that instant. The
+ * <p>Units are counted per checkout instant and priced when the watermark passes that instant. The
  * catalogue input holds the watermark back until it has been read (bounded) or gone idle
  * (streaming), so the price used is the catalogue's at that point whatever the arrival order of the
  * two inputs. A unit whose product has no price then is not a sale in {@code movie_sales_metrics}:
@@ -32,9 +33,16 @@ import org.slf4j.LoggerFactory;
  * The generator only puts priced products into carts, so this flags a catalogue/events mismatch
  * rather than a normal case.
  *
- * <p>Output: one {@link PricedSale} per (product, checkout instant) with units x list price cents.
- * State: the price (until a null price clears it; bounded by the catalogue size) and the units
- * waiting for the watermark (removed when priced).
+ * <p>Output: one {@link PricedSale} per (product, checkout instant) with units x list price cents,
+ * timestamped with the instant.
+ *
+ * <p>State per product: the price (until a null price clears it; bounded by the catalogue size) and
+ * ONE {@code long[]} of (checkout instant, units) pairs waiting for the watermark (removed when
+ * priced). Timers: one at the earliest waiting instant, registered only when a unit arrives with an
+ * earlier instant than every waiting one; a firing prices every instant the watermark has passed
+ * and re-arms at the earliest left (docs/benchmark.md#the-cart-step). An earlier timer left behind
+ * by an out-of-order unit fires and finds nothing due. A unit per sale used to cost a map read, a
+ * map write and a timer.
  */
 public class PriceSaleItems
     extends KeyedCoProcessFunction<String, SaleItem, CatalogPrice, PricedSale> {
@@ -47,16 +55,18 @@ public class PriceSaleItems
       new OutputTag<>("unpriced-sales", TypeInformation.of(PricedSale.class));
 
   private transient ValueState<Long> priceCents;
-  private transient MapState<Long, Long> unitsAt;
+  private transient ValueState<long[]> waiting;
   private transient Counter unpriced;
 
   @Override
   public void open(OpenContext openContext) {
     priceCents =
         getRuntimeContext().getState(new ValueStateDescriptor<>("price-cents", Types.LONG));
-    unitsAt =
+    waiting =
         getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("units-at", Types.LONG, Types.LONG));
+            .getState(
+                new ValueStateDescriptor<>(
+                    "units-waiting", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     unpriced = getRuntimeContext().getMetricGroup().counter("unpricedUnits");
   }
 
@@ -64,9 +74,28 @@ public class PriceSaleItems
   public void processElement1(SaleItem item, Context ctx, Collector<PricedSale> out)
       throws Exception {
     long t = item.checkoutTimeMs();
-    Long units = unitsAt.get(t);
-    unitsAt.put(t, units == null ? 1L : units + 1);
-    ctx.timerService().registerEventTimeTimer(t);
+    long[] pairs = waiting.value();
+    if (pairs == null) {
+      ctx.timerService().registerEventTimeTimer(t);
+      waiting.update(new long[] {t, 1});
+      return;
+    }
+    long earliest = Long.MAX_VALUE;
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] == t) {
+        pairs[i + 1]++;
+        waiting.update(pairs);
+        return;
+      }
+      earliest = Math.min(earliest, pairs[i]);
+    }
+    if (t < earliest) {
+      ctx.timerService().registerEventTimeTimer(t);
+    }
+    long[] more = Arrays.copyOf(pairs, pairs.length + 2);
+    more[pairs.length] = t;
+    more[pairs.length + 1] = 1;
+    waiting.update(more);
   }
 
   @Override
@@ -81,22 +110,59 @@ public class PriceSaleItems
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<PricedSale> out) throws Exception {
-    Long units = unitsAt.get(t);
-    unitsAt.remove(t);
-    if (units == null) {
+    long[] pairs = waiting.value();
+    if (pairs == null) {
+      return; // a timer left behind by an out-of-order unit: everything was priced already
+    }
+    long now = ctx.timerService().currentWatermark();
+    TimestampedCollector<PricedSale> timed = (TimestampedCollector<PricedSale>) out;
+    Long cents = priceCents.value();
+    long[] left = new long[pairs.length];
+    int kept = 0;
+    long earliest = Long.MAX_VALUE;
+    for (int i = 0; i < pairs.length; i += 2) {
+      long instant = pairs[i];
+      if (instant > now) {
+        left[kept++] = instant;
+        left[kept++] = pairs[i + 1];
+        earliest = Math.min(earliest, instant);
+      } else {
+        price(ctx, timed, instant, pairs[i + 1], cents);
+      }
+    }
+    if (kept == 0) {
+      waiting.clear();
       return;
     }
-    Long cents = priceCents.value();
+    if (kept < pairs.length) {
+      waiting.update(Arrays.copyOf(left, kept));
+      ctx.timerService().registerEventTimeTimer(earliest);
+    }
+  }
+
+  /**
+   * Emits the {@link PricedSale} of {@code units} sold at {@code instant} (UTC ms), timestamped
+   * with it (the operator's collector is a {@link TimestampedCollector}, as in every {@code
+   * KeyedCoProcessOperator}), or sends them to {@link #UNPRICED} when {@code cents} is null.
+   */
+  private void price(
+      OnTimerContext ctx,
+      TimestampedCollector<PricedSale> out,
+      long instant,
+      long units,
+      Long cents) {
+    out.setAbsoluteTimestamp(instant);
     if (cents == null) {
       unpriced.inc(units);
       LOG.warn(
           "{} unit(s) of {} sold at {} have no catalogue price: not counted as sales",
           units,
           ctx.getCurrentKey(),
-          EventTime.iso(t));
-      ctx.output(UNPRICED, new PricedSale(ctx.getCurrentKey(), t, units, 0));
+          EventTime.iso(instant));
+      ctx.output(UNPRICED, new PricedSale(ctx.getCurrentKey(), instant, units, 0));
       return;
     }
-    out.collect(new PricedSale(ctx.getCurrentKey(), t, units, Math.multiplyExact(units, cents)));
+    out.collect(
+        new PricedSale(ctx.getCurrentKey(), instant, units, Math.multiplyExact(units, cents)));
   }
 }

@@ -45,6 +45,35 @@ class PriceSaleItemsTest {
   }
 
   @Test
+  void pricesEveryInstantTheWatermarkPassedInOneFiringEachAtItsOwnTimestamp() throws Exception {
+    harness.processElement2(new CatalogPrice("m1", 500L), 0);
+    harness.processElement1(new SaleItem("m1", "c1", 2000, "a1"), 2000);
+    harness.processElement1(new SaleItem("m1", "c2", 3000, "a2"), 3000);
+    harness.processElement1(new SaleItem("m1", "c2", 3000, "a3"), 3000);
+    harness.processElement1(new SaleItem("m1", "c3", 9000, "a4"), 9000);
+    assertThat(harness.numEventTimeTimers()).as("only the earliest instant's").isEqualTo(1);
+    // Out of order: an earlier instant than every waiting one adds a timer.
+    harness.processElement1(new SaleItem("m1", "c4", 1000, "a5"), 1000);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+    harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+    harness.processWatermark1(new Watermark(5000));
+
+    assertThat(harness.extractOutputStreamRecords())
+        .extracting(r -> r.getValue() + "@" + r.getTimestamp())
+        .containsExactlyInAnyOrder(
+            new PricedSale("m1", 1000, 1, 500) + "@1000",
+            new PricedSale("m1", 2000, 1, 500) + "@2000",
+            new PricedSale("m1", 3000, 2, 1000) + "@3000");
+    assertThat(harness.numEventTimeTimers()).as("re-armed at 9000").isEqualTo(1);
+    harness.processWatermark1(new Watermark(9000));
+    assertThat(harness.extractOutputValues())
+        .hasSize(4)
+        .contains(new PricedSale("m1", 9000, 1, 500));
+    assertThat(harness.numKeyedStateEntries()).as("only the price is kept").isEqualTo(1);
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
   void sendsUnitsOfAnUnpricedProductToTheSideOutput() throws Exception {
     harness.processElement2(new CatalogPrice("m2", null), 0);
     harness.processElement1(new SaleItem("m2", "c1", 5000, "a1"), 5000);
