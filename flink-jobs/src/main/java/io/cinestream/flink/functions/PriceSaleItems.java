@@ -4,11 +4,13 @@ import io.cinestream.flink.model.CatalogPrice;
 import io.cinestream.flink.model.PricedSale;
 import io.cinestream.flink.model.SaleItem;
 import io.cinestream.flink.time.EventTime;
-import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -36,13 +38,13 @@ import org.slf4j.LoggerFactory;
  * <p>Output: one {@link PricedSale} per (product, checkout instant) with units x list price cents,
  * timestamped with the instant.
  *
- * <p>State per product: the price (until a null price clears it; bounded by the catalogue size) and
- * ONE {@code long[]} of (checkout instant, units) pairs waiting for the watermark (removed when
- * priced). Timers: one at the earliest waiting instant, registered only when a unit arrives with an
- * earlier instant than every waiting one; a firing prices every instant the watermark has passed
- * and re-arms at the earliest left (docs/benchmark.md#the-cart-step). An earlier timer left behind
- * by an out-of-order unit fires and finds nothing due. A unit per sale used to cost a map read, a
- * map write and a timer.
+ * <p>State per product: the price (until a null price clears it; bounded by the catalogue size),
+ * the units per checkout instant waiting for the watermark (removed when priced) and the instant of
+ * the pending timer. Timers: one at the earliest waiting instant, registered only when a unit
+ * arrives with an earlier instant than the pending timer's; a firing prices every instant the
+ * watermark has passed and re-arms at the earliest left (docs/benchmark.md#the-cart-step). A timer
+ * left behind by an out-of-order unit fires and finds nothing due. Every unit used to register a
+ * timer of its own instant.
  */
 public class PriceSaleItems
     extends KeyedCoProcessFunction<String, SaleItem, CatalogPrice, PricedSale> {
@@ -55,18 +57,18 @@ public class PriceSaleItems
       new OutputTag<>("unpriced-sales", TypeInformation.of(PricedSale.class));
 
   private transient ValueState<Long> priceCents;
-  private transient ValueState<long[]> waiting;
+  private transient MapState<Long, Long> unitsAt;
+  private transient ValueState<Long> timerAt;
   private transient Counter unpriced;
 
   @Override
   public void open(OpenContext openContext) {
     priceCents =
         getRuntimeContext().getState(new ValueStateDescriptor<>("price-cents", Types.LONG));
-    waiting =
+    unitsAt =
         getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(
-                    "units-waiting", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+            .getMapState(new MapStateDescriptor<>("units-at", Types.LONG, Types.LONG));
+    timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timer-at", Types.LONG));
     unpriced = getRuntimeContext().getMetricGroup().counter("unpricedUnits");
   }
 
@@ -74,28 +76,14 @@ public class PriceSaleItems
   public void processElement1(SaleItem item, Context ctx, Collector<PricedSale> out)
       throws Exception {
     long t = item.checkoutTimeMs();
-    long[] pairs = waiting.value();
-    if (pairs == null) {
+    Long units = unitsAt.get(t);
+    unitsAt.put(t, units == null ? 1L : units + 1);
+    Long pending = timerAt.value();
+    if (pending == null || t < pending) {
+      // An earlier timer than the pending one: that one stays, fires and finds nothing due.
       ctx.timerService().registerEventTimeTimer(t);
-      waiting.update(new long[] {t, 1});
-      return;
+      timerAt.update(t);
     }
-    long earliest = Long.MAX_VALUE;
-    for (int i = 0; i < pairs.length; i += 2) {
-      if (pairs[i] == t) {
-        pairs[i + 1]++;
-        waiting.update(pairs);
-        return;
-      }
-      earliest = Math.min(earliest, pairs[i]);
-    }
-    if (t < earliest) {
-      ctx.timerService().registerEventTimeTimer(t);
-    }
-    long[] more = Arrays.copyOf(pairs, pairs.length + 2);
-    more[pairs.length] = t;
-    more[pairs.length + 1] = 1;
-    waiting.update(more);
   }
 
   @Override
@@ -110,33 +98,31 @@ public class PriceSaleItems
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<PricedSale> out) throws Exception {
-    long[] pairs = waiting.value();
-    if (pairs == null) {
-      return; // a timer left behind by an out-of-order unit: everything was priced already
+    Long pending = timerAt.value();
+    if (pending == null || pending > t) {
+      return; // a timer left behind by an out-of-order unit: an earlier one priced its units
     }
     long now = ctx.timerService().currentWatermark();
     TimestampedCollector<PricedSale> timed = (TimestampedCollector<PricedSale>) out;
     Long cents = priceCents.value();
-    long[] left = new long[pairs.length];
-    int kept = 0;
     long earliest = Long.MAX_VALUE;
-    for (int i = 0; i < pairs.length; i += 2) {
-      long instant = pairs[i];
-      if (instant > now) {
-        left[kept++] = instant;
-        left[kept++] = pairs[i + 1];
-        earliest = Math.min(earliest, instant);
+    Iterator<Map.Entry<Long, Long>> it = unitsAt.iterator();
+    while (it.hasNext()) {
+      Map.Entry<Long, Long> e = it.next();
+      long instant = e.getKey();
+      if (instant <= now) {
+        price(ctx, timed, instant, e.getValue(), cents);
+        it.remove();
       } else {
-        price(ctx, timed, instant, pairs[i + 1], cents);
+        earliest = Math.min(earliest, instant);
       }
     }
-    if (kept == 0) {
-      waiting.clear();
-      return;
-    }
-    if (kept < pairs.length) {
-      waiting.update(Arrays.copyOf(left, kept));
+    if (earliest == Long.MAX_VALUE) {
+      unitsAt.clear(); // drops the key's (now empty) map
+      timerAt.clear();
+    } else {
       ctx.timerService().registerEventTimeTimer(earliest);
+      timerAt.update(earliest);
     }
   }
 
