@@ -161,8 +161,8 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
     boolean cleanupDue = SeenEventIds.nextForgetAt(u.seenIds) <= now;
     u.seenIds = SeenEventIds.remainingAt(u.seenIds, now);
     if (u.timerAtMs <= now) {
-      u.timerAtMs =
-          UserState.NONE; // the work timer has fired (this one or earlier in this advance)
+      // The work timer has fired: this one, or an earlier one of this watermark advance.
+      u.timerAtMs = UserState.NONE;
     }
     if (u.isEmpty()) {
       user.clear();

@@ -19,8 +19,9 @@ import org.apache.flink.streaming.api.TimerService;
  * <ul>
  *   <li>{@code seenIds} (both): the ids seen within the dedup retention, {@link SeenEventIds}
  *       triples;
- *   <li>{@code timerAtMs} (both): the user's one pending event-time timer, UTC ms; {@link #NONE}
- *       when none;
+ *   <li>{@code timerAtMs} (both): the instant of the user's pending event-time timer, UTC ms
+ *       ({@link #NONE} when none): registrations' one cleanup timer, sessions' work timer (the
+ *       sessions' cleanup timer is at the oldest seen id's forget-at and needs no field);
  *   <li>{@code openSignInMs} (sessions): sign_in time of the open session, UTC ms; {@link #NONE}
  *       when closed;
  *   <li>{@code pending} (sessions): the on-time events the watermark has not yet passed, in arrival
