@@ -75,17 +75,9 @@ public class CheckoutCartJoin extends KeyedProcessFunction<String, Event, SaleIt
    */
   @Override
   public void processElement(Event event, Context ctx, Collector<SaleItem> out) throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
     CartState c = cart.value();
-    switch (dedup.judge(c == null ? SeenEventIds.NONE : c.seenIds, event, watermark)) {
-      case DUPLICATE:
-        return;
-      case LATE:
-        ctx.output(DeduplicateAndFlagLate.LATE, dedup.lateEvent(event, watermark));
-        return;
-      case ON_TIME:
-      default:
-        break;
+    if (!dedup.firstOnTime(c == null ? SeenEventIds.NONE : c.seenIds, event, ctx)) {
+      return;
     }
     if (c == null) {
       c = new CartState();

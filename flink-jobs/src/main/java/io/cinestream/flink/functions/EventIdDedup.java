@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -92,6 +93,27 @@ final class EventIdDedup {
       return Verdict.LATE;
     }
     return Verdict.ON_TIME;
+  }
+
+  /**
+   * {@link #judge} for a keyed function: true when {@code event} is the first copy and on time (the
+   * caller then {@link #remember}s it and processes it); a duplicate is dropped, a late event sent
+   * to {@link #LATE} through {@code ctx}.
+   *
+   * @param ids the key's seen ids ({@link SeenEventIds} layout, never null)
+   * @param event a deduplication candidate of the current key
+   * @param ctx the calling function's context (its watermark and side outputs)
+   */
+  boolean firstOnTime(long[] ids, Event event, KeyedProcessFunction<?, ?, ?>.Context ctx) {
+    long watermark = ctx.timerService().currentWatermark();
+    return switch (judge(ids, event, watermark)) {
+      case ON_TIME -> true;
+      case DUPLICATE -> false;
+      case LATE -> {
+        ctx.output(LATE, lateEvent(event, watermark));
+        yield false;
+      }
+    };
   }
 
   private ValueState<long[]> own() {

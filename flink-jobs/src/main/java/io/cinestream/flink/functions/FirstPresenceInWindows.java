@@ -69,17 +69,9 @@ public class FirstPresenceInWindows extends KeyedProcessFunction<Integer, Event,
   @Override
   public void processElement(Event event, Context ctx, Collector<WindowPresence> out)
       throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
     UserState u = user.value();
-    switch (dedup.judge(u == null ? SeenEventIds.NONE : u.seenIds, event, watermark)) {
-      case DUPLICATE:
-        return;
-      case LATE:
-        ctx.output(DeduplicateAndFlagLate.LATE, dedup.lateEvent(event, watermark));
-        return;
-      case ON_TIME:
-      default:
-        break;
+    if (!dedup.firstOnTime(u == null ? SeenEventIds.NONE : u.seenIds, event, ctx)) {
+      return;
     }
     if (u == null) {
       u = new UserState();

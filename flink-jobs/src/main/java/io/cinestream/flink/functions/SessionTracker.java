@@ -101,15 +101,8 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
       return;
     }
     UserState u = user.value();
-    switch (dedup.judge(u == null ? SeenEventIds.NONE : u.seenIds, event, watermark)) {
-      case DUPLICATE:
-        return;
-      case LATE:
-        ctx.output(DeduplicateAndFlagLate.LATE, dedup.lateEvent(event, watermark));
-        return;
-      case ON_TIME:
-      default:
-        break;
+    if (!dedup.firstOnTime(u == null ? SeenEventIds.NONE : u.seenIds, event, ctx)) {
+      return;
     }
     if (u == null) {
       u = new UserState();
