@@ -67,8 +67,9 @@ final class EventIdDedup {
 
   /**
    * A dedup whose caller keeps the seen ids in its own keyed value (one state per key instead of
-   * two): use {@link #judge}, {@link #remember} and {@link #forgetAt}; {@link #admit}, {@link
-   * #expire} and {@link #nextForgetAt} then throw {@link IllegalStateException}.
+   * two): use {@link #firstOnTime} (or {@link #judge}), {@link #remember} and {@link #forgetAt};
+   * {@link #admit}, {@link #expire} and {@link #nextForgetAt} then throw {@link
+   * IllegalStateException}.
    */
   static EventIdDedup withCallerState(RuntimeContext ctx, String jobName, Duration retention) {
     return new EventIdDedup(ctx, jobName, retention, false);
