@@ -12,7 +12,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 
 /**
@@ -82,18 +81,17 @@ public class CheckoutCartJoin extends KeyedProcessFunction<String, Event, SaleIt
     if (c == null) {
       c = new CartState();
     }
-    TimestampedCollector<SaleItem> timed = (TimestampedCollector<SaleItem>) out;
     if (event.is(Topic.ADDED_TO_CART)) {
       for (long checkoutMs : c.checkoutsMs) {
         if (counts(event.eventTimeMs(), checkoutMs)) {
-          emit(timed, event, checkoutMs);
+          emit(out, event, checkoutMs);
         }
       }
       c.addAdd(event);
     } else if (event.is(Topic.CHECKOUT_TO_CART)) {
       for (Event add : c.adds) {
         if (counts(add.eventTimeMs(), event.eventTimeMs())) {
-          emit(timed, add, event.eventTimeMs());
+          emit(out, add, event.eventTimeMs());
         }
       }
       c.addCheckout(event.eventTimeMs());
@@ -135,11 +133,11 @@ public class CheckoutCartJoin extends KeyedProcessFunction<String, Event, SaleIt
   }
 
   /**
-   * One unit: {@code add} sold at {@code checkoutMs}, timestamped with it (the operator's collector
-   * is a {@link TimestampedCollector}, as in every {@code KeyedProcessOperator}).
+   * One unit: {@code add} sold at {@code checkoutMs}, timestamped with it ({@link
+   * TimestampedOutput}).
    */
-  private static void emit(TimestampedCollector<SaleItem> out, Event add, long checkoutMs) {
-    out.setAbsoluteTimestamp(checkoutMs);
-    out.collect(new SaleItem(add.itemId(), add.cartId(), checkoutMs, add.eventId()));
+  private static void emit(Collector<SaleItem> out, Event add, long checkoutMs) {
+    TimestampedOutput.collectAt(
+        out, new SaleItem(add.itemId(), add.cartId(), checkoutMs, add.eventId()), checkoutMs);
   }
 }

@@ -15,7 +15,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -103,7 +102,6 @@ public class PriceSaleItems
       return; // a timer left behind by an out-of-order unit: an earlier one priced its units
     }
     long now = ctx.timerService().currentWatermark();
-    TimestampedCollector<PricedSale> timed = (TimestampedCollector<PricedSale>) out;
     Long cents = priceCents.value();
     long earliest = Long.MAX_VALUE;
     Iterator<Map.Entry<Long, Long>> it = unitsAt.iterator();
@@ -111,7 +109,7 @@ public class PriceSaleItems
       Map.Entry<Long, Long> e = it.next();
       long instant = e.getKey();
       if (instant <= now) {
-        price(ctx, timed, instant, e.getValue(), cents);
+        price(ctx, out, instant, e.getValue(), cents);
         it.remove();
       } else {
         earliest = Math.min(earliest, instant);
@@ -128,16 +126,11 @@ public class PriceSaleItems
 
   /**
    * Emits the {@link PricedSale} of {@code units} sold at {@code instant} (UTC ms), timestamped
-   * with it (the operator's collector is a {@link TimestampedCollector}, as in every {@code
-   * KeyedCoProcessOperator}), or sends them to {@link #UNPRICED} when {@code cents} is null.
+   * with it ({@link TimestampedOutput}), or sends them to {@link #UNPRICED} when {@code cents} is
+   * null.
    */
   private void price(
-      OnTimerContext ctx,
-      TimestampedCollector<PricedSale> out,
-      long instant,
-      long units,
-      Long cents) {
-    out.setAbsoluteTimestamp(instant);
+      OnTimerContext ctx, Collector<PricedSale> out, long instant, long units, Long cents) {
     if (cents == null) {
       unpriced.inc(units);
       LOG.warn(
@@ -148,7 +141,9 @@ public class PriceSaleItems
       ctx.output(UNPRICED, new PricedSale(ctx.getCurrentKey(), instant, units, 0));
       return;
     }
-    out.collect(
-        new PricedSale(ctx.getCurrentKey(), instant, units, Math.multiplyExact(units, cents)));
+    TimestampedOutput.collectAt(
+        out,
+        new PricedSale(ctx.getCurrentKey(), instant, units, Math.multiplyExact(units, cents)),
+        instant);
   }
 }

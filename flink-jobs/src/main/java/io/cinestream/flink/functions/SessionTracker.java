@@ -15,7 +15,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 
 /**
@@ -133,7 +132,6 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
     // watermark step covers many minutes of event time, and a user's sign_in, sign_out and expiry
     // are handled in one firing instead of one each (docs/benchmark.md#one-firing-per-watermark).
     long now = ctx.timerService().currentWatermark();
-    TimestampedCollector<SessionChange> timed = (TimestampedCollector<SessionChange>) out;
     Event[] due = u.takePendingUpTo(now);
     Arrays.sort(due, BY_TIME);
     Long open = u.openSignInMs == UserState.NONE ? null : u.openSignInMs;
@@ -144,11 +142,11 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
       while (j < due.length && due[j].eventTimeMs() == instant) {
         j++;
       }
-      open = emit(timed, SessionRules.at(userId, instant, open, timeoutMs, sameInstant(due, i, j)));
+      open = emit(out, SessionRules.at(userId, instant, open, timeoutMs, sameInstant(due, i, j)));
       i = j;
     }
     if (open != null && open + timeoutMs <= now) {
-      open = emit(timed, SessionRules.at(userId, open + timeoutMs, open, timeoutMs, List.of()));
+      open = emit(out, SessionRules.at(userId, open + timeoutMs, open, timeoutMs, List.of()));
     }
     u.openSignInMs = open == null ? UserState.NONE : open;
     boolean cleanupDue = SeenEventIds.nextForgetAt(u.seenIds) <= now;
@@ -191,16 +189,15 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
   }
 
   /**
-   * Emits the changes of one step, each timestamped with its own instant (a firing handles several
-   * instants, and the orphan count per minute windows on the record timestamp): the operator's
-   * collector is a {@link TimestampedCollector}, as in every {@code KeyedProcessOperator}.
+   * Emits the changes of one step, each timestamped with its own instant ({@link
+   * TimestampedOutput}: a firing handles several instants, and the orphan count per minute windows
+   * on the record timestamp).
    *
    * @return the open session after the step, or null
    */
-  private static Long emit(TimestampedCollector<SessionChange> out, SessionRules.Step step) {
+  private static Long emit(Collector<SessionChange> out, SessionRules.Step step) {
     for (SessionChange change : step.changes()) {
-      out.setAbsoluteTimestamp(change.timeMs());
-      out.collect(change);
+      TimestampedOutput.collectAt(out, change, change.timeMs());
     }
     return step.openSignInMs();
   }
