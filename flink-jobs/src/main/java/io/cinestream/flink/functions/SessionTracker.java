@@ -108,7 +108,7 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
     }
     long cleanupBefore = SeenEventIds.nextForgetAt(u.seenIds);
     u.seenIds = dedup.remember(u.seenIds, event);
-    long cleanup = SeenEventIds.nextForgetAt(u.seenIds);
+    long cleanup = Math.min(cleanupBefore, dedup.forgetAt(event)); // nextForgetAt of the new ids
     if (cleanup < cleanupBefore) {
       // The first id (or one forgotten earlier than the others, when out of order): the cleanup
       // timer. One set earlier stays; it fires, finds nothing due and changes nothing.
@@ -117,7 +117,7 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
     u.addPending(event);
     // The event is on time (after the watermark), so its instant is the earliest work of the key.
     if (u.timerAtMs == UserState.NONE || event.eventTimeMs() < u.timerAtMs) {
-      moveWorkTimer(ctx.timerService(), u, event.eventTimeMs());
+      moveWorkTimer(ctx.timerService(), u, event.eventTimeMs(), cleanup);
     }
     user.update(u);
   }
@@ -159,26 +159,27 @@ public class SessionTracker extends KeyedProcessFunction<Integer, Event, Session
       user.clear();
       return;
     }
-    if (cleanupDue && u.seenIds.length > 0) {
-      ctx.timerService().registerEventTimeTimer(SeenEventIds.nextForgetAt(u.seenIds));
+    long cleanup = SeenEventIds.nextForgetAt(u.seenIds);
+    if (cleanupDue && cleanup != Long.MAX_VALUE) {
+      ctx.timerService().registerEventTimeTimer(cleanup);
     }
     long work = Math.min(u.nextPendingMs(), open == null ? Long.MAX_VALUE : open + timeoutMs);
     if (work != Long.MAX_VALUE && (u.timerAtMs == UserState.NONE || work < u.timerAtMs)) {
-      moveWorkTimer(ctx.timerService(), u, work);
+      moveWorkTimer(ctx.timerService(), u, work, cleanup);
     }
     user.update(u);
   }
 
   /**
-   * Makes {@code atMs} the user's work timer ({@code u.timerAtMs}): deletes the pending one unless
-   * it is also the cleanup timer (the same instant is one Flink timer), registers the new one.
+   * Makes {@code atMs} the user's work timer ({@code u.timerAtMs}, through {@link
+   * UserState#moveTimer}), leaving the pending one registered when it is also the cleanup timer at
+   * {@code cleanupAtMs} (the same instant is one Flink timer).
    */
-  private static void moveWorkTimer(TimerService timers, UserState u, long atMs) {
-    if (u.timerAtMs != UserState.NONE && u.timerAtMs != SeenEventIds.nextForgetAt(u.seenIds)) {
-      timers.deleteEventTimeTimer(u.timerAtMs);
+  private static void moveWorkTimer(TimerService timers, UserState u, long atMs, long cleanupAtMs) {
+    if (u.timerAtMs == cleanupAtMs) {
+      u.timerAtMs = UserState.NONE; // not deleted: the cleanup still needs it
     }
-    timers.registerEventTimeTimer(atMs);
-    u.timerAtMs = atMs;
+    UserState.moveTimer(timers, u, atMs);
   }
 
   /** {@code due[from, to)}: the events of one instant. */
